@@ -1,0 +1,460 @@
+#include "server/session.h"
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+namespace mcp {
+
+struct Session::InFlight {
+  json id;
+  std::stop_source stop;
+  bool cancelled = false;  // a notifications/cancelled arrived: the response is not sent
+  bool responded = false;
+};
+
+// The channel a handler uses to reach the client: notifications and requests travel with the request's reply.
+class Session::RequestChannel : public RequestContext::Channel {
+ public:
+  RequestChannel(std::shared_ptr<Session> session, std::shared_ptr<MessageSink> reply)
+      : session_(std::move(session)), reply_(std::move(reply)) {}
+  void notify(const json& message) override { reply_->send(message); }
+  json request(std::string_view method, json params, std::chrono::milliseconds timeout,
+               std::stop_token stop) override {
+    return session_->send_request(method, std::move(params), reply_, timeout, std::move(stop));
+  }
+  LogLevel log_level() const override { return static_cast<LogLevel>(session_->log_level_.load()); }
+  const json& client_capabilities() const override { return session_->client_capabilities_; }
+  std::string session_id() const override { return session_->id(); }
+
+ private:
+  std::shared_ptr<Session> session_;
+  std::shared_ptr<MessageSink> reply_;
+};
+
+namespace {
+
+// Collects the responses of a 2025-03-26 batch into one array; notifications pass straight through.
+class BatchSink : public MessageSink {
+ public:
+  BatchSink(std::shared_ptr<MessageSink> out, std::size_t expected) : out_(std::move(out)), expected_(expected) {}
+  void send(const json& message) override {
+    bool is_response = !message.contains("method");
+    if (!is_response) return out_->send(message);
+    json batch;
+    {
+      std::lock_guard lock(mutex_);
+      responses_.push_back(message);
+      if (responses_.size() != expected_) return;
+      batch = std::move(responses_);
+    }
+    out_->send(batch);
+  }
+
+ private:
+  std::shared_ptr<MessageSink> out_;
+  std::size_t expected_;
+  std::mutex mutex_;
+  json responses_ = json::array();
+};
+
+const std::set<std::string, std::less<>> kAsyncMethods = {"tools/call", "prompts/get", "resources/read",
+                                                           "completion/complete"};
+
+std::string key_of(const json& id) { return id.dump(); }
+
+}  // namespace
+
+std::shared_ptr<Session> Session::create(std::shared_ptr<const McpServer> server, std::shared_ptr<MessageSink> outbound,
+                                         SessionOptions options) {
+  return std::shared_ptr<Session>(new Session(std::move(server), std::move(outbound), std::move(options)));
+}
+
+Session::Session(std::shared_ptr<const McpServer> server, std::shared_ptr<MessageSink> outbound,
+                 SessionOptions options)
+    : server_(std::move(server)), outbound_(std::move(outbound)), options_(std::move(options)) {}
+
+Session::~Session() = default;
+
+bool Session::initialized() const {
+  std::lock_guard lock(mutex_);
+  return initialize_answered_;
+}
+
+std::string Session::protocol_version() const {
+  std::lock_guard lock(mutex_);
+  return version_;
+}
+
+std::size_t Session::in_flight() const {
+  std::lock_guard lock(mutex_);
+  return in_flight_.size();
+}
+
+void Session::assume_initialized(const std::string& protocol_version) {
+  std::lock_guard lock(mutex_);
+  initialize_answered_ = true;
+  version_ = protocol_version;
+}
+
+void Session::receive(std::string_view frame, const std::shared_ptr<MessageSink>& reply) {
+  const auto& out = reply ? reply : outbound_;
+  std::string error;
+  auto message = parse(frame, &error);
+  if (!message) {
+    out->send(make_error(nullptr, rpc::kParseError, "Parse error: " + error));
+    return;
+  }
+  receive_message(*message, out);
+}
+
+void Session::receive_message(const json& message, const std::shared_ptr<MessageSink>& reply) {
+  const auto& out = reply ? reply : outbound_;
+  try {
+    if (message.is_array()) return handle_batch(message, out);
+    std::string why;
+    switch (classify(message, &why)) {
+      case MessageKind::request:
+        return handle_request(message, out);
+      case MessageKind::notification:
+        return handle_notification(message);
+      case MessageKind::response:
+        return handle_response(message);
+      case MessageKind::invalid: {
+        json id = nullptr;
+        if (message.is_object() && message.contains("id") &&
+            (message["id"].is_string() || message["id"].is_number_integer()))
+          id = message["id"];
+        out->send(make_error(id, rpc::kInvalidRequest, "Invalid Request: " + why));
+        return;
+      }
+    }
+  } catch (const std::exception& e) {
+    // Nothing a peer sends may take the server down.
+    spdlog::error("unexpected failure handling a message: {}", e.what());
+    out->send(make_error(nullptr, rpc::kInternalError, "Internal error"));
+  }
+}
+
+void Session::handle_batch(const json& batch, const std::shared_ptr<MessageSink>& reply) {
+  if (protocol_version() != "2025-03-26" || batch.empty()) {
+    reply->send(make_error(nullptr, rpc::kInvalidRequest,
+                           batch.empty() ? "Invalid Request: empty batch"
+                                         : "Invalid Request: JSON-RPC batches are only accepted in a session that "
+                                           "negotiated protocol version 2025-03-26"));
+    return;
+  }
+  std::size_t expected = 0;
+  for (const auto& m : batch) {
+    MessageKind kind = classify(m);
+    if (kind == MessageKind::request || kind == MessageKind::invalid) ++expected;
+  }
+  if (expected == 0) {
+    for (const auto& m : batch) receive_message(m, reply);
+    return;
+  }
+  auto sink = std::make_shared<BatchSink>(reply, expected);
+  for (const auto& m : batch) {
+    if (m.is_object() && m.value("method", "") == "initialize" && m.contains("id")) {
+      sink->send(make_error(m["id"], rpc::kInvalidRequest, "initialize cannot be part of a batch"));
+      continue;
+    }
+    if (m.is_array()) {
+      sink->send(make_error(nullptr, rpc::kInvalidRequest, "Invalid Request: nested batch"));
+      continue;
+    }
+    receive_message(m, sink);
+  }
+}
+
+bool Session::runs_async(const std::string& method) const { return kAsyncMethods.count(method) > 0; }
+
+void Session::handle_request(const json& message, const std::shared_ptr<MessageSink>& reply) {
+  const json& id = message["id"];
+  const std::string method = message["method"].get<std::string>();
+  json params = message.contains("params") ? message["params"] : json::object();
+
+  auto answer_inline = [&](auto&& produce) {
+    try {
+      reply->send(make_result(id, produce()));
+    } catch (const RpcError& e) {
+      reply->send(make_error(id, e.code, e.what(), e.data));
+    } catch (const std::exception& e) {
+      spdlog::error("{} failed: {}", method, e.what());
+      reply->send(make_error(id, rpc::kInternalError, std::string("Internal error: ") + e.what()));
+    }
+  };
+
+  if (method == "initialize") return answer_inline([&] { return initialize(params); });
+  if (method == "ping") return answer_inline([] { return json::object(); });
+
+  static const std::set<std::string, std::less<>> always = {"tools/list", "tools/call", "logging/setLevel"};
+  static const std::set<std::string, std::less<>> with_prompts = {"prompts/list", "prompts/get"};
+  static const std::set<std::string, std::less<>> with_resources = {"resources/list", "resources/templates/list",
+                                                                     "resources/read"};
+  bool known = always.count(method) || (with_prompts.count(method) && !server_->prompts.empty()) ||
+               (with_resources.count(method) && !server_->resources.empty()) ||
+               (method == "completion/complete" && (!server_->prompts.empty() || !server_->resources.empty()));
+  if (!known) {
+    reply->send(make_error(id, rpc::kMethodNotFound, "Method not found: " + method));
+    return;
+  }
+  if (!initialized()) {
+    reply->send(make_error(id, rpc::kInvalidRequest, "Session not initialized: send initialize first"));
+    return;
+  }
+  if (!params.is_object()) {
+    reply->send(make_error(id, rpc::kInvalidParams, "\"params\" must be an object"));
+    return;
+  }
+
+  json progress_token = nullptr;
+  if (params.contains("_meta") && params["_meta"].is_object() && params["_meta"].contains("progressToken")) {
+    const json& token = params["_meta"]["progressToken"];
+    if (token.is_string() || token.is_number_integer()) progress_token = token;
+  }
+
+  if (!runs_async(method)) {
+    RequestChannel channel(shared_from_this(), reply);
+    RequestContext ctx(channel, progress_token, std::stop_token{});
+    answer_inline([&] { return dispatch(method, params, ctx); });
+    return;
+  }
+
+  auto flight = std::make_shared<InFlight>();
+  flight->id = id;
+  const std::string key = key_of(id);
+  {
+    std::lock_guard lock(mutex_);
+    std::string refusal;
+    if (closing_) refusal = "Server is shutting down";
+    else if (in_flight_.count(key)) refusal = "Invalid Request: a request with id " + key + " is already in flight";
+    else if (in_flight_.size() >= options_.max_in_flight)
+      refusal = "Server busy: " + std::to_string(options_.max_in_flight) + " requests in flight; retry shortly";
+    if (!refusal.empty()) {
+      reply->send(make_error(id, closing_ || in_flight_.count(key) ? rpc::kInvalidRequest : rpc::kInternalError,
+                             refusal));
+      return;
+    }
+    in_flight_[key] = flight;
+  }
+
+  std::thread([self = shared_from_this(), flight, key, method, params = std::move(params), reply,
+               progress_token = std::move(progress_token)] {
+    RequestChannel channel(self, reply);
+    RequestContext ctx(channel, progress_token, flight->stop.get_token());
+    json response;
+    try {
+      response = make_result(flight->id, self->dispatch(method, params, ctx));
+    } catch (const RpcError& e) {
+      response = make_error(flight->id, e.code, e.what(), e.data);
+    } catch (const std::exception& e) {
+      spdlog::error("{} failed: {}", method, e.what());
+      response = make_error(flight->id, rpc::kInternalError, std::string("Internal error: ") + e.what());
+    }
+    ctx.finish();
+    bool cancelled;
+    {
+      std::lock_guard lock(self->mutex_);
+      cancelled = flight->cancelled;
+      flight->responded = true;
+    }
+    if (!cancelled) reply->send(response);
+    {
+      std::lock_guard lock(self->mutex_);
+      self->in_flight_.erase(key);
+    }
+    self->idle_.notify_all();
+  }).detach();
+}
+
+json Session::initialize(const json& params) {
+  if (!params.is_object() || !params.contains("protocolVersion") || !params["protocolVersion"].is_string())
+    throw RpcError(rpc::kInvalidParams, "initialize needs params.protocolVersion (a string such as \"2025-11-25\")");
+  if (params.contains("capabilities") && !params["capabilities"].is_object())
+    throw RpcError(rpc::kInvalidParams, "initialize: params.capabilities must be an object");
+  std::string requested = params["protocolVersion"].get<std::string>();
+  const auto& versions = supported_protocol_versions();
+  std::string chosen =
+      std::find(versions.begin(), versions.end(), requested) != versions.end() ? requested : versions.front();
+  {
+    std::lock_guard lock(mutex_);
+    if (initialize_answered_) throw RpcError(rpc::kInvalidRequest, "Session already initialized");
+    initialize_answered_ = true;
+    version_ = chosen;
+    client_capabilities_ = params.value("capabilities", json::object());
+    client_info_ = params.value("clientInfo", json::object());
+  }
+  spdlog::info("session {}: initialized by {} {} (protocol {})", options_.id,
+               client_info_.value("name", std::string("unknown client")),
+               client_info_.value("version", std::string()), chosen);
+  json info{{"name", server_->info.name}, {"version", server_->info.version}};
+  if (!server_->info.title.empty()) info["title"] = server_->info.title;
+  json result{{"protocolVersion", chosen}, {"capabilities", server_->capabilities()}, {"serverInfo", info}};
+  if (!server_->info.instructions.empty()) result["instructions"] = server_->info.instructions;
+  return result;
+}
+
+json Session::dispatch(const std::string& method, const json& params, RequestContext& ctx) {
+  if (method == "tools/list") return server_->tools.list(params.value("cursor", json()), server_->tools_page_size);
+  if (method == "tools/call") return call_tool(params, ctx);
+  if (method == "logging/setLevel") {
+    auto level = params.contains("level") && params["level"].is_string()
+                     ? parse_log_level(params["level"].get<std::string>())
+                     : std::nullopt;
+    if (!level)
+      throw RpcError(rpc::kInvalidParams,
+                     "logging/setLevel needs \"level\": one of debug, info, notice, warning, error, critical, alert, "
+                     "emergency");
+    log_level_ = static_cast<int>(*level);
+    return json::object();
+  }
+  if (method == "prompts/list") return server_->prompts.list();
+  if (method == "prompts/get") return server_->prompts.get(params, ctx);
+  if (method == "resources/list") return server_->resources.list();
+  if (method == "resources/templates/list") return server_->resources.list_templates();
+  if (method == "resources/read") return server_->resources.read(params, ctx);
+  if (method == "completion/complete") return complete(params, ctx);
+  throw RpcError(rpc::kMethodNotFound, "Method not found: " + method);
+}
+
+json Session::call_tool(const json& params, RequestContext& ctx) {
+  if (!params.contains("name") || !params["name"].is_string())
+    throw RpcError(rpc::kInvalidParams, "tools/call needs params.name, the tool's name");
+  std::string name = params["name"].get<std::string>();
+  json arguments = params.contains("arguments") ? params["arguments"] : json::object();
+  if (arguments.is_null()) arguments = json::object();
+  if (!arguments.is_object()) throw RpcError(rpc::kInvalidParams, "tools/call: params.arguments must be an object");
+  const ToolSpec* tool = server_->tools.find(name);
+  if (!tool) {
+    if (auto why = server_->tools.hidden_reason(name))
+      throw RpcError(rpc::kInvalidParams, "Tool " + name + " is not available: " + *why);
+    throw RpcError(rpc::kInvalidParams, "Unknown tool: " + name + " (tools/list shows the available tools)");
+  }
+  try {
+    return server_->tools.call(*tool, arguments, ctx).to_json();
+  } catch (const std::exception& e) {
+    spdlog::error("tool {} threw: {}", name, e.what());
+    return ToolResult::error("Internal error while running " + name + ": " + e.what()).to_json();
+  }
+}
+
+json Session::complete(const json& params, RequestContext&) {
+  const json ref = params.value("ref", json::object());
+  const json argument = params.value("argument", json::object());
+  if (!ref.is_object() || !argument.is_object() || !argument.contains("name") || !argument["name"].is_string())
+    throw RpcError(rpc::kInvalidParams, "completion/complete needs ref and argument.name");
+  std::string arg_name = argument["name"].get<std::string>();
+  std::string value = argument.contains("value") && argument["value"].is_string() ? argument["value"].get<std::string>() : "";
+  json context = params.contains("context") && params["context"].is_object()
+                     ? params["context"].value("arguments", json::object())
+                     : json::object();
+  const Completer* completer = nullptr;
+  std::string type = ref.value("type", "");
+  if (type == "ref/prompt") {
+    const PromptSpec* p = server_->prompts.find(ref.value("name", ""));
+    if (!p) throw RpcError(rpc::kInvalidParams, "Unknown prompt: " + ref.value("name", ""));
+    completer = &p->complete;
+  } else if (type == "ref/resource") {
+    const ResourceTemplateSpec* t = server_->resources.find_template(ref.value("uri", ""));
+    if (!t) throw RpcError(rpc::kInvalidParams, "Unknown resource template: " + ref.value("uri", ""));
+    completer = &t->complete;
+  } else {
+    throw RpcError(rpc::kInvalidParams, "ref.type must be \"ref/prompt\" or \"ref/resource\"");
+  }
+  std::vector<std::string> values;
+  if (*completer) values = (*completer)(arg_name, value, context);
+  bool more = values.size() > 100;
+  std::size_t total = values.size();
+  if (more) values.resize(100);
+  return {{"completion", {{"values", values}, {"total", total}, {"hasMore", more}}}};
+}
+
+void Session::handle_notification(const json& message) {
+  const std::string method = message["method"].get<std::string>();
+  if (method == "notifications/cancelled") {
+    const json params = message.value("params", json::object());
+    if (!params.is_object() || !params.contains("requestId")) return;
+    std::lock_guard lock(mutex_);
+    auto it = in_flight_.find(key_of(params["requestId"]));
+    if (it == in_flight_.end() || it->second->responded) return;  // unknown or finished: tolerated
+    it->second->cancelled = true;
+    it->second->stop.request_stop();
+    spdlog::debug("session {}: request {} cancelled by the client", options_.id, it->first);
+    return;
+  }
+  if (method == "notifications/initialized") {
+    spdlog::debug("session {}: client confirmed initialization", options_.id);
+    return;
+  }
+  spdlog::debug("session {}: ignoring notification {}", options_.id, method);
+}
+
+void Session::handle_response(const json& message) {
+  std::shared_ptr<std::promise<json>> waiter;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = awaiting_.find(key_of(message["id"]));
+    if (it == awaiting_.end()) {
+      spdlog::debug("session {}: response to unknown request {}", options_.id, message["id"].dump());
+      return;
+    }
+    waiter = it->second;
+    awaiting_.erase(it);
+  }
+  waiter->set_value(message);
+}
+
+json Session::send_request(std::string_view method, json params, const std::shared_ptr<MessageSink>& via,
+                           std::chrono::milliseconds timeout, std::stop_token stop) {
+  auto waiter = std::make_shared<std::promise<json>>();
+  auto answer = waiter->get_future();
+  json id;
+  {
+    std::lock_guard lock(mutex_);
+    id = "srv-" + std::to_string(next_outgoing_id_++);
+    awaiting_[key_of(id)] = waiter;
+  }
+  via->send(json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
+  auto forget = [&] {
+    std::lock_guard lock(mutex_);
+    awaiting_.erase(key_of(id));
+  };
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (answer.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+    if (stop.stop_requested()) {
+      forget();
+      throw std::runtime_error(std::string(method) + " abandoned: the request was cancelled");
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      forget();
+      throw std::runtime_error("the client did not answer " + std::string(method) + " in time");
+    }
+  }
+  json response = answer.get();
+  if (response.contains("error")) {
+    const json& err = response["error"];
+    throw RpcError(err.value("code", rpc::kInternalError), err.value("message", std::string("client error")),
+                   err.value("data", json()));
+  }
+  return response.value("result", json::object());
+}
+
+bool Session::close(std::chrono::milliseconds grace) {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+    for (auto& [key, flight] : in_flight_) flight->stop.request_stop();
+  }
+  return drain(grace);
+}
+
+bool Session::drain(std::chrono::milliseconds grace) {
+  std::unique_lock lock(mutex_);
+  closing_ = true;
+  return idle_.wait_for(lock, grace, [&] { return in_flight_.empty(); });
+}
+
+}  // namespace mcp

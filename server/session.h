@@ -1,0 +1,97 @@
+// One MCP conversation: JSON-RPC framing, lifecycle, dispatch, and requests in flight.
+// Transport-agnostic: frames come in through receive(), messages go out through sinks.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+
+#include "server/jsonrpc.h"
+#include "server/mcp_server.h"
+#include "server/request_context.h"
+
+namespace mcp {
+
+// Where outgoing messages go. Implementations must be thread-safe: handlers run concurrently.
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  virtual void send(const json& message) = 0;
+};
+
+inline const std::vector<std::string>& supported_protocol_versions() {
+  static const std::vector<std::string> versions = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+  return versions;
+}
+
+struct SessionOptions {
+  std::string id = "stdio";
+  std::size_t max_in_flight = 64;  // concurrent requests before "busy" errors
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  static std::shared_ptr<Session> create(std::shared_ptr<const McpServer> server, std::shared_ptr<MessageSink> outbound,
+                                         SessionOptions options = {});
+  ~Session();
+
+  // One frame (a line, an HTTP body). Replies and related notifications go to `reply` (default: outbound).
+  void receive(std::string_view frame, const std::shared_ptr<MessageSink>& reply = nullptr);
+  void receive_message(const json& message, const std::shared_ptr<MessageSink>& reply = nullptr);
+
+  // Cancels what is in flight and waits for the handlers to return. False if some did not within `grace`.
+  bool close(std::chrono::milliseconds grace);
+  // Waits for in-flight requests to finish on their own (graceful shutdown). False on timeout.
+  bool drain(std::chrono::milliseconds grace);
+
+  // For stateless HTTP: every request arrives in a fresh, already negotiated session.
+  void assume_initialized(const std::string& protocol_version);
+
+  bool initialized() const;
+  std::string protocol_version() const;
+  const std::string& id() const { return options_.id; }
+  std::size_t in_flight() const;
+
+  struct InFlight;
+  class RequestChannel;
+
+ private:
+  Session(std::shared_ptr<const McpServer> server, std::shared_ptr<MessageSink> outbound, SessionOptions options);
+
+  void handle_request(const json& message, const std::shared_ptr<MessageSink>& reply);
+  void handle_notification(const json& message);
+  void handle_response(const json& message);
+  void handle_batch(const json& batch, const std::shared_ptr<MessageSink>& reply);
+  bool runs_async(const std::string& method) const;
+  json dispatch(const std::string& method, const json& params, RequestContext& ctx);
+  json initialize(const json& params);
+  json call_tool(const json& params, RequestContext& ctx);
+  json complete(const json& params, RequestContext& ctx);
+
+  json send_request(std::string_view method, json params, const std::shared_ptr<MessageSink>& via,
+                    std::chrono::milliseconds timeout, std::stop_token stop);
+
+  std::shared_ptr<const McpServer> server_;
+  std::shared_ptr<MessageSink> outbound_;
+  SessionOptions options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable idle_;
+  bool initialize_answered_ = false;
+  bool closing_ = false;
+  std::string version_;
+  json client_capabilities_ = json::object();
+  json client_info_ = json::object();
+  std::atomic<int> log_level_{static_cast<int>(LogLevel::info)};
+  std::map<std::string, std::shared_ptr<InFlight>> in_flight_;  // by dumped request id
+  std::map<std::string, std::shared_ptr<std::promise<json>>> awaiting_;  // server-to-client requests by id
+  std::uint64_t next_outgoing_id_ = 1;
+};
+
+}  // namespace mcp

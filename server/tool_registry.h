@@ -1,0 +1,66 @@
+// Every tool the server offers, its compiled schemas, and the policy that decides which are exposed.
+// The policy is enforced here, centrally: a hidden tool cannot be called, whatever a client sends.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "server/json_schema.h"
+#include "server/tool.h"
+
+namespace mcp {
+
+struct ToolPolicy {
+  bool read_only = false;                          // no tool that writes
+  std::set<std::string> tools;                     // if non-empty: only these tools
+  std::set<std::string> toolsets;                  // if non-empty: only tools of these toolsets
+  std::optional<std::set<std::string>> allow_writes;  // if set: write tools only in these toolsets
+};
+
+class ToolRegistry {
+ public:
+  // Registers a tool; compiles its schemas now (throws std::invalid_argument naming the tool on a bad schema).
+  void add(ToolSpec spec);
+
+  // Applies the policy. Throws std::invalid_argument for names in the policy that match no tool or toolset.
+  void apply(const ToolPolicy& policy);
+
+  // Exposed tools, in registration order.
+  std::vector<const ToolSpec*> exposed() const;
+  std::size_t size() const { return exposed().size(); }
+  const ToolSpec* find(std::string_view name) const;  // exposed only
+  // Why a registered tool is not exposed ("the server runs read-only"), or nullopt if unknown/exposed.
+  std::optional<std::string> hidden_reason(std::string_view name) const;
+  std::set<std::string> toolsets() const;
+
+  // tools/list with an opaque cursor; throws RpcError(-32602) for a cursor it did not issue.
+  json list(const json& cursor, std::size_t page_size) const;
+
+  // Validates arguments, runs the handler, and (when enabled) checks structuredContent against the output
+  // schema. Argument problems come back as isError results naming the field.
+  ToolResult call(const ToolSpec& tool, const json& arguments, RequestContext& ctx) const;
+
+  // Check every structuredContent against the tool's outputSchema (on in debug builds and in tests).
+  void set_validate_output(bool on) { validate_output_ = on; }
+
+ private:
+  struct Entry {
+    ToolSpec spec;
+    std::shared_ptr<JsonSchema> input;
+    std::shared_ptr<JsonSchema> output;
+    std::optional<std::string> hidden;
+  };
+  const Entry* entry(std::string_view name) const;
+  std::vector<Entry> entries_;
+#ifdef NDEBUG
+  bool validate_output_ = false;
+#else
+  bool validate_output_ = true;
+#endif
+};
+
+}  // namespace mcp

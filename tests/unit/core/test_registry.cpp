@@ -1,0 +1,73 @@
+#include <doctest/doctest.h>
+
+#include "fixture_server.h"
+#include "server/jsonrpc.h"
+
+using mcp::json;
+
+TEST_CASE("read-only policy hides write tools and says why when they are called anyway") {
+  auto server = test::fixture_server();
+  REQUIRE(server->tools.find("create_thing"));
+  server->tools.apply({.read_only = true});
+  CHECK_FALSE(server->tools.find("create_thing"));
+  CHECK(server->tools.find("echo"));
+  auto reason = server->tools.hidden_reason("create_thing");
+  REQUIRE(reason);
+  CHECK(reason->find("read-only") != std::string::npos);
+  // Destructive tools are write tools too.
+  CHECK_FALSE(server->tools.find("confirm"));
+}
+
+TEST_CASE("tool and toolset filters, and the write allowlist") {
+  auto server = test::fixture_server();
+  server->tools.apply({.tools = {"echo", "create_thing"}});
+  CHECK(server->tools.size() == 2);
+  server->tools.apply({.toolsets = {"clients"}});
+  CHECK(server->tools.size() == 1);
+  CHECK(server->tools.find("create_thing"));
+  server->tools.apply({.allow_writes = std::set<std::string>{"misc"}});
+  CHECK_FALSE(server->tools.find("create_thing"));
+  CHECK(server->tools.hidden_reason("create_thing")->find("allow-writes") != std::string::npos);
+  CHECK(server->tools.find("confirm"));  // a misc write tool is allowed
+  server->tools.apply({});
+  CHECK(server->tools.size() == 7);
+}
+
+TEST_CASE("policies naming unknown tools or toolsets are start-up errors") {
+  auto server = test::fixture_server();
+  CHECK_THROWS_WITH_AS(server->tools.apply({.tools = {"ecko"}}), doctest::Contains("ecko"), std::invalid_argument);
+  CHECK_THROWS_AS(server->tools.apply({.toolsets = {"nope"}}), std::invalid_argument);
+  CHECK_THROWS_AS(server->tools.apply({.allow_writes = std::set<std::string>{"nope"}}), std::invalid_argument);
+}
+
+TEST_CASE("registration refuses bad names, duplicates, missing descriptions and non-object schemas") {
+  mcp::ToolRegistry r;
+  auto ok = [] {
+    return mcp::ToolSpec{"ok", "Ok", "desc", "misc", json{{"type", "object"}}, std::nullopt, {},
+                         [](const json&, mcp::RequestContext&) { return mcp::ToolResult::text(""); }};
+  };
+  r.add(ok());
+  CHECK_THROWS(r.add(ok()));
+  auto bad = ok();
+  bad.name = "has space";
+  CHECK_THROWS(r.add(bad));
+  bad = ok();
+  bad.name = "other";
+  bad.description = "";
+  CHECK_THROWS(r.add(bad));
+  bad = ok();
+  bad.name = "other2";
+  bad.input_schema = json{{"type", "string"}};
+  CHECK_THROWS(r.add(bad));
+}
+
+TEST_CASE("tool definitions carry title, schemas and annotations") {
+  auto server = test::fixture_server();
+  json def = server->tools.find("echo")->definition();
+  CHECK(def["title"] == "Echo");
+  CHECK(def["outputSchema"]["type"] == "object");
+  CHECK(def["annotations"]["readOnlyHint"] == true);
+  json write = server->tools.find("confirm")->definition();
+  CHECK(write["annotations"]["readOnlyHint"] == false);
+  CHECK(write["annotations"]["destructiveHint"] == true);
+}
