@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what is missing on Debian 12 and builds build/halopsa-mcp. Sourced by run.sh and test.sh.
+# Usage: scripts/setup.sh [--with-test-tools]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+build_packages=(g++ cmake make pkg-config libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev doctest-dev
+  libsqlite3-dev libssl-dev libcli11-dev)
+test_packages=(clang libclang-rt-dev)
+want=("${build_packages[@]}")
+with_tests=0
+[[ "${1:-}" == "--with-test-tools" ]] && with_tests=1 && want+=("${test_packages[@]}")
+command -v node >/dev/null 2>&1 || { [[ $with_tests == 1 ]] && want+=(nodejs npm); }
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [[ $(id -u) == 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+build_type="${HALOPSA_BUILD_TYPE:-RelWithDebInfo}"
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE="$build_type" >&2
+cmake --build "$root/build" -j"$(nproc)" >&2

@@ -1,0 +1,250 @@
+#include "server/app.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "halo/client.h"
+#include "halo/config.h"
+#include "sandbox/sandbox.h"
+#include "server/logging.h"
+#include "server/mcp_server.h"
+#include "server/stdio_transport.h"
+#include "tools/toolbox.h"
+
+#ifndef HALOPSA_VERSION
+#define HALOPSA_VERSION "0.0.0"
+#endif
+
+namespace app {
+
+namespace {
+
+struct Options {
+  std::string log_level;
+  bool read_only = false;
+  std::string tools, toolsets, allow_writes;
+  // HaloPSA overrides of the environment.
+  std::string base_url, auth_url, tenant, client_id, client_secret, scope, ca_file;
+  int rate_limit = 0;
+  std::string sandbox_db;
+  int sandbox_port = 0;
+};
+
+std::string env_or(const char* name, std::string fallback) {
+  auto value = halo::system_getenv(name);
+  return halo::is_unset_value(value) ? fallback : *value;
+}
+
+bool env_flag(const char* name) {
+  std::string v = env_or(name, "");
+  return v == "1" || v == "true" || v == "yes" || v == "on";
+}
+
+std::set<std::string> split_list(const std::string& text) {
+  std::set<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.insert(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+const char* kEnvironmentHelp = R"(
+Environment (a flag wins over its variable; blank values and unexpanded ${...} count as unset):
+  HALOPSA_BASE_URL        tenant origin, e.g. https://acme.halopsa.com (unset: use the sandbox)
+  HALOPSA_AUTH_URL        authorisation server (default: GET {base}/api/authinfo, else {base}/auth)
+  HALOPSA_TENANT          tenant name (default: derived from a {tenant}.halopsa.com host)
+  HALOPSA_CLIENT_ID       API application client id (client credentials)
+  HALOPSA_CLIENT_SECRET   API application client secret (never logged)
+  HALOPSA_SCOPE           OAuth scope (default: all)
+  HALOPSA_CA_FILE         PEM CA bundle instead of the system store
+  HALOPSA_RATE_LIMIT      client-side budget: requests per rolling window (default 300)
+  HALOPSA_RATE_WINDOW_SECONDS  the window (default 300)
+  HALOPSA_READ_ONLY=1     expose and allow no tool that writes
+  HALOPSA_TOOLS, HALOPSA_TOOLSETS, HALOPSA_ALLOW_WRITES  comma lists, as the flags
+  HALOPSA_LOG_LEVEL       trace, debug, info, warn, error, critical, off (default info; logs go to stderr)
+  HALOPSA_SANDBOX_DB      sandbox database file, or :memory: (default ~/.local/share/halopsa-mcp/sandbox.db)
+
+Without HALOPSA_BASE_URL the server starts an embedded sandbox tenant (seeded demo data) on loopback
+and says so on stderr, in its instructions and in the halopsa_status tool.
+)";
+
+std::string sandbox_db_path(const Options& o) {
+  if (!o.sandbox_db.empty()) return o.sandbox_db;
+  return env_or("HALOPSA_SANDBOX_DB", sandbox::default_db_path());
+}
+
+halo::Config halo_config(const Options& o) {
+  halo::Config config = halo::Config::from_env();
+  auto take = [](std::string& field, const std::string& flag) {
+    if (!flag.empty()) field = flag;
+  };
+  take(config.base_url, o.base_url);
+  take(config.auth_url, o.auth_url);
+  take(config.tenant, o.tenant);
+  take(config.client_id, o.client_id);
+  take(config.client_secret, o.client_secret);
+  take(config.scope, o.scope);
+  take(config.ca_file, o.ca_file);
+  if (o.rate_limit > 0) config.rate_limit = o.rate_limit;
+  return config;
+}
+
+// SIGTERM/SIGINT are taken by a watcher thread, which asks the transport to finish. They are blocked
+// before any thread starts, so no other thread can be killed by them; SIGUSR2 only wakes the watcher.
+sigset_t block_shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGUSR2);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+template <typename Stop>
+std::thread watch_signals(sigset_t set, Stop stop) {
+  return std::thread([set, stop] {
+    int sig = 0;
+    if (sigwait(&set, &sig) == 0 && sig != SIGUSR2) {
+      spdlog::info("signal {}: finishing calls in flight and exiting", sig);
+      stop();
+    }
+  });
+}
+
+int serve(const Options& o) {
+  sigset_t signals = block_shutdown_signals();
+  halo::Config config = halo_config(o);
+  std::unique_ptr<sandbox::Sandbox> embedded;
+  tools::Backend backend;
+  if (config.configured()) {
+    config.validate();
+    backend.kind = "tenant";
+  } else {
+    sandbox::Options so;
+    so.db_path = sandbox_db_path(o);
+    embedded = std::make_unique<sandbox::Sandbox>(so);
+    embedded->start();
+    config.base_url = embedded->base_url();
+    config.client_id = so.client_id;
+    config.client_secret = so.client_secret;
+    config.tenant = so.tenant;
+    backend.kind = "sandbox";
+    backend.sandbox_db = so.db_path;
+    spdlog::warn("========================================================================");
+    spdlog::warn("SANDBOX MODE: no HALOPSA_BASE_URL set. Serving an embedded demo HaloPSA tenant");
+    spdlog::warn("at {} (data: {}). Nothing here touches a real HaloPSA.", embedded->base_url(), so.db_path);
+    spdlog::warn("========================================================================");
+  }
+  auto client = std::make_shared<halo::Client>(config);
+  backend.halo = client;
+
+  auto server = std::make_shared<mcp::McpServer>();
+  server->info.name = "halopsa-mcp";
+  server->info.title = "HaloPSA customer book";
+  server->info.version = HALOPSA_VERSION;
+  tools::register_all(*server, backend);
+  server->info.instructions = tools::instructions(backend);
+
+  mcp::ToolPolicy policy;
+  policy.read_only = o.read_only || env_flag("HALOPSA_READ_ONLY");
+  policy.tools = split_list(o.tools.empty() ? env_or("HALOPSA_TOOLS", "") : o.tools);
+  policy.toolsets = split_list(o.toolsets.empty() ? env_or("HALOPSA_TOOLSETS", "") : o.toolsets);
+  std::string writes = o.allow_writes.empty() ? env_or("HALOPSA_ALLOW_WRITES", "") : o.allow_writes;
+  if (!writes.empty()) policy.allow_writes = split_list(writes);
+  server->tools.apply(policy);
+  if (env_flag("HALOPSA_VALIDATE_OUTPUT")) server->tools.set_validate_output(true);
+  spdlog::info("halopsa-mcp {} serving {} tools over stdio ({} backend{})", HALOPSA_VERSION, server->tools.size(),
+               backend.kind, policy.read_only ? ", read-only" : "");
+
+  if (isatty(STDIN_FILENO))
+    spdlog::info("waiting for MCP messages on stdin; connect an MCP client to this binary (see README), "
+                 "or type JSON-RPC lines; Ctrl-D ends");
+  mcp::StdioTransport transport;
+  std::thread watcher = watch_signals(signals, [&transport] { transport.stop(); });
+  int code = transport.run(server);
+  pthread_kill(watcher.native_handle(), SIGUSR2);  // wake the watcher if no signal came
+  watcher.detach();
+  if (embedded) embedded->stop();
+  return code;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  Options o;
+  CLI::App cli{"halopsa-mcp " HALOPSA_VERSION
+               ": an MCP server for the HaloPSA customer book (clients, sites, contacts).\n"
+               "By default it speaks MCP over stdio; point any MCP client at this binary.",
+               "halopsa-mcp"};
+  cli.footer(kEnvironmentHelp);
+  cli.set_version_flag("--version", HALOPSA_VERSION);
+  cli.add_option("--log-level", o.log_level, "Log level on stderr (env HALOPSA_LOG_LEVEL; default info)");
+  cli.add_flag("--read-only", o.read_only, "Expose and allow no tool that writes (env HALOPSA_READ_ONLY=1)");
+  cli.add_option("--tools", o.tools, "Comma list: expose only these tools (env HALOPSA_TOOLS)");
+  cli.add_option("--toolsets", o.toolsets,
+                 "Comma list: expose only these toolsets, e.g. clients,sites,contacts,workflows (env HALOPSA_TOOLSETS)");
+  cli.add_option("--allow-writes", o.allow_writes,
+                 "Comma list of toolsets whose write tools are allowed, e.g. clients,sites (env HALOPSA_ALLOW_WRITES)");
+  auto* halo_group = "HaloPSA tenant (override the HALOPSA_* environment)";
+  cli.add_option("--base-url", o.base_url, "Tenant origin, e.g. https://acme.halopsa.com")->group(halo_group);
+  cli.add_option("--auth-url", o.auth_url, "Authorisation server URL")->group(halo_group);
+  cli.add_option("--tenant", o.tenant, "Tenant name")->group(halo_group);
+  cli.add_option("--client-id", o.client_id, "API application client id")->group(halo_group);
+  cli.add_option("--client-secret", o.client_secret,
+                 "API application secret (prefer HALOPSA_CLIENT_SECRET: flags are visible in ps)")
+      ->group(halo_group);
+  cli.add_option("--scope", o.scope, "OAuth scope (default all)")->group(halo_group);
+  cli.add_option("--ca-file", o.ca_file, "PEM CA bundle for HTTPS")->group(halo_group);
+  cli.add_option("--rate-limit", o.rate_limit, "Requests per rolling 5 minutes (default 300)")->group(halo_group);
+  cli.add_option("--sandbox-db", o.sandbox_db, "Sandbox database file or :memory: (env HALOPSA_SANDBOX_DB)")
+      ->group("Sandbox");
+
+  auto* sandbox_cmd = cli.add_subcommand("sandbox", "Serve the sandbox tenant's HaloPSA API standalone on loopback");
+  sandbox_cmd->add_option("--port", o.sandbox_port, "Port (default: any free port)");
+  sandbox_cmd->add_option("--db", o.sandbox_db, "Database file or :memory:");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  try {
+    mcp::setup_logging(o.log_level.empty() ? env_or("HALOPSA_LOG_LEVEL", "info") : o.log_level);
+  } catch (const std::exception& e) {
+    std::cerr << "halopsa-mcp: " << e.what() << "\n";
+    return 2;
+  }
+
+  try {
+    if (*sandbox_cmd) {
+      sandbox::Options so;
+      so.db_path = sandbox_db_path(o);
+      so.port = o.sandbox_port;
+      return sandbox::run_standalone(so);
+    }
+    return serve(o);
+  } catch (const halo::ConfigError& e) {
+    spdlog::critical("configuration: {}", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace app

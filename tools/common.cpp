@@ -1,0 +1,42 @@
+#include "tools/common.h"
+
+namespace tools {
+
+std::string explain(const halo::Error& error) {
+  std::string text = error.what();
+  switch (error.kind()) {
+    case halo::ErrorKind::validation: {
+      text = "HaloPSA rejected the request: " + text;
+      if (!error.field_errors().empty()) {
+        text += " Field errors:";
+        for (const auto& [field, message] : error.field_errors().items())
+          text += " " + field + ": " + (message.is_string() ? message.get<std::string>() : message.dump()) + ";";
+      }
+      text += " Fix the named fields (the tenant may require fields beyond name, including custom fields) and retry.";
+      break;
+    }
+    case halo::ErrorKind::not_found:
+      text += " Check the id, or search for the record by name first.";
+      break;
+    case halo::ErrorKind::rate_limited:
+      text += " Wait " + std::to_string(error.retry_after_seconds()) + " seconds before calling again.";
+      break;
+    case halo::ErrorKind::network:
+    case halo::ErrorKind::upstream:
+      text += " The halopsa_status tool shows whether the tenant answers.";
+      break;
+    default:
+      break;
+  }
+  return text;
+}
+
+mcp::ToolResult guarded(const std::function<mcp::ToolResult()>& body) {
+  try {
+    return body();
+  } catch (const halo::Error& e) {
+    return mcp::ToolResult::error(explain(e));
+  }
+}
+
+}  // namespace tools

@@ -1,0 +1,62 @@
+// halopsa_status: which HaloPSA this server talks to, and whether it answers right now.
+#include <sstream>
+
+#include "halo/client.h"
+#include "tools/schemas.h"
+#include "tools/toolbox.h"
+
+namespace tools {
+
+namespace {
+
+mcp::ToolResult status(const Backend& backend) {
+  halo::Client::Status s = backend.halo->probe();
+  nlohmann::json data{
+      {"backend", backend.kind},
+      {"base_url", s.base_url},
+      {"auth_url", s.auth_url},
+      {"tenant", s.tenant},
+      {"reachable", s.ok},
+      {"latency_ms", std::max(0, s.latency_ms)},
+      {"error", s.ok ? nlohmann::json() : nlohmann::json(s.error)},
+      {"error_kind", s.ok ? nlohmann::json() : nlohmann::json(s.error_kind)},
+      {"token_seconds_left", std::max(0, s.token_seconds_left)},
+      {"rate_budget",
+       {{"limit", s.budget_limit}, {"remaining", s.budget_left}, {"window_seconds", s.budget_window_seconds}}},
+  };
+  if (backend.kind == "sandbox") data["sandbox_db"] = backend.sandbox_db;
+
+  std::ostringstream text;
+  if (backend.kind == "sandbox")
+    text << "SANDBOX: an embedded demo tenant with made-up data (" << backend.sandbox_db << "), not a real HaloPSA.\n";
+  text << "HaloPSA at " << s.base_url << " (tenant " << (s.tenant.empty() ? "-" : s.tenant) << "): ";
+  if (s.ok)
+    text << "reachable, probe took " << s.latency_ms << " ms.\n";
+  else
+    text << "NOT reachable: " << s.error << "\n";
+  text << "Token: " << (s.token_seconds_left > 0 ? std::to_string(s.token_seconds_left) + " s left" : "none held")
+       << ". Rate budget: " << s.budget_left << " of " << s.budget_limit << " requests left in the rolling "
+       << s.budget_window_seconds << " s window.";
+  return mcp::ToolResult::data(std::move(data), text.str());
+}
+
+}  // namespace
+
+void register_status_tools(mcp::McpServer& server, const Backend& backend) {
+  server.tools.add({
+      .name = "halopsa_status",
+      .title = "HaloPSA connection status",
+      .description =
+          "Checks the connection to HaloPSA with one real request and reports which tenant (or the embedded "
+          "sandbox) this server uses, whether it answers and how fast, the access token's remaining lifetime and "
+          "the client-side rate budget left. Use it first when other tools fail, or when the user asks which "
+          "HaloPSA is connected.",
+      .toolset = "status",
+      .input_schema = schema("halopsa_status.input"),
+      .output_schema = schema("halopsa_status.output"),
+      .annotations = {.read_only = true, .idempotent = true},
+      .handler = [backend](const nlohmann::json&, mcp::RequestContext&) { return status(backend); },
+  });
+}
+
+}  // namespace tools
