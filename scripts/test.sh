@@ -4,4 +4,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh" --with-test-tools
 ( cd "$root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error )
+( cd "$root/tests/packaging" && npm ci --no-audit --no-fund --loglevel=error )
 ctest --test-dir "$root/build" --output-on-failure -j2 "$@"
