@@ -1,5 +1,7 @@
 #include "tools/common.h"
 
+#include "tools/records.h"
+
 namespace tools {
 
 std::string explain(const halo::Error& error) {
@@ -36,6 +38,8 @@ mcp::ToolResult guarded(const std::function<mcp::ToolResult()>& body) {
     return body();
   } catch (const halo::Error& e) {
     return mcp::ToolResult::error(explain(e));
+  } catch (const InputError& e) {
+    return mcp::ToolResult::error(e.what());
   }
 }
 

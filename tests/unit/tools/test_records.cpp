@@ -1,0 +1,95 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include "tools/records.h"
+
+using tools::json;
+
+TEST_CASE("normalise_name folds case, punctuation, a leading 'the' and legal suffixes") {
+  CHECK(tools::normalise_name("ACME Corporation") == "acme");
+  CHECK(tools::normalise_name("Acme Corp.") == "acme");
+  CHECK(tools::normalise_name("  The Carter Group  ") == "carter group");
+  CHECK(tools::normalise_name("Carter Group Ltd") == "carter group");
+  CHECK(tools::normalise_name("Hartley & Moss LLP") == "hartley and moss");
+  CHECK(tools::normalise_name("St Mary's High School") == "st marys high school");
+  // Real differences survive.
+  CHECK(tools::normalise_name("Summit Dental") != tools::normalise_name("Summit Legal LLP"));
+  CHECK(tools::normalise_name("Brightwater Logistics") != tools::normalise_name("Brightwater Logistcs"));
+  // A name that is only a suffix is kept.
+  CHECK(tools::normalise_name("Ltd") == "ltd");
+}
+
+TEST_CASE("normalise_email trims and lower-cases") { CHECK(tools::normalise_email(" Jane.Doe@ACME.com ") == "jane.doe@acme.com"); }
+
+TEST_CASE("diff lists only changed fields, nested address lines and custom fields by name") {
+  json current = {{"id", 5},
+                  {"website", "https://a"},
+                  {"notes", nullptr},
+                  {"delivery_address", {{"line1", "1 High St"}, {"line3", "Leeds"}}},
+                  {"customfields", json::array({{{"id", 101}, {"name", "CFTier"}, {"value", "Gold"}}})}};
+  json body = {{"id", 5},
+               {"website", "https://b"},
+               {"notes", ""},
+               {"delivery_address", {{"line1", "1 High St"}, {"line3", "York"}}},
+               {"customfields", json::array({{{"id", 101}, {"value", "Silver"}}})}};
+  json d = tools::diff(current, body);
+  REQUIRE(d.size() == 3);
+  CHECK(d[0] == json{{"field", "customfields[CFTier]"}, {"before", "Gold"}, {"after", "Silver"}});
+  CHECK(d[1] == json{{"field", "delivery_address.line3"}, {"before", "Leeds"}, {"after", "York"}});
+  CHECK(d[2] == json{{"field", "website"}, {"before", "https://a"}, {"after", "https://b"}});
+  CHECK(tools::diff(current, {{"id", 5}, {"website", "https://a"}}).empty());
+}
+
+TEST_CASE("same_instant ignores Z, offsets of zero and missing milliseconds") {
+  CHECK(tools::same_instant("2024-03-05T10:22:00.000Z", "2024-03-05T10:22:00"));
+  CHECK(tools::same_instant("2024-03-05T10:22:00.5", "2024-03-05T10:22:00.500Z"));
+  CHECK_FALSE(tools::same_instant("2024-03-05T10:22:00.000Z", "2024-03-05T10:22:01.000Z"));
+  CHECK_FALSE(tools::same_instant("2024-03-05T10:22:00.120Z", "2024-03-05T10:22:00.000Z"));
+}
+
+TEST_CASE("nearest suggests close names first") {
+  std::vector<std::string> names{"tax_number", "trading_name", "toplevel_id", "website"};
+  auto near = tools::nearest("trading_nam", names);
+  REQUIRE_FALSE(near.empty());
+  CHECK(near[0] == "trading_name");
+  CHECK(tools::nearest("zzzzzzzz", names).empty());
+  CHECK(tools::did_you_mean("websit", names) == " Did you mean \"website\"?");
+}
+
+TEST_CASE("checked_country and checked_name") {
+  CHECK(tools::checked_country(json("gb"), "country_code") == "GB");
+  CHECK_THROWS_AS(tools::checked_country(json("XX"), "country_code"), tools::InputError);
+  CHECK_THROWS_AS(tools::checked_country(json("G B"), "country_code"), tools::InputError);
+  CHECK(tools::checked_name(json("  Acme  "), "name") == "Acme");
+  CHECK_THROWS_WITH_AS(tools::checked_name(json("   "), "name"), "name: must not be empty or only spaces.", tools::InputError);
+  CHECK_THROWS_AS(tools::checked_name(json(std::string(256, 'x')), "name"), tools::InputError);
+}
+
+TEST_CASE("map_arguments maps friendly names to Halo's and validates extra against the OpenAPI list") {
+  json body = tools::map_arguments(tools::Kind::client, {{"name", " Acme "}, {"account_manager_id", 2},
+                                                          {"accounts_email", "ap@acme.com"}, {"payment_terms", 30},
+                                                          {"dry_run", true}, {"extra", {{"tax_number", "GB1"}}}});
+  CHECK(body == json{{"name", "Acme"}, {"accountmanagertech", 2}, {"accountsemailaddress", "ap@acme.com"},
+                     {"paymentterms", 30}, {"tax_number", "GB1"}});
+  json contact = tools::map_arguments(tools::Kind::contact, {{"job_title", "CEO"}, {"email", "a@b.co"}, {"first_name", "Al"}});
+  CHECK(contact == json{{"title", "CEO"}, {"emailaddress", "a@b.co"}, {"firstname", "Al"}});
+  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::client, {{"extra", {{"trading_nam", "x"}}}}),
+                       doctest::Contains("Did you mean \"trading_name\""), tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::site, {{"extra", {{"isinvoicesite", "yes"}}}}),
+                       doctest::Contains("expects a boolean"), tools::InputError);
+  CHECK_THROWS_AS(tools::map_arguments(tools::Kind::client, {{"extra", {{"alastupdate", "x"}}}}), tools::InputError);
+}
+
+TEST_CASE("every friendly mapping targets a real field of Halo's OpenAPI schema") {
+  for (auto kind : {tools::Kind::client, tools::Kind::site, tools::Kind::contact}) {
+    const json& fields = tools::halo_fields(tools::kind_info(kind).openapi);
+    for (const auto& m : tools::field_mappings(kind)) CHECK_MESSAGE(fields.contains(m.halo), m.halo);
+    for (const auto& f : tools::curated_fields(kind)) CHECK_MESSAGE(fields.contains(f), f);
+  }
+}
+
+TEST_CASE("markdown_table escapes pipes and says how many more rows exist") {
+  json rows = json::array({{{"id", 1}, {"name", "A|B"}}, {{"id", 2}, {"name", "C"}}});
+  std::string t = tools::markdown_table(rows, {{"id", "Id"}, {"name", "Name"}}, 5, 1);
+  CHECK(t == "| Id | Name |\n|---|---|\n| 1 | A\\|B |\n…and 4 more.");
+}

@@ -1,0 +1,187 @@
+// Names → ids: clients, client types, TopLevels and custom fields, so a model can use the names a person says.
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include "halo/client.h"
+#include "tools/records.h"
+
+namespace tools {
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string trimmed(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+// A string that is all digits is an id given as text ("12").
+std::optional<long long> digits(const std::string& s) {
+  if (s.empty() || s.size() > 12 || !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); }))
+    return std::nullopt;
+  return std::stoll(s);
+}
+
+// Picks the one entry of `rows` whose name matches `wanted`: an exact (case-insensitive) match, else the only
+// partial one. Otherwise InputError listing candidates.
+long long pick_by_name(const json& rows, const std::string& wanted, const std::string& argument, const std::string& what,
+                       const std::string& how_to_list) {
+  std::vector<const json*> exact, partial;
+  const std::string w = lower(wanted);
+  for (const auto& r : rows) {
+    const std::string name = lower(trimmed(r.value("name", std::string())));
+    if (name == w)
+      exact.push_back(&r);
+    else if (name.find(w) != std::string::npos)
+      partial.push_back(&r);
+  }
+  if (exact.size() == 1) return exact[0]->at("id").get<long long>();
+  const auto& candidates = exact.empty() ? partial : exact;
+  if (candidates.size() == 1) return candidates[0]->at("id").get<long long>();
+  if (candidates.empty()) {
+    std::vector<std::string> names;
+    for (const auto& r : rows) names.push_back(r.value("name", std::string()));
+    throw InputError(argument + ": no " + what + " named \"" + wanted + "\"." + did_you_mean(wanted, names) + " " +
+                     how_to_list);
+  }
+  std::string text = argument + ": \"" + wanted + "\" matches " + std::to_string(candidates.size()) + " " + what +
+                     "s; pass the id of the one you mean:";
+  std::size_t shown = 0;
+  for (const json* r : candidates) {
+    if (shown++ == 10) {
+      text += " …and " + std::to_string(candidates.size() - 10) + " more (narrow the name).";
+      break;
+    }
+    text += "\n- " + std::to_string(r->at("id").get<long long>()) + ": " + r->value("name", std::string()) +
+            (r->value("inactive", false) ? " (inactive)" : "");
+  }
+  throw InputError(text);
+}
+
+}  // namespace
+
+long long resolve_client(halo::Client& halo, const json& ref, const char* argument) {
+  if (ref.is_number_integer()) return positive_id(ref, argument);
+  if (!ref.is_string()) throw InputError(std::string(argument) + ": give the client's id or its name.");
+  const std::string name = trimmed(ref.get<std::string>());
+  if (name.empty()) throw InputError(std::string(argument) + ": the client name is empty; give an id or a name.");
+  if (auto id = digits(name)) return positive_id(json(*id), argument);
+  halo::Page page = halo.page("Client", "clients",
+                              {{"search", name}, {"includeactive", "true"}, {"includeinactive", "true"}}, 1, 100);
+  if (page.rows.empty()) {
+    // No substring match: offer near names from a normalised search on the first word.
+    const std::string norm = normalise_name(name);
+    const std::string first = norm.substr(0, norm.find(' '));
+    if (!first.empty() && first != lower(name))
+      page = halo.page("Client", "clients", {{"search", first}, {"includeactive", "true"}, {"includeinactive", "true"}},
+                       1, 100);
+    std::vector<std::string> names;
+    for (const auto& r : page.rows) names.push_back(r.value("name", std::string()));
+    throw InputError(std::string(argument) + ": no client named \"" + name + "\"." + did_you_mean(name, names) +
+                     " Use search_clients to find it, or pass its id.");
+  }
+  return pick_by_name(page.rows, name, argument, "client", "Use search_clients to find it, or pass its id.");
+}
+
+json client_types(halo::Client& halo, std::string* source) {
+  long long lookup_id = 33;
+  if (const char* env = std::getenv("HALOPSA_CLIENT_TYPE_LOOKUP_ID"); env && *env)
+    if (auto id = digits(env)) lookup_id = *id;
+  json out = json::array();
+  json values = halo.get("Lookup", {{"lookupid", std::to_string(lookup_id)}});
+  if (values.is_object())
+    for (const auto& [k, v] : values.items())
+      if (v.is_array()) values = v;
+  if (values.is_array())
+    for (const auto& v : values)
+      if (v.is_object() && v.contains("id") && v.value("lookupid", lookup_id) == lookup_id && !v.value("inactive", false))
+        out.push_back({{"id", v["id"]}, {"name", v.value("name", std::string())}});
+  if (!out.empty()) {
+    if (source) *source = "lookup " + std::to_string(lookup_id);
+    return out;
+  }
+  // Fallback: the distinct types in use on clients (bounded scan).
+  halo::ListOptions options;
+  options.max_rows = 1000;
+  auto list = halo.list("Client", "clients", {{"includeactive", "true"}, {"includeinactive", "true"}}, options);
+  std::map<long long, std::string> seen;
+  for (const auto& c : list.rows)
+    if (c.contains("customertype") && c["customertype"].is_number_integer() && c["customertype"].get<long long>() > 0)
+      seen.emplace(c["customertype"].get<long long>(),
+                   c.value("customertype_new", std::string()).empty() ? ""
+                                                                     : c.value("customertype_new", std::string()));
+  for (const auto& [id, name] : seen) out.push_back({{"id", id}, {"name", name}});
+  if (source) *source = "values in use on clients (lookup " + std::to_string(lookup_id) + " returned nothing)";
+  return out;
+}
+
+long long resolve_client_type(halo::Client& halo, const json& ref) {
+  if (ref.is_number_integer()) return positive_id(ref, "client_type");
+  const std::string name = trimmed(ref.get<std::string>());
+  if (auto id = digits(name)) return *id;
+  return pick_by_name(client_types(halo), name, "client_type", "client type",
+                      "list_client_types shows the types this tenant has.");
+}
+
+long long resolve_toplevel(halo::Client& halo, const json& ref) {
+  if (ref.is_number_integer()) return positive_id(ref, "toplevel");
+  const std::string name = trimmed(ref.get<std::string>());
+  if (auto id = digits(name)) return *id;
+  halo::ListOptions options;
+  options.max_rows = 500;
+  auto list = halo.list("TopLevel", "tree", {}, options);
+  return pick_by_name(list.rows, name, "toplevel", "TopLevel", "list_toplevels shows them.");
+}
+
+json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields, const json& current) {
+  // Field definitions as the tenant reports them on records of this kind: the current record first, then a page.
+  std::map<long long, json> defs;
+  auto collect = [&](const json& record) {
+    if (record.is_object() && record.contains("customfields") && record["customfields"].is_array())
+      for (const auto& cf : record["customfields"])
+        if (cf.contains("id") && cf["id"].is_number_integer()) defs.emplace(cf["id"].get<long long>(), cf);
+  };
+  collect(current);
+  const KindInfo& k = kind_info(kind);
+  halo::Page page = halo.page(k.path, k.envelope, {{"includeactive", "true"}, {"includeinactive", "true"}}, 1, 100);
+  for (const auto& r : page.rows) collect(r);
+  if (defs.empty() && !page.rows.empty() && page.rows[0].contains("id"))
+    collect(halo.get(std::string(k.path) + "/" + page.rows[0]["id"].dump(), {{"includedetails", "true"}}));
+
+  std::vector<std::string> names;
+  for (const auto& [id, d] : defs) {
+    names.push_back(d.value("name", std::string()));
+    if (!d.value("label", std::string()).empty()) names.push_back(d.value("label", std::string()));
+  }
+  json out = json::array();
+  for (const auto& [key, value] : custom_fields.items()) {
+    std::optional<long long> id = digits(trimmed(key));
+    if (!id) {
+      for (const auto& [fid, d] : defs)
+        if (lower(d.value("name", std::string())) == lower(trimmed(key)) ||
+            lower(d.value("label", std::string())) == lower(trimmed(key)))
+          id = fid;
+    }
+    if (!id) {
+      std::string known;
+      for (const auto& [fid, d] : defs)
+        known += (known.empty() ? "" : ", ") + d.value("name", std::string()) + " (id " + std::to_string(fid) +
+                 (d.value("label", std::string()).empty() ? "" : ", \"" + d.value("label", std::string()) + "\"") + ")";
+      throw InputError("custom_fields: no " + std::string(k.label) + " custom field named \"" + key + "\"." +
+                       did_you_mean(key, names) +
+                       (known.empty() ? " No custom fields were found on this tenant's " + std::string(k.envelope) +
+                                            "; pass the field id instead."
+                                      : " Known fields: " + known + "."));
+    }
+    out.push_back({{"id", *id}, {"value", value}});
+  }
+  return out;
+}
+
+}  // namespace tools

@@ -1,0 +1,395 @@
+#include "tools/records.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "tools/schemas.h"
+
+namespace tools {
+
+namespace {
+
+const KindInfo kKinds[] = {
+    {"Client", "clients", "Area", "alastupdate", "client", "clients"},
+    {"Site", "sites", "Site", "slastupdate", "site", "sites"},
+    {"Users", "users", "Users", "ulastupdate", "contact", "contacts"},
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  const auto* ws = " \t\r\n\f\v";
+  const auto b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  return std::string(s.substr(b, s.find_last_not_of(ws) - b + 1));
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// ISO 3166-1 alpha-2, officially assigned codes.
+constexpr std::string_view kCountries =
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ "
+    "CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO "
+    "FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE "
+    "JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO "
+    "MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW "
+    "PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM "
+    "TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+
+// Control arguments the tools read themselves: never sent to Halo as fields.
+const std::set<std::string> kControlArguments = {
+    "id",         "client",  "site",        "dry_run",         "if_unchanged_since", "allow_duplicate",
+    "fields",     "extra",   "custom_fields", "confirm",       "make_main_site",     "make_site_main_contact",
+    "client_type", "toplevel", "billing_parent", "address",   "invoice_address",    "active"};
+
+}  // namespace
+
+const KindInfo& kind_info(Kind kind) { return kKinds[static_cast<int>(kind)]; }
+
+const std::vector<FieldMapping>& field_mappings(Kind kind) {
+  static const std::vector<FieldMapping> client = {
+      {"name", "name"},
+      {"trading_name", "trading_name"},
+      {"ref", "ref"},
+      {"website", "website"},
+      {"colour", "colour"},
+      {"notes", "notes"},
+      {"is_vip", "is_vip"},
+      {"tax_number", "tax_number"},
+      {"payment_terms", "paymentterms"},
+      {"accounts_email", "accountsemailaddress"},
+      {"account_manager_id", "accountmanagertech"},
+      {"primary_technician_id", "pritech"},
+      {"secondary_technician_id", "sectech"},
+      {"main_site_id", "main_site_id"},
+  };
+  static const std::vector<FieldMapping> site = {
+      {"name", "name"},
+      {"phonenumber", "phonenumber"},
+      {"email_domain", "emaildomain"},
+      {"timezone", "timezone"},
+      {"country_code", "country_code"},
+      {"notes", "notes"},
+      {"is_invoice_site", "isinvoicesite"},
+      {"main_contact_id", "maincontact_id"},
+      {"inactive", "inactive"},
+  };
+  static const std::vector<FieldMapping> contact = {
+      {"name", "name"},
+      {"first_name", "firstname"},
+      {"surname", "surname"},
+      {"job_title", "title"},
+      {"email", "emailaddress"},
+      {"secondary_email", "email2"},
+      {"phonenumber", "phonenumber"},
+      {"mobilenumber", "mobilenumber"},
+      {"is_important", "isimportantcontact"},
+      {"notes", "notes"},
+      {"site_id", "site_id"},
+      {"inactive", "inactive"},
+  };
+  switch (kind) {
+    case Kind::client: return client;
+    case Kind::site: return site;
+    case Kind::contact: return contact;
+  }
+  return client;
+}
+
+const json& halo_fields(std::string_view openapi_schema) { return schema("halo_fields").at(std::string(openapi_schema)); }
+
+std::vector<std::string> nearest(std::string_view word, const std::vector<std::string>& names, std::size_t max) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  const std::string w = lower(word);
+  for (const auto& n : names) {
+    const std::string l = lower(n);
+    std::size_t d = edit_distance(w, l);
+    if (!w.empty() && (l.find(w) != std::string::npos || w.find(l) != std::string::npos)) d = std::min<std::size_t>(d, 1);
+    if (d <= std::max<std::size_t>(2, w.size() / 3)) scored.emplace_back(d, n);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (const auto& [d, n] : scored) {
+    if (out.size() >= max) break;
+    out.push_back(n);
+  }
+  return out;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& names) {
+  const auto near = nearest(word, names);
+  if (near.empty()) return {};
+  std::string text = " Did you mean ";
+  for (std::size_t i = 0; i < near.size(); ++i) text += (i ? (i + 1 == near.size() ? " or " : ", ") : "") + ("\"" + near[i] + "\"");
+  return text + "?";
+}
+
+const std::vector<std::string>& curated_fields(Kind kind) {
+  static const std::vector<std::string> client = {
+      "id", "name", "inactive", "customertype", "toplevel_id", "toplevel_name", "client_to_invoice",
+      "client_to_invoice_name", "main_site_id", "main_site_name", "main_phonenumber", "is_vip", "ref", "website",
+      "accountmanagertech", "alastupdate"};
+  static const std::vector<std::string> site = {
+      "id", "name", "client_id", "client_name", "inactive", "phonenumber", "delivery_address", "country_code",
+      "maincontact_id", "maincontact_name", "isinvoicesite", "slastupdate"};
+  static const std::vector<std::string> contact = {
+      "id", "name", "firstname", "surname", "title", "emailaddress", "phonenumber", "mobilenumber", "site_id",
+      "site_name", "client_id", "client_name", "inactive", "isimportantcontact", "ulastupdate"};
+  switch (kind) {
+    case Kind::client: return client;
+    case Kind::site: return site;
+    case Kind::contact: return contact;
+  }
+  return client;
+}
+
+std::vector<std::string> requested_fields(Kind kind, const json& args) {
+  std::vector<std::string> out;
+  if (!args.contains("fields")) return out;
+  const json& known = halo_fields(kind_info(kind).openapi);
+  std::vector<std::string> names;
+  for (const auto& [k, v] : known.items()) names.push_back(k);
+  for (const auto& f : args["fields"]) {
+    const std::string name = f.get<std::string>();
+    if (!known.contains(name))
+      throw InputError("fields: \"" + name + "\" is not a HaloPSA " + kind_info(kind).label + " field." +
+                       did_you_mean(name, names) + " Use Halo's field names (schema " + kind_info(kind).openapi + ").");
+    out.push_back(name);
+  }
+  return out;
+}
+
+json project(Kind kind, const json& record, const std::vector<std::string>& extra_fields) {
+  json out = json::object();
+  if (!record.is_object()) return out;
+  for (const auto* list : {&curated_fields(kind), &extra_fields})
+    for (const auto& f : *list)
+      if (auto it = record.find(f); it != record.end()) out[f] = *it;
+  if (!out.contains("id")) out["id"] = 0;
+  if (!out.contains("name") || !out["name"].is_string()) out["name"] = "";
+  return out;
+}
+
+std::string checked_name(const json& value, const char* field) {
+  if (!value.is_string()) throw InputError(std::string(field) + ": expected a text value.");
+  std::string name = trim(value.get<std::string>());
+  if (name.empty()) throw InputError(std::string(field) + ": must not be empty or only spaces.");
+  if (name.size() > 255)
+    throw InputError(std::string(field) + ": at most 255 characters (got " + std::to_string(name.size()) + ").");
+  return name;
+}
+
+std::string checked_country(const json& value, const char* field) {
+  const std::string code = trim(value.is_string() ? value.get<std::string>() : std::string());
+  std::string upper = code;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (upper.size() != 2 || kCountries.find(upper) == std::string_view::npos || upper.find(' ') != std::string::npos)
+    throw InputError(std::string(field) + ": \"" + code +
+                     "\" is not an ISO 3166-1 alpha-2 country code; use two letters such as GB, US, DE or IE.");
+  return upper;
+}
+
+long long positive_id(const json& value, const char* field) {
+  if (!value.is_number_integer() || value.get<long long>() <= 0)
+    throw InputError(std::string(field) + ": expected a positive integer id, got " + value.dump() + ".");
+  return value.get<long long>();
+}
+
+json map_arguments(Kind kind, const json& args) {
+  json body = json::object();
+  std::set<std::string> known_args = kControlArguments;
+  for (const auto& m : field_mappings(kind)) {
+    known_args.insert(m.argument);
+    auto it = args.find(m.argument);
+    if (it == args.end()) continue;
+    const std::string arg = m.argument;
+    if (arg == "name" || arg == "first_name" || arg == "surname") {
+      if (it->is_null()) continue;
+      body[m.halo] = checked_name(*it, m.argument);
+    } else if (arg == "country_code") {
+      body[m.halo] = checked_country(*it, m.argument);
+    } else if (arg.size() > 3 && arg.compare(arg.size() - 3, 3, "_id") == 0 && !it->is_null()) {
+      body[m.halo] = positive_id(*it, m.argument);
+    } else if (it->is_string()) {
+      body[m.halo] = trim(it->get<std::string>());
+    } else {
+      body[m.halo] = *it;
+    }
+  }
+  if (auto it = args.find("extra"); it != args.end() && it->is_object()) {
+    const json& known = halo_fields(kind_info(kind).openapi);
+    std::vector<std::string> names;
+    for (const auto& [k, v] : known.items()) names.push_back(k);
+    for (const auto& [field, value] : it->items()) {
+      if (!known.contains(field))
+        throw InputError("extra: \"" + field + "\" is not a HaloPSA " + kind_info(kind).label + " field." +
+                         did_you_mean(field, names) + " Use Halo's own field names (OpenAPI schema " +
+                         kind_info(kind).openapi + ").");
+      if (field == "id" || field == kind_info(kind).stamp || field == "customfields")
+        throw InputError("extra: \"" + field + "\" cannot be set here" +
+                         (field == "customfields" ? std::string("; use custom_fields.") : std::string(".")));
+      for (const auto& m : field_mappings(kind))
+        if (field == m.halo && args.contains(m.argument))
+          throw InputError("extra: \"" + field + "\" is also given as " + m.argument + "; give it once.");
+      const std::string type = known[field].get<std::string>();
+      const bool ok = value.is_null() || type == "any" || (type == "string" && value.is_string()) ||
+                      (type == "integer" && value.is_number_integer()) || (type == "number" && value.is_number()) ||
+                      (type == "boolean" && value.is_boolean()) || (type == "array" && value.is_array()) ||
+                      (type == "object" && value.is_object());
+      if (!ok)
+        throw InputError("extra." + field + ": HaloPSA expects " + (type == "integer" ? "an " : "a ") + type +
+                         " here, got " + value.dump() + ".");
+      body[field] = value;
+    }
+  }
+  return body;
+}
+
+std::string normalise_name(std::string_view name) {
+  static const std::set<std::string> legal = {"ltd",  "limited", "llc",  "llp", "lp",   "inc",  "incorporated",
+                                              "corp", "corporation", "co", "company", "plc", "gmbh", "ag",
+                                              "sa",   "sarl",    "bv",   "nv",  "pty",  "pvt",  "srl", "oy", "ab"};
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(word);
+    word.clear();
+  };
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c >= 0x80)
+      word += static_cast<char>(std::tolower(c));
+    else if (c == '&')
+      flush(), words.push_back("and");
+    else if (c == '.' || c == '\'')
+      continue;  // "Inc." / "St Mary's": punctuation inside a word does not split it
+    else
+      flush();
+  }
+  flush();
+  if (words.size() > 1 && words.front() == "the") words.erase(words.begin());
+  while (words.size() > 1 && legal.contains(words.back())) words.pop_back();
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+std::string normalise_email(std::string_view email) { return lower(trim(email)); }
+
+namespace {
+
+void diff_into(const std::string& prefix, const json& before, const json& after, json& out) {
+  if (after.is_object() && (before.is_object() || before.is_null())) {
+    for (const auto& [k, v] : after.items())
+      diff_into(prefix + "." + k, before.is_object() && before.contains(k) ? before[k] : json(), v, out);
+    return;
+  }
+  const bool blank_before = before.is_null() || (before.is_string() && before.get<std::string>().empty());
+  const bool blank_after = after.is_null() || (after.is_string() && after.get<std::string>().empty());
+  if (before == after || (blank_before && blank_after)) return;
+  if (before.is_number() && after.is_number() && before.get<double>() == after.get<double>()) return;
+  if (before.is_string() && after.is_string() && same_instant(before.get<std::string>(), after.get<std::string>()) &&
+      before.get<std::string>().size() >= 19)
+    return;
+  out.push_back({{"field", prefix}, {"before", before}, {"after", after}});
+}
+
+}  // namespace
+
+json diff(const json& current, const json& body) {
+  json out = json::array();
+  for (const auto& [field, after] : body.items()) {
+    if (field == "id") continue;
+    if (field == "customfields" && after.is_array()) {
+      const json existing = current.value("customfields", json::array());
+      for (const auto& cf : after) {
+        json before;
+        std::string label = std::to_string(cf.value("id", 0));
+        for (const auto& old : existing)
+          if (old.value("id", 0) == cf.value("id", 0)) {
+            before = old.value("value", json());
+            label = old.value("name", label);
+          }
+        diff_into("customfields[" + label + "]", before, cf.value("value", json()), out);
+      }
+      continue;
+    }
+    diff_into(field, current.contains(field) ? current[field] : json(), after, out);
+  }
+  return out;
+}
+
+bool same_instant(std::string_view a, std::string_view b) {
+  // Compare YYYY-MM-DDTHH:MM:SS and the milliseconds; a trailing Z / +00:00 and missing fractions are equivalent.
+  auto parts = [](std::string_view s) {
+    std::string t = trim(s);
+    for (auto& c : t)
+      if (c == ' ') c = 'T';
+    std::string base = t.substr(0, std::min<std::size_t>(19, t.size()));
+    int ms = 0;
+    if (t.size() > 19 && t[19] == '.') {
+      std::string frac;
+      for (std::size_t i = 20; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) frac += t[i];
+      frac = (frac + "000").substr(0, 3);
+      ms = std::stoi(frac);
+    }
+    return std::make_pair(base, ms);
+  };
+  return parts(a) == parts(b);
+}
+
+std::string plain(const json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_object() && value.contains("line1")) {  // an address
+    std::string text;
+    for (const char* k : {"line1", "line2", "line3", "line4", "postcode"})
+      if (value.contains(k) && value[k].is_string() && !value[k].get<std::string>().empty())
+        text += (text.empty() ? "" : ", ") + value[k].get<std::string>();
+    return text;
+  }
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string markdown_table(const json& rows, const std::vector<std::pair<std::string, std::string>>& columns,
+                           std::size_t total, std::size_t max_rows) {
+  auto cell = [](const json& v) {
+    std::string s = v.is_boolean() ? (v.get<bool>() ? "yes" : "") : plain(v);
+    std::string out;
+    for (char c : s) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+    return out;
+  };
+  std::string text = "|";
+  for (const auto& [f, h] : columns) text += " " + h + " |";
+  text += "\n|";
+  for (std::size_t i = 0; i < columns.size(); ++i) text += "---|";
+  std::size_t shown = 0;
+  for (const auto& row : rows) {
+    if (shown == max_rows) break;
+    text += "\n|";
+    for (const auto& [f, h] : columns) text += " " + cell(row.contains(f) ? row[f] : json()) + " |";
+    ++shown;
+  }
+  if (total > shown) text += "\n…and " + std::to_string(total - shown) + " more.";
+  return text;
+}
+
+}  // namespace tools

@@ -1,0 +1,133 @@
+// What the client, site and contact tools share: the record types, the friendly-argument → Halo field maps,
+// curated output fields and `fields` projection, client references by id or name, duplicate-detection
+// normalisation, before/after diffs, stale-write checks and the Markdown rendering of lists.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace halo {
+class Client;
+}
+
+namespace tools {
+
+using json = nlohmann::json;
+
+// A problem with the caller's arguments (or a refusal) found before anything is written. guarded() turns it into
+// an isError result whose text is the message, so it must name the field and say what to do.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Kind { client, site, contact };
+
+struct KindInfo {
+  const char* path;      // API path: "Client"
+  const char* envelope;  // list envelope key: "clients"
+  const char* openapi;   // OpenAPI schema: "Area"
+  const char* stamp;     // last-change stamp: "alastupdate"
+  const char* label;     // "client"
+  const char* uri;       // resource URI segment: "clients"
+};
+const KindInfo& kind_info(Kind kind);
+
+// A documented argument and the Halo field it is sent as (the same name where Halo's is clear).
+struct FieldMapping {
+  const char* argument;
+  const char* halo;
+};
+// The plain value fields of a record type (references, addresses and custom fields are handled separately).
+const std::vector<FieldMapping>& field_mappings(Kind kind);
+
+// Halo field names and JSON types for "Area", "Site", "Users", "AddressStore" (schemas/halo_fields.json).
+const json& halo_fields(std::string_view openapi_schema);
+
+// Up to `max` names closest to `word` (edit distance, case-insensitive), nearest first.
+std::vector<std::string> nearest(std::string_view word, const std::vector<std::string>& names, std::size_t max = 3);
+// " Did you mean \"a\" or \"b\"?" or "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& names);
+
+// The fields a compact result shows by default.
+const std::vector<std::string>& curated_fields(Kind kind);
+// The `fields` argument, checked against the OpenAPI field list (InputError with suggestions).
+std::vector<std::string> requested_fields(Kind kind, const json& args);
+// The curated fields plus the requested ones, in that order; fields the record lacks are left out.
+json project(Kind kind, const json& record, const std::vector<std::string>& extra_fields = {});
+
+// Argument checks the JSON Schema cannot express. Each throws InputError naming `field`.
+std::string checked_name(const json& value, const char* field);  // trimmed, 1..255 characters
+std::string checked_country(const json& value, const char* field);  // ISO 3166-1 alpha-2, upper-cased
+long long positive_id(const json& value, const char* field);
+
+// Maps the friendly arguments of `kind` present in args to Halo fields (validated), and merges `extra` (raw
+// Halo fields, validated against the OpenAPI list; a field given both ways is an error).
+json map_arguments(Kind kind, const json& args);
+
+// A client given as an id or a name → its id. A name must match exactly one client (case-insensitive exact
+// match wins over partial ones); otherwise InputError listing the candidates.
+long long resolve_client(halo::Client& halo, const json& ref, const char* argument = "client");
+// A client type (customertype lookup value) given as id or name → its id.
+long long resolve_client_type(halo::Client& halo, const json& ref);
+// A TopLevel given as id or name → its id.
+long long resolve_toplevel(halo::Client& halo, const json& ref);
+
+// The tenant's client types: [{id, name}], from the configured Lookup (HALOPSA_CLIENT_TYPE_LOOKUP_ID, default 33),
+// else the distinct values found on clients. `source` says which.
+json client_types(halo::Client& halo, std::string* source = nullptr);
+
+// `custom_fields: {"<name, label or id>": value}` → Halo's customfields [{id, value}], field ids looked up from the
+// tenant's records of this kind (and `current`); unknown names are rejected with the nearest real ones.
+json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields, const json& current);
+
+// Duplicate detection: lower case, punctuation and a leading "the" dropped, legal suffixes (Ltd, LLC, Inc, Corp,
+// Corporation, GmbH…) removed, spaces collapsed. "ACME Corporation" and "Acme Corp." both become "acme".
+std::string normalise_name(std::string_view name);
+std::string normalise_email(std::string_view email);
+
+// Field-by-field changes an update body would make to `current`: [{field, before, after}] for the fields that
+// differ (nested address fields as "delivery_address.line1", custom fields as "customfields[<name>]").
+json diff(const json& current, const json& body);
+
+// True when the two timestamps name the same instant (Halo writes them with or without "Z" and milliseconds).
+bool same_instant(std::string_view a, std::string_view b);
+
+// A Markdown table of `rows` with the given (field, heading) columns, at most `max_rows` rows, then "…and N more"
+// when `total` exceeds the rows shown.
+std::string markdown_table(const json& rows, const std::vector<std::pair<std::string, std::string>>& columns,
+                           std::size_t total, std::size_t max_rows = 20);
+
+// A cell or summary value as text: strings as is, null as "", others as JSON.
+std::string plain(const json& value);
+
+}  // namespace tools
+
+namespace halo {
+struct Page;
+}
+
+namespace tools {
+
+// One page of a search, shaped like schemas/*search*.output.json ({items, total, page, page_size, has_more,
+// note?}). Without `filter` Halo pages (pageinate/page_no/page_size); with one, up to 1000 records are scanned,
+// filtered here, and paged locally (the note says so).
+json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query, const json& args,
+                 const std::function<bool(const json&)>& filter = {});
+// includeactive / includeinactive for status "active" | "inactive" | "all".
+void add_status(std::vector<std::pair<std::string, std::string>>& query, const json& args);
+// Number of records a list query matches (one request, page size 1).
+std::size_t count_records(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query);
+// Clients whose client_to_invoice is `id`: [{id, name}], scanning at most 1000 clients (`complete` says whether
+// the scan saw them all; Halo has no filter for it).
+json billed_clients(halo::Client& halo, long long id, bool& complete);
+// {id, name} of a related record, or null when id is missing or 0.
+json ref_summary(const json& record, const char* id_field, const char* name_field);
+
+}  // namespace tools
