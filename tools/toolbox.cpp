@@ -4,6 +4,13 @@ namespace tools {
 
 void register_all(mcp::McpServer& server, const Backend& backend) {
   register_status_tools(server, backend);
+  register_client_tools(server, backend);
+  register_lookup_tools(server, backend);
+  register_site_tools(server, backend);
+  register_contact_tools(server, backend);
+  register_record_resources(server, backend);
+  register_workflow_tools(server, backend);
+  register_prompts(server, backend);
 }
 
 std::string instructions(const Backend& backend) {

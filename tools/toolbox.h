@@ -26,5 +26,15 @@ std::string instructions(const Backend& backend);
 
 // One registration function per domain file.
 void register_status_tools(mcp::McpServer& server, const Backend& backend);
+void register_client_tools(mcp::McpServer& server, const Backend& backend);   // toolset "clients"
+void register_lookup_tools(mcp::McpServer& server, const Backend& backend);   // toolset "clients"
+void register_site_tools(mcp::McpServer& server, const Backend& backend);     // toolset "sites"
+void register_contact_tools(mcp::McpServer& server, const Backend& backend);  // toolset "contacts"
+// halopsa://clients/{id}, halopsa://sites/{id}, halopsa://contacts/{id}
+void register_record_resources(mcp::McpServer& server, const Backend& backend);
+// onboard_client, onboard_contact, offboard_client, find_duplicates, merge_preview, data_quality_report
+void register_workflow_tools(mcp::McpServer& server, const Backend& backend);  // toolset "workflows"
+// onboard-new-client, offboard-client, clean-up-duplicates, client-health-check (+ client-name completion)
+void register_prompts(mcp::McpServer& server, const Backend& backend);
 
 }  // namespace tools
