@@ -1,0 +1,46 @@
+// The HaloPSA record schemas (field name -> JSON type) from Halo's OpenAPI, embedded so the sandbox needs no file at
+// run time. The raw tables live in openapi_fields.cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace sandbox::openapi {
+
+enum class Type : char {
+  Int32 = 'i',
+  Int64 = 'l',
+  Number = 'n',
+  Boolean = 'b',
+  String = 's',
+  DateTime = 'd',
+  Array = 'a',
+  Object = 'o',
+  Any = '*',
+};
+
+struct Field {
+  Type type = Type::Any;
+  bool nullable = false;
+  std::string ref;     // item schema for arrays, schema for objects; may name a schema outside the subset
+  int max_length = 0;  // 0 = unlimited
+};
+
+using Schema = std::unordered_map<std::string, Field>;
+
+// "Area", "Site", "Users", "Tree", "Lookup", "AddressStore", "CustomField". nullptr for any other name (the
+// OpenAPI subset leaves references to other schemas dangling).
+const Schema* find_schema(std::string_view name);
+// Same, but throws std::out_of_range for an unknown name.
+const Schema& schema(std::string_view name);
+
+extern const char* const kAreaFields;
+extern const char* const kSiteFields;
+extern const char* const kUsersFields;
+extern const char* const kTreeFields;
+extern const char* const kLookupFields;
+extern const char* const kAddressStoreFields;
+extern const char* const kCustomFieldFields;
+
+}  // namespace sandbox::openapi

@@ -1,0 +1,88 @@
+// /api/Client, /Site, /Users, /TopLevel, /Lookup, /Tickets, /ClientContract.
+#include <charconv>
+#include <optional>
+
+#include "sandbox/service.h"
+
+namespace sandbox {
+
+using nlohmann::json;
+
+namespace {
+
+struct Resource {
+  const char* name;  // lower-case path segment
+  std::optional<Kind> kind;
+  bool writable;
+  bool deletable;
+};
+
+const Resource kResources[] = {
+    {"client", Kind::Client, true, true},     {"site", Kind::Site, true, true},
+    {"users", Kind::User, true, true},        {"toplevel", Kind::TopLevel, true, false},
+    {"tickets", Kind::Ticket, false, false},  {"clientcontract", Kind::Contract, false, false},
+    {"lookup", std::nullopt, true, false},
+};
+
+void not_supported(httplib::Response& res, const std::string& method) {
+  send_json(res, 405, {{"Message", "The requested resource does not support http method '" + method + "'."}});
+}
+
+json parse_body(const httplib::Request& req) {
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded())
+    throw ApiError(400, {{"$", "The request body is not valid JSON: send a JSON array of records."}});
+  return body;
+}
+
+// Halo answers a one-record POST with the saved record, a batch with the array.
+json write_reply(json saved) { return saved.size() == 1 ? saved[0] : saved; }
+
+}  // namespace
+
+void handle_api(Service& svc, const std::vector<std::string>& segments, const httplib::Request& req,
+                httplib::Response& res) {
+  const Resource* resource = nullptr;
+  if (!segments.empty())
+    for (const auto& r : kResources)
+      if (to_lower(segments[0]) == r.name) resource = &r;
+  if (!resource || segments.size() > 2) {
+    send_json(res, 404, {{"Message", "No HTTP resource was found that matches the request URI '" + req.path + "'."}});
+    return;
+  }
+  std::optional<long long> id;
+  if (segments.size() == 2) {
+    long long value = 0;
+    const std::string& s = segments[1];
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc() || p != s.data() + s.size()) {
+      send_json(res, 404, {{"Message", "No HTTP resource was found that matches the request URI '" + req.path + "'."}});
+      return;
+    }
+    id = value;
+  }
+  const QueryParams query = query_params(req);
+
+  if (!resource->kind) {  // Lookup
+    if (id) return not_supported(res, req.method);
+    if (req.method == "GET") return send_json(res, 200, svc.store.list_lookups(query));
+    if (req.method == "POST") return send_json(res, 200, write_reply(svc.store.save_lookups(parse_body(req))));
+    return not_supported(res, req.method);
+  }
+  const Kind kind = *resource->kind;
+  if (req.method == "GET") {
+    if (id) return send_json(res, 200, svc.store.get(kind, *id));
+    const PageLimits limits{svc.options.default_page_size, svc.options.max_page_size};
+    return send_json(res, 200, svc.store.list(kind, query, limits));
+  }
+  if (req.method == "POST" && !id && resource->writable)
+    return send_json(res, 200, write_reply(svc.store.save(kind, parse_body(req))));
+  if (req.method == "DELETE" && id && resource->deletable) {
+    svc.store.remove(kind, *id);
+    res.status = 200;
+    return;
+  }
+  not_supported(res, req.method);
+}
+
+}  // namespace sandbox

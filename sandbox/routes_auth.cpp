@@ -1,0 +1,60 @@
+// POST /auth/token (client credentials) and GET /api/authinfo, as hosted Halo answers them.
+#include <chrono>
+
+#include "sandbox/service.h"
+
+namespace sandbox {
+
+using nlohmann::json;
+
+namespace {
+
+// Hosted Halo answers bad credentials and a missing or wrong tenant with an HTML 500, not an OAuth error.
+void html_500(httplib::Response& res) {
+  res.status = 500;
+  res.set_content(html_error_page(500), "text/html; charset=utf-8");
+}
+
+}  // namespace
+
+void handle_token(Service& svc, const httplib::Request& req, httplib::Response& res) {
+  const QueryParams query = query_params(req);
+  const QueryParams form = form_fields(req);
+  auto field = [&](const char* name) -> std::string {
+    auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+  };
+  std::string tenant;
+  if (auto it = query.find("tenant"); it != query.end())
+    tenant = it->second;
+  else
+    tenant = field("tenant");
+  if (tenant != svc.options.tenant) return html_500(res);
+
+  const std::string grant = field("grant_type");
+  if (grant != "client_credentials") {
+    send_json(res, 400,
+              {{"error", "unsupported_grant_type"},
+               {"error_description", grant.empty() ? "grant_type is missing: send grant_type=client_credentials as an "
+                                                     "application/x-www-form-urlencoded body."
+                                                   : "The grant type '" + grant + "' is not supported."}});
+    return;
+  }
+  if (field("client_id") != svc.options.client_id || field("client_secret") != svc.options.client_secret)
+    return html_500(res);
+
+  std::string scope = field("scope");
+  if (scope.empty()) scope = "all";
+  const int ttl = svc.options.token_ttl_seconds;
+  const std::string token = svc.tokens.issue(std::chrono::seconds(ttl), svc.faults.token_epoch());
+  send_json(res, 200, {{"access_token", token}, {"token_type", "Bearer"}, {"expires_in", ttl}, {"scope", scope}});
+}
+
+void handle_authinfo(Service& svc, const httplib::Request& req, httplib::Response& res) {
+  // Built from the Host the caller used, so a sandbox bound to another interface still points at itself.
+  const std::string host = req.get_header_value("Host");
+  const std::string base = host.empty() ? svc.base_url() : "http://" + host;
+  send_json(res, 200, {{"auth_url", base + "/auth"}, {"tenant_id", svc.options.tenant}});
+}
+
+}  // namespace sandbox

@@ -1,0 +1,90 @@
+// /_sandbox/*: the test control API (fault injection, request log, reset). Loopback callers only.
+#include <charconv>
+#include <stdexcept>
+
+#include "sandbox/service.h"
+
+namespace sandbox {
+
+using nlohmann::json;
+
+namespace {
+
+bool is_loopback(const std::string& addr) {
+  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
+}
+
+json fault_state(const Service& svc) {
+  return {{"ok", true}, {"pending_rules", svc.faults.pending_rules()}, {"latency_ms", svc.faults.latency()}};
+}
+
+}  // namespace
+
+void handle_control(Service& svc, const httplib::Request& req, httplib::Response& res) {
+  if (!is_loopback(req.remote_addr)) {
+    send_json(res, 403, {{"error", "The sandbox control API only answers loopback callers."}});
+    return;
+  }
+  std::string path = to_lower(req.path);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+
+  if (path == "/_sandbox/faults") {
+    if (req.method == "POST") {
+      const json body = json::parse(req.body, nullptr, false);
+      if (body.is_discarded()) {
+        send_json(res, 400, {{"error", "The body is not valid JSON: send a fault rule object or an array of them."}});
+        return;
+      }
+      try {
+        svc.faults.apply(parse_fault_command(body));
+      } catch (const std::invalid_argument& e) {
+        send_json(res, 400, {{"error", e.what()}});
+        return;
+      }
+      send_json(res, 200, fault_state(svc));
+      return;
+    }
+    if (req.method == "DELETE") {
+      svc.faults.clear();
+      send_json(res, 200, fault_state(svc));
+      return;
+    }
+    if (req.method == "GET") {
+      send_json(res, 200, fault_state(svc));
+      return;
+    }
+  }
+  if (path == "/_sandbox/requests" && req.method == "GET") {
+    std::uint64_t since = 0;
+    const QueryParams q = query_params(req);
+    if (auto it = q.find("since"); it != q.end() && !it->second.empty()) {
+      auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), since);
+      if (ec != std::errc() || p != it->second.data() + it->second.size()) {
+        send_json(res, 400, {{"error", "since must be a sequence number (the \"next\" of an earlier answer)."}});
+        return;
+      }
+    }
+    json requests = json::array();
+    for (const auto& r : svc.log.since(since)) requests.push_back(to_json(r));
+    send_json(res, 200, {{"next", svc.log.next_seq()}, {"requests", requests}});
+    return;
+  }
+  if (path == "/_sandbox/reset" && req.method == "POST") {
+    svc.store.reset(true);
+    send_json(res, 200, {{"ok", true}});
+    return;
+  }
+  if (path == "/_sandbox/info" && req.method == "GET") {
+    send_json(res, 200,
+              {{"base_url", svc.base_url()},
+               {"auth_url", svc.base_url() + "/auth"},
+               {"tenant", svc.options.tenant},
+               {"client_id", svc.options.client_id}});
+    return;
+  }
+  send_json(res, 404,
+            {{"error", "Unknown control endpoint. Use POST/DELETE/GET /_sandbox/faults, GET /_sandbox/requests?since=N, "
+                       "POST /_sandbox/reset or GET /_sandbox/info."}});
+}
+
+}  // namespace sandbox

@@ -1,0 +1,140 @@
+#include "sandbox/service.h"
+
+#include <chrono>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+namespace sandbox {
+
+using nlohmann::json;
+
+namespace {
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    const auto next = path.find('/', pos);
+    const std::string seg = path.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    if (!seg.empty()) out.push_back(seg);
+    if (next == std::string::npos) break;
+    pos = next + 1;
+  }
+  return out;
+}
+
+void apply_fault(httplib::Response& res, const FaultRule& rule) {
+  res.headers.clear();
+  res.body.clear();
+  if (rule.drop_connections) {
+    // Headers go out, then the chunked body fails: the connection closes without a complete response, which the
+    // client sees as a network error.
+    res.status = 200;
+    res.set_chunked_content_provider("application/json", [](std::size_t, httplib::DataSink&) { return false; });
+    return;
+  }
+  res.status = rule.status;
+  if (rule.retry_after) res.set_header("Retry-After", std::to_string(*rule.retry_after));
+  res.set_content(fault_body(rule), fault_content_type(rule));
+}
+
+}  // namespace
+
+Service::Service(Options opts)
+    : options(std::move(opts)), store(options.db_path, options.seed), faults(options.latency_ms) {}
+
+std::string Service::base_url() const { return "http://" + options.host + ":" + std::to_string(port.load()); }
+
+void Service::handle(const httplib::Request& req, httplib::Response& res) {
+  const std::string lower = to_lower(req.path);
+  if (starts_with(lower, "/_sandbox/")) {
+    try {
+      handle_control(*this, req, res);
+    } catch (const std::exception& e) {
+      send_json(res, 500, {{"error", e.what()}});
+    }
+    return;
+  }
+  const bool is_api = lower == "/api" || starts_with(lower, "/api/");
+  const bool is_auth = lower == "/auth" || starts_with(lower, "/auth/");
+  if (!is_api && !is_auth) {
+    send_json(res, 404, {{"Message", "No HTTP resource was found that matches the request URI '" + req.path + "'."}});
+    return;
+  }
+
+  if (const int ms = faults.latency(); ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+
+  LoggedRequest entry;
+  entry.method = req.method;
+  entry.path = req.path;
+  for (const auto& [k, v] : query_params(req)) entry.query[k] = v;
+  entry.body = body_for_log(req);
+
+  std::optional<FaultRule> rule;
+  const bool token_failure = lower == "/auth/token" && faults.take_token_html_500();
+  if (token_failure) {
+    res.status = 500;
+    res.set_content(html_error_page(500), "text/html; charset=utf-8");
+  } else {
+    rule = faults.take(req.method, req.path);
+    if (rule && !rule->apply_after_write) {
+      apply_fault(res, *rule);
+    } else {
+      try {
+        route(req, res);
+      } catch (const ApiError& e) {
+        send_json(res, e.status(), e.body());
+      } catch (const std::exception& e) {
+        spdlog::error("sandbox: {} {} failed: {}", req.method, req.path, e.what());
+        send_json(res, 500, {{"Message", "An error has occurred."}, {"ExceptionMessage", e.what()}});
+      }
+      if (rule) apply_fault(res, *rule);  // the write has committed; now the reply goes wrong
+    }
+  }
+  entry.status = rule && rule->drop_connections ? 0 : res.status;
+  spdlog::debug("sandbox: {} {} -> {}", req.method, req.path, entry.status);
+  log.record(std::move(entry));
+}
+
+void Service::route(const httplib::Request& req, httplib::Response& res) {
+  std::string lower = to_lower(req.path);
+  while (lower.size() > 1 && lower.back() == '/') lower.pop_back();
+  if (lower == "/auth/token") {
+    if (req.method != "POST") {
+      send_json(res, 405, {{"error", "invalid_request"}, {"error_description", "Use POST for the token endpoint."}});
+      return;
+    }
+    handle_token(*this, req, res);
+    return;
+  }
+  if (starts_with(lower, "/auth")) {
+    send_json(res, 404, {{"error", "not_found"}, {"error_description", "Unknown authorisation server path."}});
+    return;
+  }
+  std::vector<std::string> segments = split_path(req.path.substr(4));  // after "/api"
+  if (segments.size() == 1 && to_lower(segments[0]) == "authinfo" && req.method == "GET") {
+    handle_authinfo(*this, req, res);
+    return;
+  }
+  if (!authenticate(req, res)) return;
+  handle_api(*this, segments, req, res);
+}
+
+bool Service::authenticate(const httplib::Request& req, httplib::Response& res) {
+  const std::string header = req.get_header_value("Authorization");
+  std::string token;
+  if (to_lower(header.substr(0, 7)) == "bearer ") token = header.substr(7);
+  while (!token.empty() && token.front() == ' ') token.erase(token.begin());
+  const auto status = token.empty() ? TokenStore::Status::Unknown : tokens.check(token, faults.token_epoch());
+  if (status == TokenStore::Status::Valid) return true;
+  send_json(res, 401, {{"Message", "Authorization has been denied for this request."}});
+  res.set_header("WWW-Authenticate", status == TokenStore::Status::Expired
+                                         ? "Bearer error=\"invalid_token\", error_description=\"The token expired\""
+                                         : "Bearer");
+  return false;
+}
+
+}  // namespace sandbox

@@ -1,0 +1,107 @@
+// The sandbox's records on SQLite: one table per record type with the filter columns indexed and the record itself
+// as JSON text (so records keep Halo's field names and types), plus the Lookup values. Every public call takes the
+// store's lock; every write is one transaction.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "sandbox/db.h"
+
+namespace sandbox {
+
+enum class Kind { Client, Site, User, TopLevel, Ticket, Contract };
+
+struct KindInfo {
+  Kind kind;
+  const char* table;       // SQLite table
+  const char* schema;      // OpenAPI schema name, nullptr where the subset has none (Tickets, ClientContract)
+  const char* envelope;    // list envelope key
+  const char* label;       // for messages: "Client"
+  const char* stamp;       // last-change field, nullptr where Halo has none
+  const char* name_field;  // the field searched by `search` and kept in the name column
+};
+
+const KindInfo& kind_info(Kind kind);
+
+// An error that becomes an HTTP reply as is: status plus a JSON body shaped like Halo's.
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(int status, nlohmann::json body);
+  int status() const { return status_; }
+  const nlohmann::json& body() const { return body_; }
+
+ private:
+  int status_;
+  nlohmann::json body_;
+};
+
+// Query parameters with lower-cased names (Halo's are case-insensitive); the first value of a repeated name wins.
+using QueryParams = std::map<std::string, std::string>;
+
+struct PageLimits {
+  int default_page_size = 50;
+  int max_page_size = 100;
+};
+
+// The lookup table id that holds client types (customertype values).
+inline constexpr int kCustomerTypeLookupId = 33;
+// Halo's "Closed" ticket status: the one status open_only / closed_only split on.
+inline constexpr int kClosedStatusId = 9;
+
+class Store {
+ public:
+  // Opens (creating) the database; seeds the demo book when `seed` and the database has never been seeded.
+  Store(const std::string& path, bool seed);
+
+  // {"record_count": N, "<envelope>": [...]} (+ page_no/page_size when paginating).
+  nlohmann::json list(Kind kind, const QueryParams& query, const PageLimits& limits);
+  nlohmann::json get(Kind kind, long long id);  // ApiError 404 when missing
+  // Creates/updates every object of a JSON array in one transaction; returns the saved records (an array).
+  nlohmann::json save(Kind kind, const nlohmann::json& body);
+  void remove(Kind kind, long long id);
+
+  nlohmann::json list_lookups(const QueryParams& query);  // a bare array, like Halo
+  nlohmann::json save_lookups(const nlohmann::json& body);
+
+  void reset(bool seed);
+  std::size_t add_bulk_clients(std::size_t n, unsigned seed);
+
+ private:
+  struct WriteOptions {
+    bool trusted = false;  // seeding: explicit ids, datecreated and stamps are kept
+    std::string now;
+  };
+
+  void create_schema();
+  void seed_locked();
+  void wipe_locked();
+
+  std::optional<nlohmann::json> load(Kind kind, long long id);
+  bool exists(Kind kind, long long id);
+  nlohmann::json enrich(Kind kind, nlohmann::json record);
+  nlohmann::json read_rows(Kind kind, Statement& st, bool id_only);
+
+  nlohmann::json save_locked(Kind kind, const nlohmann::json& body, const WriteOptions& opts);
+  std::optional<long long> save_item(Kind kind, const nlohmann::json& item, const std::string& path,
+                                     const WriteOptions& opts, nlohmann::json& errors);
+  void validate(Kind kind, const nlohmann::json& record, const nlohmann::json& fields, bool creating, long long id,
+                const std::string& path, nlohmann::json& errors);
+  long long write_row(Kind kind, long long id, nlohmann::json record, bool insert);
+  void after_write(Kind kind, long long id, const std::optional<nlohmann::json>& before, const nlohmann::json& extras,
+                   const std::string& path, const WriteOptions& opts, nlohmann::json& errors);
+  void ensure_main_site(long long client_id, const std::string& now);
+  void insert_lookup(int lookupid, long long id, const nlohmann::json& record);
+
+  std::mutex mu_;
+  Database db_;
+};
+
+}  // namespace sandbox

@@ -1,0 +1,324 @@
+// POST: array-body create/update, all or nothing, with Halo-shaped validation errors.
+#include <cctype>
+
+#include "sandbox/coerce.h"
+#include "sandbox/record_util.h"
+#include "sandbox/store.h"
+#include "sandbox/time_util.h"
+
+namespace sandbox {
+
+using nlohmann::json;
+
+namespace {
+
+// Fields Halo derives or stamps itself: whatever a caller sends for them is ignored.
+std::set<std::string> readonly_fields(Kind kind, bool trusted) {
+  std::set<std::string> skip{"id"};
+  if (!trusted) {
+    skip.insert("datecreated");
+    if (const char* stamp = kind_info(kind).stamp) skip.insert(stamp);
+  }
+  switch (kind) {
+    case Kind::Client:
+      skip.insert({"toplevel_name", "client_to_invoice_name", "main_site_name", "main_phonenumber"});
+      break;
+    case Kind::Site:
+      skip.insert({"client_name", "maincontact_name"});
+      break;
+    case Kind::User:
+      // A contact's client is its site's client; welcome e-mails and passwords are actions, not data.
+      skip.insert({"client_id", "client_name", "site_name", "sendwelcomeemail", "resetpassword", "new_password"});
+      break;
+    default:
+      break;
+  }
+  return skip;
+}
+
+// Custom fields are matched by id, else by name, so a caller can send just the values that change.
+void merge_customfields(json& existing, const json& incoming) {
+  if (!existing.is_array()) existing = json::array();
+  for (const auto& cf : incoming) {
+    json* match = nullptr;
+    for (auto& old : existing) {
+      const long long id = int_or_zero(cf, "id");
+      if (id > 0 && int_or_zero(old, "id") == id) match = &old;
+      else if (id <= 0 && !str_or_empty(cf, "name").empty() && str_or_empty(old, "name") == str_or_empty(cf, "name"))
+        match = &old;
+      if (match) break;
+    }
+    if (match)
+      match->update(cf);
+    else
+      existing.push_back(cf);
+  }
+}
+
+// Takes the one-call onboarding fields (newclient_* / newsite_*) out of a written record: they are actions.
+json take_prefixed(json& fields, const std::string& prefix) {
+  json taken = json::object();
+  for (auto it = fields.begin(); it != fields.end();) {
+    if (it.key().rfind(prefix, 0) == 0) {
+      taken[it.key().substr(prefix.size())] = it.value();
+      it = fields.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return taken;
+}
+
+}  // namespace
+
+json Store::save(Kind kind, const json& body) {
+  std::lock_guard lock(mu_);
+  Transaction tx(db_);
+  json saved = save_locked(kind, body, WriteOptions{false, now_iso()});
+  tx.commit();
+  return saved;
+}
+
+json Store::save_locked(Kind kind, const json& body, const WriteOptions& opts) {
+  if (!body.is_array())
+    throw ApiError(400, {{"$", "The request body must be a JSON array of " + std::string(kind_info(kind).label) +
+                                   " records, e.g. [{\"name\": \"...\"}]."}});
+  if (body.empty()) throw ApiError(400, {{"$", "The request body is an empty array: send at least one record."}});
+  json errors = json::object();
+  std::vector<long long> ids;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const std::string path = "[" + std::to_string(i) + "]";
+    if (auto id = save_item(kind, body[i], path, opts, errors)) ids.push_back(*id);
+  }
+  if (!errors.empty()) throw ApiError(400, errors);  // the caller's transaction rolls every item back
+  json saved = json::array();
+  for (long long id : ids) saved.push_back(enrich(kind, *load(kind, id)));
+  return saved;
+}
+
+std::optional<long long> Store::save_item(Kind kind, const json& item, const std::string& path,
+                                          const WriteOptions& opts, json& errors) {
+  const KindInfo& k = kind_info(kind);
+  if (!item.is_object()) {
+    errors[path] = "Expected a " + std::string(k.label) + " object.";
+    return std::nullopt;
+  }
+  long long id = 0;
+  if (auto it = item.find("id"); it != item.end() && !it->is_null()) {
+    const auto v = json_to_int(*it);
+    if (!v) {
+      errors[path + ".id"] = "Error converting value \"" + it->dump() + "\" to type 'System.Int32'.";
+      return std::nullopt;
+    }
+    id = *v;
+  }
+  std::optional<json> before;
+  if (id > 0) {
+    before = load(kind, id);
+    if (!before && !opts.trusted) throw ApiError(404, not_found(kind, id));
+  }
+  const bool creating = !before.has_value();
+
+  const std::size_t error_count = errors.size();
+  const openapi::Schema& schema = openapi::schema(k.schema);
+  json fields = coerce_object(schema, item, path, errors, readonly_fields(kind, opts.trusted));
+  if (errors.size() > error_count) return std::nullopt;
+
+  json extras = json::object();
+  if (kind == Kind::Client) extras = take_prefixed(fields, "newclient_");
+  if (kind == Kind::Site) extras = take_prefixed(fields, "newsite_");
+
+  json record = before ? *before : json::object();
+  record.erase("id");
+  if (creating && kind != Kind::TopLevel) record["inactive"] = false;
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    const auto spec = schema.find(it.key());
+    if (it.key() == "customfields" && it->is_array() && record.contains("customfields"))
+      merge_customfields(record["customfields"], *it);
+    else if (it->is_null() && spec != schema.end() && spec->second.type == openapi::Type::Object)
+      record.erase(it.key());
+    else
+      record[it.key()] = *it;
+  }
+  if (kind == Kind::User && creating && blank(record.value("name", json()))) {
+    // Halo builds a contact's display name from first name and surname when no name is given.
+    std::string name = str_or_empty(record, "firstname");
+    const std::string surname = str_or_empty(record, "surname");
+    if (!surname.empty()) name += (name.empty() ? "" : " ") + surname;
+    if (!name.empty()) record["name"] = name;
+  }
+
+  validate(kind, record, fields, creating, id, path, errors);
+  if (errors.size() > error_count) return std::nullopt;
+
+  if (creating && !(opts.trusted && record.contains("datecreated")) && kind != Kind::TopLevel)
+    record["datecreated"] = opts.now;
+  if (k.stamp && !(opts.trusted && fields.contains(k.stamp))) record[k.stamp] = opts.now;
+
+  const long long saved_id = write_row(kind, creating && !opts.trusted ? 0 : id, record, creating);
+  after_write(kind, saved_id, before, extras, path, opts, errors);
+  return saved_id;
+}
+
+void Store::validate(Kind kind, const json& record, const json& fields, bool creating, long long id,
+                     const std::string& path, json& errors) {
+  if ((creating || fields.contains("name")) && blank(record.value("name", json())))
+    errors[path + ".name"] = "The name field is required.";
+
+  auto check_ref = [&](const char* field, Kind target, bool required, const std::string& missing_message) {
+    if (!creating && !fields.contains(field)) return;
+    const long long ref = int_or_zero(record, field);
+    if (ref <= 0) {
+      if (required) errors[path + "." + field] = missing_message;
+      return;
+    }
+    if (!exists(target, ref))
+      errors[path + "." + field] =
+          std::string(kind_info(target).label) + " " + std::to_string(ref) + " does not exist.";
+  };
+
+  switch (kind) {
+    case Kind::Client: {
+      check_ref("client_to_invoice", Kind::Client, false, "");
+      check_ref("toplevel_id", Kind::TopLevel, false, "");
+      if (!creating && id > 0 && int_or_zero(record, "client_to_invoice") == id && fields.contains("client_to_invoice"))
+        errors[path + ".client_to_invoice"] = "A client cannot be its own invoicing client.";
+      if (fields.contains("main_site_id")) {
+        const long long site = int_or_zero(record, "main_site_id");
+        if (site > 0 && (creating || db_.scalar("SELECT COUNT(*) FROM sites WHERE id=? AND client_id=?", {site, id}) == 0))
+          errors[path + ".main_site_id"] = "Site " + std::to_string(site) + " is not a site of this client.";
+      }
+      break;
+    }
+    case Kind::Site:
+      check_ref("client_id", Kind::Client, true, "The client_id field is required: a site must belong to a client.");
+      check_ref("maincontact_id", Kind::User, false, "");
+      break;
+    case Kind::User:
+      check_ref("site_id", Kind::Site, true, "The site_id field is required: a contact must belong to a site.");
+      break;
+    default:
+      break;
+  }
+}
+
+long long Store::write_row(Kind kind, long long id, json record, bool insert) {
+  const KindInfo& k = kind_info(kind);
+  record.erase("id");
+  std::vector<SqlValue> cols;
+  auto int_col = [&](const char* key) -> SqlValue {
+    const long long v = int_or_zero(record, key);
+    return v > 0 ? SqlValue(v) : SqlValue();
+  };
+  long long client_col = 0;
+  if (kind == Kind::User) {
+    client_col = db_.scalar("SELECT client_id FROM sites WHERE id=?", {int_or_zero(record, "site_id")});
+  } else if (kind != Kind::Client && kind != Kind::TopLevel) {
+    client_col = int_or_zero(record, "client_id");
+  }
+  const json stamp = k.stamp ? record.value(k.stamp, json()) : json();
+  cols.push_back(str_or_empty(record, k.name_field));
+  cols.push_back(static_cast<long long>(record.value("inactive", json(false)).is_boolean() &&
+                                        record.value("inactive", false)));
+  cols.push_back(client_col > 0 ? SqlValue(client_col) : SqlValue());
+  cols.push_back(kind == Kind::Client || kind == Kind::TopLevel ? SqlValue() : int_col("site_id"));
+  cols.push_back(kind == Kind::Ticket ? int_col("user_id") : SqlValue());
+  cols.push_back(kind == Kind::Client ? int_col("toplevel_id") : SqlValue());
+  cols.push_back(kind == Kind::Client ? int_col("client_to_invoice") : SqlValue());
+  cols.push_back(kind == Kind::User && record.contains("emailaddress") && record["emailaddress"].is_string()
+                     ? SqlValue(record["emailaddress"].get<std::string>())
+                     : SqlValue());
+  cols.push_back(static_cast<long long>(kind == Kind::Ticket && int_or_zero(record, "status_id") == kClosedStatusId));
+  cols.push_back(stamp.is_string() ? SqlValue(stamp.get<std::string>()) : SqlValue());
+  cols.push_back(record.dump());
+
+  const std::string table = k.table;
+  if (insert) {
+    cols.insert(cols.begin(), id > 0 ? SqlValue(id) : SqlValue());
+    auto st = db_.prepare("INSERT INTO " + table +
+                          " (id, name, inactive, client_id, site_id, user_id, toplevel_id, parent_id, email, closed, "
+                          "lastupdate, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    st.bind_all(cols);
+    st.run();
+    return db_.last_insert_id();
+  }
+  cols.push_back(id);
+  auto st = db_.prepare("UPDATE " + table +
+                        " SET name=?, inactive=?, client_id=?, site_id=?, user_id=?, toplevel_id=?, parent_id=?, "
+                        "email=?, closed=?, lastupdate=?, data=? WHERE id=?");
+  st.bind_all(cols);
+  st.run();
+  return id;
+}
+
+void Store::after_write(Kind kind, long long id, const std::optional<json>& before, const json& extras,
+                        const std::string& path, const WriteOptions& opts, json& errors) {
+  if (kind == Kind::Site) {
+    const json site = *load(Kind::Site, id);
+    const long long client = int_or_zero(site, "client_id");
+    ensure_main_site(client, opts.now);
+    const long long old_client = before ? int_or_zero(*before, "client_id") : 0;
+    if (old_client > 0 && old_client != client) {
+      // A site moved to another client takes its contacts along; they are stamped so incremental syncs see it.
+      auto st = db_.prepare("SELECT id FROM users WHERE site_id=?");
+      st.bind(1, id);
+      std::vector<long long> contacts;
+      while (st.step()) contacts.push_back(st.int_at(0));
+      for (long long u : contacts) {
+        json contact = *load(Kind::User, u);
+        contact["ulastupdate"] = opts.now;
+        write_row(Kind::User, u, contact, false);
+      }
+      ensure_main_site(old_client, opts.now);
+    }
+    if (!before && !blank(extras.value("contactname", json()))) {
+      json contact = {{"name", extras["contactname"]}, {"site_id", id}};
+      if (extras.contains("contactemail")) contact["emailaddress"] = extras["contactemail"];
+      if (extras.contains("contacttitle")) contact["title"] = extras["contacttitle"];
+      save_item(Kind::User, contact, path + ".newsite_contactname", opts, errors);
+    }
+  }
+  if (kind == Kind::Client && !before) {
+    // One-call onboarding: newclient_sitename (+ phone, address...) creates the main site, newclient_contactname a
+    // contact on it.
+    const bool wants_contact = !blank(extras.value("contactname", json()));
+    const bool wants_site = wants_contact || !blank(extras.value("sitename", json())) ||
+                            extras.contains("phonenumber") || extras.contains("delivery_address");
+    if (!wants_site) return;
+    json site = {{"name", blank(extras.value("sitename", json())) ? json("Main Site") : extras["sitename"]},
+                 {"client_id", id}};
+    const std::pair<const char*, const char*> copies[] = {{"phonenumber", "phonenumber"},
+                                                          {"delivery_address", "delivery_address"},
+                                                          {"countrycode", "country_code"},
+                                                          {"timezone", "timezone"},
+                                                          {"domain", "emaildomain"}};
+    for (const auto& [from, to] : copies)
+      if (extras.contains(from) && !extras[from].is_null()) site[to] = extras[from];
+    if (wants_contact) {
+      site["newsite_contactname"] = extras["contactname"];
+      if (extras.contains("contactemail")) site["newsite_contactemail"] = extras["contactemail"];
+      if (extras.contains("contacttitle")) site["newsite_contacttitle"] = extras["contacttitle"];
+    }
+    save_item(Kind::Site, site, path + ".newclient_sitename", opts, errors);
+  }
+}
+
+// The first site of a client becomes its main site; when the main site goes away, the next one takes over.
+void Store::ensure_main_site(long long client_id, const std::string& now) {
+  auto client = load(Kind::Client, client_id);
+  if (!client) return;
+  const long long current = int_or_zero(*client, "main_site_id");
+  if (current > 0 && db_.scalar("SELECT COUNT(*) FROM sites WHERE id=? AND client_id=?", {current, client_id}) > 0)
+    return;
+  const long long next =
+      db_.scalar("SELECT id FROM sites WHERE client_id=? ORDER BY inactive ASC, id ASC LIMIT 1", {client_id});
+  if (next == current) return;
+  if (next > 0)
+    (*client)["main_site_id"] = next;
+  else
+    client->erase("main_site_id");
+  (*client)["alastupdate"] = now;
+  write_row(Kind::Client, client_id, *client, false);
+}
+
+}  // namespace sandbox
