@@ -1,0 +1,319 @@
+#include "halo/client.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "halo/backoff.h"
+
+namespace halo {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+Config validated(Config config) {
+  config.validate();
+  // validate() accepts "nothing configured" (the sandbox case); a client needs a tenant to talk to.
+  if (config.base_url.empty() || config.client_id.empty() || config.client_secret.empty()) {
+    throw ConfigError("the HaloPSA client needs a base URL, a client ID and a client secret (the sandbox's, or "
+                      "HALOPSA_BASE_URL, HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET)");
+  }
+  return config;
+}
+
+std::string trim_slashes(std::string_view path) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  return std::string(path);
+}
+
+bool is_paging_key(const std::string& key) { return key == "pageinate" || key == "page_no" || key == "page_size"; }
+
+// Create/update answers come back as the saved object, an array of them, or an envelope.
+json saved_record(json answer) {
+  if (answer.is_array()) return answer.empty() ? json() : std::move(answer[0]);
+  if (!answer.is_object() || answer.contains("id")) return answer;
+  for (auto& [key, value] : answer.items()) {
+    if (value.is_array() && !value.empty() && value[0].is_object()) return std::move(value[0]);
+    if (value.is_object() && value.contains("id")) return std::move(value);
+  }
+  return answer;
+}
+
+std::size_t count_value(const json& value, bool& known) {
+  known = true;
+  if (value.is_number_unsigned() || value.is_number_integer()) return static_cast<std::size_t>(std::max<long long>(0, value.get<long long>()));
+  if (value.is_number_float()) return static_cast<std::size_t>(std::max(0.0, value.get<double>()));
+  if (value.is_string()) {
+    try {
+      return static_cast<std::size_t>(std::max(0LL, std::stoll(value.get<std::string>())));
+    } catch (const std::exception&) {
+    }
+  }
+  known = false;
+  return 0;
+}
+
+bool valid_id(const json& id) {
+  if (id.is_number_integer()) return id.get<long long>() > 0;
+  if (id.is_number_unsigned()) return id.get<unsigned long long>() > 0;
+  if (id.is_string()) return !id.get<std::string>().empty();
+  return false;
+}
+
+}  // namespace
+
+Client::Client(Config config)
+    : config_(validated(std::move(config))),
+      transport_({config_.connect_timeout_ms, config_.read_timeout_ms, config_.ca_file}),
+      tokens_(config_, transport_, redactor_),
+      budget_(config_.rate_limit, std::chrono::seconds(config_.rate_window_seconds)) {}
+
+json Client::execute(std::string_view method, std::string_view raw_path, const Query& query, const json* body,
+                     Retry retry, const std::stop_token& stop, Outcome* outcome) {
+  const std::string path = trim_slashes(raw_path);
+  const std::string target = query.empty() ? path : path + "?" + encode_query(query);
+  const std::string url = config_.api_base() + "/" + target;
+  const std::string shown = std::string(method) + " /api/" + target;
+  const std::string payload = body ? body->dump() : std::string{};
+  const auto deadline = Clock::now() + std::chrono::seconds(config_.max_rate_wait_seconds);
+  const milliseconds backoff_base(config_.backoff_base_ms);
+  const int transient_retries = retry == Retry::read ? config_.max_retries : retry == Retry::idempotent ? 1 : 0;
+  int failures = 0;
+  int refused = 0;  // 429s so far
+  bool refreshed = false;
+
+  // Sleeps before the next attempt when that still fits the caller's bound.
+  auto wait_before_retry = [&](milliseconds wait) {
+    if (Clock::now() + wait > deadline) return false;
+    if (!sleep_for(wait, stop)) throw Error(ErrorKind::cancelled, "cancelled: " + shown);
+    return true;
+  };
+
+  for (;;) {
+    if (stop.stop_requested()) throw Error(ErrorKind::cancelled, "cancelled: " + shown);
+    budget_.acquire(deadline, stop);
+    std::string token;
+    try {
+      token = tokens_.access_token();
+    } catch (const Error& e) {
+      // The auth server was unreachable: nothing reached the API, so any call may try again.
+      if (e.kind() != ErrorKind::network || failures >= std::max(transient_retries, 1) ||
+          !wait_before_retry(jittered_backoff(failures, backoff_base))) {
+        throw;
+      }
+      ++failures;
+      continue;
+    }
+    const Headers headers{{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
+    const auto start = Clock::now();
+    HttpResponse r;
+    NetworkFailure failure;
+    try {
+      r = transport_.send(method, url, headers, payload, body ? "application/json" : "", &failure);
+    } catch (const Error& e) {
+      const auto ms = duration_cast<milliseconds>(Clock::now() - start).count();
+      spdlog::debug("halo: {} failed after {} ms: {}", shown, ms, e.what());
+      const bool may_repeat = failure.not_sent || retry == Retry::read || retry == Retry::idempotent;
+      if (may_repeat && failures < std::max(transient_retries, failure.not_sent ? 1 : 0) &&
+          wait_before_retry(jittered_backoff(failures, backoff_base))) {
+        ++failures;
+        continue;
+      }
+      if (outcome) outcome->maybe_landed = !failure.not_sent;
+      throw Error(ErrorKind::network, redactor_.scrub(std::string("HaloPSA unreachable for ") + shown + ": " + e.what()));
+    }
+    spdlog::debug("halo: {} -> {} in {} ms", shown, r.status, duration_cast<milliseconds>(Clock::now() - start).count());
+
+    if (r.status >= 200 && r.status < 300) {
+      if (r.body.find_first_not_of(" \t\r\n") == std::string::npos) return json();
+      json parsed = json::parse(r.body, nullptr, false);
+      if (!parsed.is_discarded()) return parsed;
+      const ErrorBody what = parse_error_body(redactor_.scrub(r.body));
+      throw Error(ErrorKind::upstream,
+                  "HaloPSA answered " + std::to_string(r.status) + " to " + shown + " with " +
+                      (what.html ? what.message : std::string("a body that is not JSON")) +
+                      "; is HALOPSA_BASE_URL the tenant's address (" + config_.origin() + ")?",
+                  r.status, 0, {}, truncate_body(redactor_.scrub(r.body)));
+    }
+    r.body = redactor_.scrub(std::move(r.body));
+
+    if (r.status == 401 && !refreshed) {
+      // Expired or revoked early: one fresh token, one more try (the request was not processed).
+      refreshed = true;
+      tokens_.invalidate(token);
+      continue;
+    }
+    if (r.status == 429) {
+      const auto told = parse_retry_after(r.retry_after);
+      // "Retry-After: 0" must not turn into a tight loop: fall back to the growing backoff.
+      const milliseconds wait = told && told->count() > 0 ? milliseconds(*told) : jittered_backoff(refused, backoff_base);
+      ++refused;
+      budget_.hold_until(Clock::now() + wait);  // everyone else backs off too
+      if (Clock::now() + wait > deadline) {
+        const ErrorBody said = parse_error_body(r.body);
+        const int seconds = seconds_to_wait(wait);
+        throw Error(ErrorKind::rate_limited,
+                    "HaloPSA rate limit reached" + (said.message.empty() ? std::string{} : " (" + said.message + ")") +
+                        "; " + try_again_in(seconds),
+                    429, seconds, {}, truncate_body(r.body));
+      }
+      continue;  // acquire() sleeps out the hold
+    }
+    const auto told = parse_retry_after(r.retry_after);  // some gateways send it with a 503 too
+    if (r.status >= 500 && failures < transient_retries &&
+        wait_before_retry(told && told->count() > 0 ? milliseconds(*told) : jittered_backoff(failures, backoff_base))) {
+      ++failures;
+      continue;
+    }
+    if (r.status == 404 && method == "DELETE" && failures > 0) return json();  // the first attempt landed
+    if (outcome) outcome->maybe_landed = r.status >= 500;
+    throw error_from_response(r.status, method, target, r.body);
+  }
+}
+
+json Client::get(std::string_view path, const Query& query) {
+  return execute("GET", path, query, nullptr, Retry::read, {});
+}
+
+Page Client::fetch_page(std::string_view path, std::string_view envelope_key, const Query& query, int page_no,
+                        int page_size, const std::stop_token& stop) {
+  Query q;
+  for (const auto& kv : query) {
+    if (!is_paging_key(kv.first)) q.push_back(kv);
+  }
+  q.emplace_back("pageinate", "true");
+  q.emplace_back("page_no", std::to_string(page_no));
+  q.emplace_back("page_size", std::to_string(page_size));
+  json answer = execute("GET", path, q, nullptr, Retry::read, stop);
+
+  Page page;
+  if (answer.is_array()) {
+    page.rows = std::move(answer);
+    page.record_count = page.rows.size();
+    page.record_count_known = false;
+    return page;
+  }
+  if (!answer.is_object()) {
+    throw Error(ErrorKind::upstream, "HaloPSA answered GET /api/" + trim_slashes(path) +
+                                         " with something that is not a list: " + truncate_body(answer.dump()));
+  }
+  const std::string key(envelope_key);
+  auto rows = key.empty() ? answer.end() : answer.find(key);
+  if (rows == answer.end() || !rows->is_array()) {
+    rows = answer.end();
+    for (auto it = answer.begin(); it != answer.end(); ++it) {
+      if (it->is_array()) {
+        rows = it;
+        break;
+      }
+    }
+  }
+  if (rows != answer.end()) page.rows = std::move(*rows);
+  auto count = answer.find("record_count");
+  bool known = false;
+  if (count != answer.end()) page.record_count = count_value(*count, known);
+  page.record_count_known = known;
+  if (!known) page.record_count = page.rows.size();
+  return page;
+}
+
+Page Client::page(std::string_view path, std::string_view envelope_key, Query query, int page_no, int page_size) {
+  if (page_no < 1 || page_size < 1) {
+    throw Error(ErrorKind::validation, "page_no and page_size must be at least 1 (page_no counts from 1)");
+  }
+  return fetch_page(path, envelope_key, query, page_no, page_size, {});
+}
+
+ListResult Client::list(std::string_view path, std::string_view envelope_key, Query query, const ListOptions& options) {
+  const int size = options.page_size > 0 ? options.page_size : config_.default_page_size;
+  const int concurrency = options.concurrency > 0 ? options.concurrency : config_.page_concurrency;
+  PageWalker walker(
+      [&](int page_no, int page_size) {
+        return fetch_page(path, envelope_key, query, page_no, page_size, options.stop);
+      },
+      size, options, concurrency);
+  return walker.run();
+}
+
+json Client::create(std::string_view path, json record, std::function<std::optional<json>()> find_landed) {
+  if (!record.is_object()) throw Error(ErrorKind::validation, "a record to create must be a JSON object");
+  const json body = json::array({std::move(record)});
+  const std::string shown = "POST /api/" + trim_slashes(path);
+  // A create is repeated at most once, and only after find_landed confirmed the first did not land.
+  for (int attempt = 0;; ++attempt) {
+    Outcome outcome;
+    try {
+      return saved_record(execute("POST", path, {}, &body, Retry::create, {}, &outcome));
+    } catch (const Error& e) {
+      if (!outcome.maybe_landed) throw;
+      std::string note;
+      if (!find_landed) {
+        note = " The create was not repeated because it may have landed; check for the record before trying again.";
+      } else {
+        try {
+          if (auto landed = find_landed()) {
+            spdlog::info("halo: {} failed ({}) but the record landed; using it", shown, e.kind_name());
+            return *landed;
+          }
+          if (attempt == 0 && sleep_for(jittered_backoff(0, milliseconds(config_.backoff_base_ms)), {})) {
+            spdlog::info("halo: {} failed ({}) and the record did not land; repeating it once", shown, e.kind_name());
+            continue;
+          }
+          note = " A check afterwards did not find the record, so it did not land; the create was already repeated "
+                 "once, try again later.";
+        } catch (const std::exception& check) {
+          note = std::string(" The create was not repeated, and checking whether it landed failed too: ") +
+                 redactor_.scrub(check.what());
+        }
+      }
+      throw Error(e.kind(), e.what() + note, e.status(), e.retry_after_seconds(), e.field_errors(), e.body_excerpt());
+    }
+  }
+}
+
+json Client::update(std::string_view path, json partial_with_id) {
+  if (!partial_with_id.is_object() || !partial_with_id.contains("id") || !valid_id(partial_with_id["id"])) {
+    throw Error(ErrorKind::validation, "an update needs the record's id plus the fields that change");
+  }
+  const json body = json::array({std::move(partial_with_id)});
+  return saved_record(execute("POST", path, {}, &body, Retry::idempotent, {}));
+}
+
+json Client::post_batch(std::string_view path, json array) {
+  if (!array.is_array()) throw Error(ErrorKind::validation, "a batch must be a JSON array of records");
+  return execute("POST", path, {}, &array, Retry::none, {});
+}
+
+void Client::remove(std::string_view path) { execute("DELETE", path, {}, nullptr, Retry::idempotent, {}); }
+
+Client::Status Client::probe() {
+  Status s;
+  s.base_url = config_.origin();
+  try {
+    tokens_.access_token();
+    const auto start = Clock::now();
+    execute("GET", "Client", {{"pageinate", "true"}, {"page_no", "1"}, {"page_size", "1"}}, nullptr, Retry::none, {});
+    s.latency_ms = static_cast<int>(duration_cast<milliseconds>(Clock::now() - start).count());
+    s.ok = true;
+  } catch (const Error& e) {
+    s.error = e.what();
+    s.error_kind = e.kind_name();
+  } catch (const std::exception& e) {
+    s.error = redactor_.scrub(e.what());
+    s.error_kind = "upstream";
+  }
+  s.auth_url = tokens_.auth_url();
+  s.tenant = tokens_.tenant();
+  s.token_seconds_left = tokens_.seconds_left();
+  const auto budget = budget_.snapshot();
+  s.budget_left = budget.left;
+  s.budget_limit = budget.limit;
+  s.budget_window_seconds = budget.window_seconds;
+  return s;
+}
+
+}  // namespace halo

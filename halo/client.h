@@ -1,0 +1,91 @@
+#pragma once
+// The HaloPSA API client: one per process, safe to share between threads. Every call goes through
+// the shared rate budget and token, is retried only where repeating it cannot do harm, and fails
+// with a typed halo::Error whose message never contains a secret.
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+
+#include "halo/config.h"
+#include "halo/errors.h"
+#include "halo/http_transport.h"
+#include "halo/page_walker.h"
+#include "halo/rate_budget.h"
+#include "halo/redactor.h"
+#include "halo/token_cache.h"
+#include "halo/url.h"
+
+namespace halo {
+
+class Client {
+ public:
+  explicit Client(Config config);  // validates; throws ConfigError
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // GET {api}/{path}, e.g. get("Client/12", {{"includedetails", "true"}}). Retried on 5xx,
+  // network failures and 429 within max_rate_wait_seconds.
+  nlohmann::json get(std::string_view path, const Query& query = {});
+
+  // One page: pageinate=true&page_no&page_size are always sent (any given in `query` are replaced).
+  // Rows come from `envelope_key` ("clients", "sites", ...), else the first array in the answer, or
+  // the answer itself when it is a bare array.
+  Page page(std::string_view path, std::string_view envelope_key, Query query, int page_no, int page_size);
+
+  // Every row (or options.max_rows), pages fetched with bounded concurrency; see PageWalker.
+  ListResult list(std::string_view path, std::string_view envelope_key, Query query, const ListOptions& options = {});
+
+  // POST [record]. A 5xx or a dropped connection after sending is never repeated blindly: without
+  // find_landed the error says the create may have landed; with it, the record it finds is the
+  // result, and only when it finds nothing is the create repeated, once. Returns the saved record
+  // (the answer's object, first array element or enveloped record; null for an empty answer).
+  nlohmann::json create(std::string_view path, nlohmann::json record,
+                        std::function<std::optional<nlohmann::json>()> find_landed = {});
+
+  // POST [{id, changed fields...}]. Idempotent, so a 5xx or network failure is retried once.
+  nlohmann::json update(std::string_view path, nlohmann::json partial_with_id);
+
+  // POST the array as given; the answer is returned as given. Not repeated after a 5xx.
+  nlohmann::json post_batch(std::string_view path, nlohmann::json array);
+
+  // DELETE {api}/{path}. Retried once; a 404 on the retry means the first attempt landed.
+  void remove(std::string_view path);
+
+  struct Status {
+    bool ok = false;
+    int latency_ms = 0;          // the probe request itself, token fetch excluded
+    std::string error;           // "" when ok
+    std::string error_kind;      // "" when ok, else kind_name()
+    int token_seconds_left = -1; // -1: no token held
+    int budget_left = 0;
+    int budget_limit = 0;
+    int budget_window_seconds = 0;
+    std::string base_url, auth_url, tenant;
+  };
+  // One real request: GET Client?pageinate=true&page_no=1&page_size=1.
+  Status probe();
+
+  const Config& config() const { return config_; }
+
+ private:
+  enum class Retry { read, idempotent, create, none };
+  struct Outcome {
+    bool maybe_landed = false;  // the final failure came after the request may have been processed
+  };
+  nlohmann::json execute(std::string_view method, std::string_view path, const Query& query,
+                         const nlohmann::json* body, Retry retry, const std::stop_token& stop,
+                         Outcome* outcome = nullptr);
+  Page fetch_page(std::string_view path, std::string_view envelope_key, const Query& query, int page_no,
+                  int page_size, const std::stop_token& stop);
+
+  Config config_;
+  Redactor redactor_;
+  HttpTransport transport_;
+  TokenCache tokens_;
+  RateBudget budget_;
+};
+
+}  // namespace halo

@@ -1,0 +1,59 @@
+#pragma once
+// Where the HaloPSA tenant is and how the client behaves towards it. Loaded from the environment
+// (main() lets command-line flags override the fields before validate()).
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace halo {
+
+// A start-up problem the user must fix; the message says what to set.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using Getenv = std::function<std::optional<std::string>(const char*)>;
+std::optional<std::string> system_getenv(const char* name);
+
+// Blank values and unexpanded "${...}" placeholders (left behind by MCP client configs) are unset.
+bool is_unset_value(const std::optional<std::string>& value);
+
+// "acme" for acme.halopsa.com, acme.haloitsm.com, acme.haloservicedesk.com, acme.nethelpdesk.com;
+// "" for any other host.
+std::string tenant_from_host(const std::string& base_url);
+
+struct Config {
+  std::string base_url;       // HALOPSA_BASE_URL: tenant origin, e.g. https://acme.halopsa.com
+  std::string auth_url;       // HALOPSA_AUTH_URL: optional; else {api}/authinfo, else {base}/auth
+  std::string tenant;         // HALOPSA_TENANT: optional; else authinfo's tenant_id, else from host
+  std::string client_id;      // HALOPSA_CLIENT_ID
+  std::string client_secret;  // HALOPSA_CLIENT_SECRET (never logged)
+  std::string scope = "all";  // HALOPSA_SCOPE
+  std::string ca_file;        // HALOPSA_CA_FILE: PEM bundle used instead of the system CA store
+
+  int rate_limit = 300;            // HALOPSA_RATE_LIMIT: requests per window, shared by all calls
+  int rate_window_seconds = 300;   // HALOPSA_RATE_WINDOW_SECONDS
+  int max_rate_wait_seconds = 30;  // HALOPSA_MAX_RATE_WAIT_SECONDS: longest a call waits/retries
+  int connect_timeout_ms = 10000;  // HALOPSA_CONNECT_TIMEOUT_MS
+  int read_timeout_ms = 30000;     // HALOPSA_READ_TIMEOUT_MS
+  int page_concurrency = 4;        // HALOPSA_PAGE_CONCURRENCY: pages in flight per list
+  int default_page_size = 100;     // HALOPSA_PAGE_SIZE
+  int max_retries = 3;             // transient-failure retries per read (429s are bounded by time)
+  int backoff_base_ms = 500;       // first backoff step; doubles per attempt, with jitter
+  int token_refresh_margin_seconds = 60;  // refresh this long before expires_in runs out
+
+  static Config from_env(const Getenv& getenv = system_getenv);  // throws ConfigError on bad numbers
+
+  // True when any tenant setting (base_url, auth_url, tenant, client_id, client_secret) is given:
+  // the user meant a real tenant, so a missing piece is an error, never a reason to use the sandbox.
+  bool configured() const;
+  void validate() const;  // throws ConfigError naming what is missing or wrong
+
+  std::string origin() const;         // base_url without trailing '/' (and without a pasted "/api")
+  std::string api_base() const;       // {origin}/api
+  std::string default_auth_url() const;  // {origin}/auth
+};
+
+}  // namespace halo

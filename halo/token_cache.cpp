@@ -1,0 +1,222 @@
+#include "halo/token_cache.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "halo/errors.h"
+#include "halo/url.h"
+
+namespace halo {
+namespace {
+
+using nlohmann::json;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+const char* const kCauses =
+    "Known causes: the client ID or secret is wrong (HALOPSA_CLIENT_ID / HALOPSA_CLIENT_SECRET); the API "
+    "application has no login agent (Configuration > Integrations > HaloPSA API > Applications); the tenant is "
+    "missing or wrong (HALOPSA_TENANT, sent as ?tenant=); the auth server URL is wrong (HALOPSA_AUTH_URL); the "
+    "application's authentication method is not 'Client ID and Secret (Services)' (client credentials).";
+
+std::string json_string(const json& object, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    auto it = object.find(key);
+    if (it == object.end()) continue;
+    if (it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
+    if (it->is_number_integer()) return std::to_string(it->get<long long>());
+  }
+  return {};
+}
+
+bool acceptable_auth_url(const std::string& text) {
+  auto url = parse_url(text);
+  return url && (url->scheme == "https" || is_loopback_host(url->host));
+}
+
+long long expires_in_seconds(const json& body) {
+  auto it = body.find("expires_in");
+  if (it == body.end()) return 3600;  // unstated: assume Halo's usual hour; a 401 still recovers
+  if (it->is_number()) return it->get<long long>();
+  if (it->is_string()) {
+    try {
+      return std::stoll(it->get<std::string>());
+    } catch (const std::exception&) {
+      return 3600;
+    }
+  }
+  return 3600;
+}
+
+}  // namespace
+
+TokenCache::TokenCache(const Config& config, HttpTransport& transport, Redactor& redactor)
+    : config_(config), transport_(transport), redactor_(redactor) {
+  redactor_.add_secret(config_.client_secret);
+}
+
+TokenCache::Discovery TokenCache::discover() {
+  Discovery found{config_.auth_url, config_.tenant};
+  std::string source = "configured";
+  if (found.auth_url.empty()) {
+    // Anonymous; tenants that have it name their auth server (it may live on another host).
+    try {
+      const auto start = Clock::now();
+      HttpResponse r = transport_.send("GET", config_.api_base() + "/authinfo", {{"Accept", "application/json"}});
+      spdlog::debug("halo: GET /api/authinfo -> {} in {} ms", r.status,
+                    duration_cast<milliseconds>(Clock::now() - start).count());
+      if (r.status == 200) {
+        json body = json::parse(r.body, nullptr, false);
+        if (body.is_object()) {
+          const std::string url = json_string(body, {"auth_url", "authUrl", "AuthUrl"});
+          if (!url.empty() && acceptable_auth_url(url)) {
+            found.auth_url = url;
+            source = "from /api/authinfo";
+          } else if (!url.empty()) {
+            spdlog::warn("halo: ignoring auth_url '{}' from /api/authinfo: not https", url);
+          }
+          if (found.tenant.empty()) found.tenant = json_string(body, {"tenant_id", "tenantId", "tenant"});
+        }
+      }
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::network) throw;  // the token request would fail the same way
+    }
+  }
+  if (found.auth_url.empty()) {
+    found.auth_url = config_.default_auth_url();
+    source = "default";
+  }
+  while (!found.auth_url.empty() && found.auth_url.back() == '/') found.auth_url.pop_back();
+  if (found.tenant.empty()) found.tenant = tenant_from_host(config_.base_url);
+  spdlog::debug("halo: auth server {} ({}), tenant '{}'", found.auth_url, source, found.tenant);
+  return found;
+}
+
+void TokenCache::fetch_locked() {
+  bool discovered = false;
+  std::string auth_url, tenant;
+  {
+    std::lock_guard lock(mu_);
+    discovered = discovered_;
+    auth_url = auth_url_;
+    tenant = tenant_;
+  }
+  if (!discovered) {
+    Discovery d = discover();
+    std::lock_guard lock(mu_);
+    discovered_ = true;
+    auth_url = auth_url_ = d.auth_url;
+    tenant = tenant_ = d.tenant;
+  }
+
+  const std::string url = auth_url + "/token" + (tenant.empty() ? "" : "?tenant=" + percent_encode(tenant));
+  const std::string form = "grant_type=client_credentials&client_id=" + percent_encode(config_.client_id) +
+                           "&client_secret=" + percent_encode(config_.client_secret) +
+                           "&scope=" + percent_encode(config_.scope);
+  const auto start = Clock::now();
+  HttpResponse r;
+  try {
+    r = transport_.send("POST", url, {{"Accept", "application/json"}}, form, "application/x-www-form-urlencoded");
+  } catch (const Error& e) {
+    spdlog::debug("halo: POST {} failed: {}", url, e.what());
+    throw Error(ErrorKind::network, std::string("could not get a HaloPSA access token: ") + e.what());
+  }
+  spdlog::debug("halo: POST {} -> {} in {} ms", url, r.status,
+                duration_cast<milliseconds>(Clock::now() - start).count());
+  r.body = redactor_.scrub(std::move(r.body));
+  const std::string excerpt = truncate_body(r.body);
+
+  if (r.status != 200) {
+    const ErrorBody parsed = parse_error_body(r.body);
+    std::string message;
+    if (parsed.html || r.status >= 500) {
+      message = "HaloPSA's auth server answered " + std::to_string(r.status) + " with " +
+                (parsed.message.empty() ? std::string("an empty body") : parsed.message) +
+                " to the token request (POST " + url + "). " + kCauses;
+    } else if (parsed.message.starts_with("invalid_scope")) {
+      message = "HaloPSA refused the scope '" + config_.scope + "' (" + parsed.message +
+                "): set HALOPSA_SCOPE to scopes the API application allows, e.g. 'all' or "
+                "'read:customers edit:customers'";
+    } else {
+      message = "HaloPSA refused the token request POST " + url + " (" + std::to_string(r.status) +
+                (parsed.message.empty() ? std::string{} : ": " + parsed.message) + "). " + kCauses;
+    }
+    throw Error(ErrorKind::auth_failed, redactor_.scrub(message), r.status, 0, {}, excerpt);
+  }
+
+  json body = json::parse(r.body, nullptr, false);
+  const std::string token = body.is_object() ? json_string(body, {"access_token"}) : std::string{};
+  if (token.empty()) {
+    throw Error(ErrorKind::auth_failed,
+                "HaloPSA's token endpoint (" + url + ") answered 200 without an access_token. " + kCauses, r.status,
+                0, {}, excerpt);
+  }
+  redactor_.add_token(token);
+  const long long ttl = std::max(1LL, expires_in_seconds(body));
+  // Refresh ahead by the configured margin, but never more than a fifth of a short lifetime.
+  const milliseconds lifetime = std::chrono::seconds(ttl);
+  const milliseconds margin = std::min<milliseconds>(std::chrono::seconds(config_.token_refresh_margin_seconds), lifetime / 5);
+  std::lock_guard lock(mu_);
+  token_ = token;
+  expires_at_ = start + lifetime;
+  refresh_at_ = expires_at_ - margin;
+  spdlog::debug("halo: access token obtained, expires in {} s", ttl);
+}
+
+std::string TokenCache::access_token() {
+  std::unique_lock refresh(refresh_mu_, std::defer_lock);
+  std::string current;
+  {
+    std::lock_guard lock(mu_);
+    const auto now = Clock::now();
+    if (!token_.empty() && now < refresh_at_) return token_;
+    if (!token_.empty() && now < expires_at_) {
+      if (!refresh.try_lock()) return token_;  // someone is already refreshing; this one still works
+      current = token_;
+    }
+  }
+  if (!refresh.owns_lock()) refresh.lock();
+  {
+    std::lock_guard lock(mu_);  // another thread may have refreshed while we waited
+    if (!token_.empty() && Clock::now() < refresh_at_) return token_;
+  }
+  try {
+    fetch_locked();
+  } catch (const Error& e) {
+    std::lock_guard lock(mu_);
+    if (!token_.empty() && token_ == current && Clock::now() < expires_at_) {
+      spdlog::warn("halo: early token refresh failed, keeping the current token: {}", e.what());
+      return token_;
+    }
+    throw;
+  }
+  std::lock_guard lock(mu_);
+  return token_;
+}
+
+void TokenCache::invalidate(const std::string& rejected) {
+  std::lock_guard lock(mu_);
+  if (token_ == rejected) {
+    token_.clear();
+    spdlog::debug("halo: access token rejected (401); a new one will be fetched");
+  }
+}
+
+int TokenCache::seconds_left() const {
+  std::lock_guard lock(mu_);
+  if (token_.empty()) return -1;
+  const auto left = std::chrono::duration_cast<std::chrono::seconds>(expires_at_ - Clock::now()).count();
+  return left < 0 ? 0 : static_cast<int>(left);
+}
+
+std::string TokenCache::auth_url() const {
+  std::lock_guard lock(mu_);
+  return auth_url_;
+}
+
+std::string TokenCache::tenant() const {
+  std::lock_guard lock(mu_);
+  return tenant_;
+}
+
+}  // namespace halo

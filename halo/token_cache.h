@@ -1,0 +1,58 @@
+#pragma once
+// The OAuth2 client-credentials token shared by every concurrent call. Discovers the auth server
+// (HALOPSA_AUTH_URL, else GET {api}/authinfo, else {base}/auth), fetches a token, refreshes it
+// ahead of expires_in and lets only one thread refresh at a time.
+#include <chrono>
+#include <mutex>
+#include <string>
+
+#include "halo/config.h"
+#include "halo/http_transport.h"
+#include "halo/redactor.h"
+
+namespace halo {
+
+class TokenCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  TokenCache(const Config& config, HttpTransport& transport, Redactor& redactor);
+
+  // A usable access token. Fetches one when there is none or it is about to expire. While the
+  // current token is still valid, only one caller refreshes and the others keep using it.
+  // Throws Error(auth_failed) or Error(network).
+  std::string access_token();
+
+  // A call was answered 401 with `rejected`: forget it, unless another thread already replaced it
+  // (so a burst of 401s causes one refresh, not one per call).
+  void invalidate(const std::string& rejected);
+
+  int seconds_left() const;  // -1 when no token is held
+
+  // The auth server and tenant actually used (after discovery); empty until the first fetch.
+  std::string auth_url() const;
+  std::string tenant() const;
+
+ private:
+  struct Discovery {
+    std::string auth_url;
+    std::string tenant;
+  };
+  Discovery discover();
+  void fetch_locked();  // refresh_mu_ held
+
+  const Config& config_;
+  HttpTransport& transport_;
+  Redactor& redactor_;
+
+  std::mutex refresh_mu_;  // serialises discovery and token requests
+  mutable std::mutex mu_;  // guards the fields below
+  bool discovered_ = false;
+  std::string auth_url_;
+  std::string tenant_;
+  std::string token_;
+  Clock::time_point expires_at_{};
+  Clock::time_point refresh_at_{};
+};
+
+}  // namespace halo

@@ -1,0 +1,115 @@
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "halo/backoff.h"
+#include "halo/errors.h"
+#include "halo/rate_budget.h"
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+struct FakeClock {
+  Clock::time_point now = Clock::time_point(1000h);
+  halo::RateBudget::Now fn() {
+    return [this] { return now; };
+  }
+};
+}  // namespace
+
+TEST_CASE("rate budget: a rolling window admits `limit` requests, then frees slots as old ones age out") {
+  FakeClock clock;
+  halo::RateBudget budget(3, 10s, clock.fn());
+  CHECK(budget.try_acquire() == 0ms);
+  clock.now += 2s;
+  CHECK(budget.try_acquire() == 0ms);
+  CHECK(budget.try_acquire() == 0ms);
+  auto snap = budget.snapshot();
+  CHECK(snap.used == 3);
+  CHECK(snap.left == 0);
+  CHECK(snap.limit == 3);
+  CHECK(snap.window_seconds == 10);
+  // The first request (at t=0) leaves the window at t=10: 8 s from now.
+  auto wait = budget.try_acquire();
+  CHECK(wait == 8000ms);
+  CHECK(budget.snapshot().used == 3);  // a refused try takes nothing
+
+  clock.now += 8s;  // t=10: first slot free, the other two still inside
+  CHECK(budget.try_acquire() == 0ms);
+  CHECK(budget.snapshot().left == 0);
+  clock.now += 2s;  // t=12: both t=2 requests aged out
+  CHECK(budget.snapshot().left == 2);
+}
+
+TEST_CASE("rate budget: acquire refuses at once with the seconds to wait when the wait exceeds the bound") {
+  FakeClock clock;
+  halo::RateBudget budget(2, 300s, clock.fn());
+  budget.acquire(clock.now + 30s);
+  budget.acquire(clock.now + 30s);
+  try {
+    budget.acquire(clock.now + 30s);
+    FAIL("expected rate_limited");
+  } catch (const halo::Error& e) {
+    CHECK(e.kind() == halo::ErrorKind::rate_limited);
+    CHECK(e.retry_after_seconds() == 300);
+    CHECK(std::string(e.what()).find("try again in 300 seconds") != std::string::npos);
+  }
+}
+
+TEST_CASE("rate budget: a server hold (429) blocks every caller until it ends") {
+  FakeClock clock;
+  halo::RateBudget budget(100, 60s, clock.fn());
+  budget.hold_until(clock.now + 5s);
+  CHECK(budget.try_acquire() > 4900ms);
+  CHECK(budget.snapshot().left == 0);
+  clock.now += 5s;
+  CHECK(budget.try_acquire() == 0ms);
+}
+
+TEST_CASE("rate budget: acquire really waits (real clock) and can be cancelled") {
+  halo::RateBudget budget(10, 60s);
+  budget.hold_until(Clock::now() + 200ms);
+  const auto start = Clock::now();
+  budget.acquire(Clock::now() + 5s);
+  CHECK(Clock::now() - start >= 190ms);
+  budget.hold_until(Clock::now() + 3s);
+  std::stop_source source;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(50ms);
+    source.request_stop();
+  });
+  const auto waited_from = Clock::now();
+  try {
+    budget.acquire(Clock::now() + 5s, source.get_token());
+    FAIL("expected cancelled");
+  } catch (const halo::Error& e) {
+    CHECK(e.kind() == halo::ErrorKind::cancelled);
+  }
+  CHECK(Clock::now() - waited_from < 1s);
+  canceller.join();
+}
+
+TEST_CASE("backoff: exponential with jitter in [half, full)") {
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const auto full = 100ms * (1 << attempt);
+    for (int i = 0; i < 50; ++i) {
+      auto wait = halo::jittered_backoff(attempt, 100ms);
+      CHECK(wait >= full / 2);
+      CHECK(wait < full);
+    }
+  }
+}
+
+TEST_CASE("Retry-After: delta seconds and HTTP dates") {
+  CHECK(halo::parse_retry_after("7") == std::chrono::seconds(7));
+  CHECK(halo::parse_retry_after(" 0 ") == std::chrono::seconds(0));
+  CHECK_FALSE(halo::parse_retry_after(""));
+  CHECK_FALSE(halo::parse_retry_after("soon"));
+  CHECK_FALSE(halo::parse_retry_after("-3"));
+  const auto now = std::chrono::system_clock::from_time_t(1445412470);  // 2015-10-21 07:27:50 UTC
+  CHECK(halo::parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now) == std::chrono::seconds(10));
+  CHECK(halo::parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now) == std::chrono::seconds(0));
+  CHECK(halo::seconds_to_wait(1ms) == 1);
+  CHECK(halo::seconds_to_wait(2001ms) == 3);
+}
