@@ -39,9 +39,12 @@ function start(server) {
     pending.set(id, resolve);
     child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id, method, ...(params ? { params } : {}) }) + "\n");
   });
-  const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]);
+  const status = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]);
+  // VmRSS counts shared library pages too; RssAnon is the memory the process itself allocated.
+  const rssKiB = () => status("VmRSS");
+  const anonKiB = () => status("RssAnon");
   const stop = () => new Promise((r) => { child.once("exit", r); child.stdin.end(); setTimeout(() => child.kill(), 2000); });
-  return { child, call, rssKiB, stop };
+  return { child, call, rssKiB, anonKiB, stop };
 }
 
 const init = (s) => s.call("initialize", { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "bench", version: "1" } });
@@ -61,6 +64,7 @@ async function measure(server) {
   await init(s);
   s.child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n");
   const rssIdle = s.rssKiB();
+  const anonIdle = s.anonKiB();
   const rtt = async (method, n) => {
     const out = [];
     for (let i = 0; i < n; i++) { const t0 = process.hrtime.bigint(); await s.call(method); out.push(ms(process.hrtime.bigint() - t0)); }
@@ -69,16 +73,19 @@ async function measure(server) {
   await rtt("ping", 200); // warm-up
   const ping = await rtt("ping", PINGS);
   const list = await rtt("tools/list", Math.max(200, PINGS / 4));
+  const listBytes = JSON.stringify((await s.call("tools/list")).result).length;
   const t0 = process.hrtime.bigint();
   await Promise.all(Array.from({ length: PIPELINED }, () => s.call("ping")));
   const pipelinedPerSec = PIPELINED / (ms(process.hrtime.bigint() - t0) / 1000);
   const rssAfter = s.rssKiB();
+  const anonAfter = s.anonKiB();
   await s.stop();
-  return { startup: pct(startup, 50), pingP50: pct(ping, 50), pingP99: pct(ping, 99), listP50: pct(list, 50), listP99: pct(list, 99), pipelinedPerSec, rssIdle, rssAfter };
+  return { listBytes, listMBps: listBytes / 1e6 / (pct(list, 50) / 1000), startup: pct(startup, 50), pingP50: pct(ping, 50), pingP99: pct(ping, 99), listP50: pct(list, 50), listP99: pct(list, 99), pipelinedPerSec, rssIdle, rssAfter, anonIdle, anonAfter };
 }
 
 const results = [];
 for (const server of servers) results.push({ name: server.name, ...(await measure(server)) });
+for (const r of results) r.listKiB = r.listBytes / 1024;
 const [a, b] = results;
 const rows = [
   ["start-up to initialize response (median ms)", "startup", 2, "lower"],
@@ -86,16 +93,21 @@ const rows = [
   ["ping round trip p99 (ms)", "pingP99", 3, "lower"],
   ["tools/list round trip p50 (ms)", "listP50", 3, "lower"],
   ["tools/list round trip p99 (ms)", "listP99", 3, "lower"],
+  ["tools/list result size (KiB; each server lists its own tools)", "listKiB", 1, "info"],
+  ["tools/list p50 throughput (MB of tool definitions per second)", "listMBps", 1, "higher"],
   ["pipelined pings per second", "pipelinedPerSec", 0, "higher"],
   ["resident memory after initialize (MiB)", "rssIdle", 1, "lower"],
   ["resident memory after the runs (MiB)", "rssAfter", 1, "lower"],
+  ["own (anonymous) memory after initialize (MiB)", "anonIdle", 1, "lower"],
+  ["own (anonymous) memory after the runs (MiB)", "anonAfter", 1, "lower"],
 ];
 console.log(`| measure | ${a.name} | ${b.name} | ratio (reference / ours, >1 = ours better) |`);
 console.log("|---|---|---|---|");
 for (const [label, key, digits, better] of rows) {
-  const scale = key.startsWith("rss") ? 1 / 1024 : 1;
+  const scale = key.startsWith("rss") || key.startsWith("anon") ? 1 / 1024 : 1;
   const va = a[key] * scale, vb = b[key] * scale;
   const ratio = better === "lower" ? vb / va : va / vb;
-  console.log(`| ${label} | ${va.toFixed(digits)} | ${vb.toFixed(digits)} | ${ratio.toFixed(1)}× |`);
+  const shown = better === "info" ? "–" : `${ratio.toFixed(1)}×`;
+  console.log(`| ${label} | ${va.toFixed(digits)} | ${vb.toFixed(digits)} | ${shown} |`);
 }
 console.log(`\n(${RUNS} start-ups, ${PINGS} pings, ${PIPELINED} pipelined pings; node ${process.version}; ${new Date().toISOString()})`);

@@ -65,6 +65,7 @@ std::unique_ptr<HttpTransport::Connection> HttpTransport::checkout(const std::st
   set_timeout(c, &httplib::Client::set_read_timeout, options_.read_timeout_ms);
   set_timeout(c, &httplib::Client::set_write_timeout, options_.read_timeout_ms);
   c.set_keep_alive(true);
+  c.set_tcp_nodelay(true);  // small JSON requests: no Nagle delay waiting for a delayed ACK
   c.set_follow_location(false);  // a redirect must never carry the bearer token elsewhere
   c.set_url_encode(false);       // paths and queries arrive percent-encoded
   c.enable_server_certificate_verification(true);

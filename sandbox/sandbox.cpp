@@ -48,8 +48,10 @@ std::string default_db_path() {
 
 struct Sandbox::Impl {
   explicit Impl(Options options) : svc(std::move(options)) {
-    server.new_task_queue = [] { return new httplib::ThreadPool(8); };
+    // Each keep-alive connection holds a worker while open: size for a busy client with pooled connections.
+    server.new_task_queue = [] { return new httplib::ThreadPool(32); };
     server.set_keep_alive_timeout(2);  // bounds how long stop() waits on idle keep-alive connections
+    server.set_tcp_nodelay(true);
     server.set_payload_max_length(16 * 1024 * 1024);
     // httplib's default also sets SO_REUSEPORT, which would let a second sandbox share a busy port silently.
     server.set_socket_options([](socket_t sock) {
