@@ -1,5 +1,7 @@
 #include "server/jsonrpc.h"
 
+#include <algorithm>
+
 namespace mcp {
 
 namespace {
@@ -56,21 +58,40 @@ std::string dump_safe(const json& value) {
 }
 
 namespace {
-struct TooDeep {};
+
+// Deepest nesting of arrays and objects in the text, strings skipped. A linear pre-scan: the parser itself then
+// runs without a per-value callback (which nlohmann makes slow on large inputs).
+int nesting_depth(std::string_view text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
 
 std::optional<json> parse(std::string_view text, std::string* error) {
-  // Deep nesting is refused while parsing: later recursive walks (dump, validation) stay shallow.
-  auto guard = [](int depth, json::parse_event_t, json&) {
-    if (depth > kMaxNestingDepth) throw TooDeep{};
-    return true;
-  };
+  // Deep nesting is refused before parsing: later recursive walks (dump, copies, validation) stay shallow.
+  if (nesting_depth(text) > kMaxNestingDepth) {
+    if (error) *error = "JSON nested deeper than " + std::to_string(kMaxNestingDepth) + " levels";
+    return std::nullopt;
+  }
   try {
-    return json::parse(text.begin(), text.end(), guard);
+    return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     if (error) *error = e.what();
-  } catch (const TooDeep&) {
-    if (error) *error = "JSON nested deeper than " + std::to_string(kMaxNestingDepth) + " levels";
   }
   return std::nullopt;
 }
