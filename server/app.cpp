@@ -15,8 +15,11 @@
 #include "halo/client.h"
 #include "halo/config.h"
 #include "sandbox/sandbox.h"
+#include "server/audit_log.h"
 #include "server/logging.h"
 #include "server/mcp_server.h"
+#include "server/http_security.h"
+#include "server/http_transport.h"
 #include "server/stdio_transport.h"
 #include "tools/toolbox.h"
 
@@ -37,6 +40,14 @@ struct Options {
   int rate_limit = 0;
   std::string sandbox_db;
   int sandbox_port = 0;
+  std::string audit_log;
+  bool redact_pii = false;
+  // Transport: stdio unless --http.
+  bool http = false;
+  mcp::HttpOptions http_options;
+  std::string token, allowed_origins, allowed_hosts;
+  int session_idle_seconds = 1800;
+  int sse_keepalive_seconds = 15;
 };
 
 std::string env_or(const char* name, std::string fallback) {
@@ -75,6 +86,9 @@ Environment (a flag wins over its variable; blank values and unexpanded ${...} c
   HALOPSA_TOOLS, HALOPSA_TOOLSETS, HALOPSA_ALLOW_WRITES  comma lists, as the flags
   HALOPSA_LOG_LEVEL       trace, debug, info, warn, error, critical, off (default info; logs go to stderr)
   HALOPSA_SANDBOX_DB      sandbox database file, or :memory: (default ~/.local/share/halopsa-mcp/sandbox.db)
+  HALOPSA_AUDIT_LOG       file to append a JSON line to for every write tool call (off by default)
+  HALOPSA_REDACT_PII=1    mask e-mail addresses and phone numbers in tool results
+  HALOPSA_MCP_TOKEN       with --http: the bearer token clients must send (never logged, never sent to HaloPSA)
 
 Without HALOPSA_BASE_URL the server starts an embedded sandbox tenant (seeded demo data) on loopback
 and says so on stderr, in its instructions and in the halopsa_status tool.
@@ -166,15 +180,38 @@ int serve(const Options& o) {
   if (!writes.empty()) policy.allow_writes = split_list(writes);
   server->tools.apply(policy);
   if (env_flag("HALOPSA_VALIDATE_OUTPUT")) server->tools.set_validate_output(true);
-  spdlog::info("halopsa-mcp {} serving {} tools over stdio ({} backend{})", HALOPSA_VERSION, server->tools.size(),
-               backend.kind, policy.read_only ? ", read-only" : "");
+  std::string audit_path = o.audit_log.empty() ? env_or("HALOPSA_AUDIT_LOG", "") : o.audit_log;
+  if (!audit_path.empty()) {
+    server->tools.set_audit_log(mcp::AuditLog::open(audit_path));
+    spdlog::info("audit log: every write tool call is recorded in {}", audit_path);
+  }
+  if (o.redact_pii || env_flag("HALOPSA_REDACT_PII")) {
+    server->tools.set_pii_redactor(std::make_shared<mcp::PiiRedactor>());
+    spdlog::info("e-mail addresses and phone numbers are masked in tool results (--redact-pii)");
+  }
+  spdlog::info("halopsa-mcp {} serving {} tools over {} ({} backend{})", HALOPSA_VERSION, server->tools.size(),
+               o.http ? "HTTP" : "stdio", backend.kind, policy.read_only ? ", read-only" : "");
 
-  if (isatty(STDIN_FILENO))
-    spdlog::info("waiting for MCP messages on stdin; connect an MCP client to this binary (see README), "
-                 "or type JSON-RPC lines; Ctrl-D ends");
-  mcp::StdioTransport transport;
-  std::thread watcher = watch_signals(signals, [&transport] { transport.stop(); });
-  int code = transport.run(server);
+  int code = 0;
+  std::thread watcher;
+  if (o.http) {
+    mcp::HttpOptions http = o.http_options;
+    http.token = o.token.empty() ? env_or("HALOPSA_MCP_TOKEN", "") : o.token;
+    http.allowed_origins = mcp::parse_host_or_origin_list(o.allowed_origins);
+    http.allowed_hosts = mcp::parse_host_or_origin_list(o.allowed_hosts);
+    http.session_idle_timeout = std::chrono::seconds(o.session_idle_seconds);
+    http.keepalive_interval = std::chrono::seconds(o.sse_keepalive_seconds);
+    mcp::HttpTransport transport(std::move(http));
+    watcher = watch_signals(signals, [&transport] { transport.stop(); });
+    code = transport.run(server);
+  } else {
+    if (isatty(STDIN_FILENO))
+      spdlog::info("waiting for MCP messages on stdin; connect an MCP client to this binary (see README), "
+                   "or type JSON-RPC lines; Ctrl-D ends");
+    mcp::StdioTransport transport;
+    watcher = watch_signals(signals, [&transport] { transport.stop(); });
+    code = transport.run(server);
+  }
   pthread_kill(watcher.native_handle(), SIGUSR2);  // wake the watcher if no signal came
   watcher.detach();
   if (embedded) embedded->stop();
@@ -197,6 +234,10 @@ int run(int argc, char** argv) {
   cli.add_option("--tools", o.tools, "Comma list: expose only these tools (env HALOPSA_TOOLS)");
   cli.add_option("--toolsets", o.toolsets,
                  "Comma list: expose only these toolsets, e.g. clients,sites,contacts,workflows (env HALOPSA_TOOLSETS)");
+  cli.add_option("--audit-log", o.audit_log,
+                 "Append a JSON line for every write tool call to FILE, flushed per line (env HALOPSA_AUDIT_LOG)");
+  cli.add_flag("--redact-pii", o.redact_pii,
+               "Mask e-mail addresses and phone numbers in tool results, for shared deployments (env HALOPSA_REDACT_PII=1)");
   cli.add_option("--allow-writes", o.allow_writes,
                  "Comma list of toolsets whose write tools are allowed, e.g. clients,sites (env HALOPSA_ALLOW_WRITES)");
   auto* halo_group = "HaloPSA tenant (override the HALOPSA_* environment)";
@@ -212,6 +253,41 @@ int run(int argc, char** argv) {
   cli.add_option("--rate-limit", o.rate_limit, "Requests per rolling 5 minutes (default 300)")->group(halo_group);
   cli.add_option("--sandbox-db", o.sandbox_db, "Sandbox database file or :memory: (env HALOPSA_SANDBOX_DB)")
       ->group("Sandbox");
+
+  auto* http_group = "HTTP transport (instead of stdio)";
+  auto& ho = o.http_options;
+  cli.add_flag("--http", o.http, "Serve Streamable HTTP at /mcp and legacy SSE at /sse + /messages")->group(http_group);
+  cli.add_option("--host", ho.host, "Address to bind (default 127.0.0.1; elsewhere, set a token)")
+      ->group(http_group);
+  cli.add_option("--port", ho.port, "Port (default 8080; 0 picks a free one, logged on stderr)")
+      ->check(CLI::Range(0, 65535))
+      ->group(http_group);
+  cli.add_option("--token", o.token,
+                 "Bearer token clients must send (env HALOPSA_MCP_TOKEN; prefer the variable: flags show in ps)")
+      ->group(http_group);
+  cli.add_option("--allowed-origins", o.allowed_origins,
+                 "Comma list of browser origins allowed besides loopback ones, e.g. https://app.example.com")
+      ->group(http_group);
+  cli.add_option("--allowed-hosts", o.allowed_hosts,
+                 "Comma list of Host header values allowed (default: loopback names when bound to loopback)")
+      ->group(http_group);
+  cli.add_flag("--stateless", ho.stateless, "No sessions (for replicas behind a load balancer); no GET stream")
+      ->group(http_group);
+  cli.add_option("--max-sessions", ho.max_sessions, "Open sessions at most (default 1000)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--session-idle-timeout", o.session_idle_seconds, "Seconds before an idle session ends (default 1800)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--max-body-bytes", ho.max_body_bytes, "Largest request body accepted (default 4194304)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--max-streams", ho.max_streams, "Long-lived SSE streams open at once (default 32)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--sse-keepalive", o.sse_keepalive_seconds, "Seconds between keep-alive comments on idle SSE streams (default 15)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
 
   auto* sandbox_cmd = cli.add_subcommand("sandbox", "Serve the sandbox tenant's HaloPSA API standalone on loopback");
   sandbox_cmd->add_option("--port", o.sandbox_port, "Port (default: any free port)");

@@ -65,6 +65,9 @@ const std::set<std::string, std::less<>> kAsyncMethods = {"tools/call", "prompts
 
 std::string key_of(const json& id) { return id.dump(); }
 
+// HTTP session ids are bearer credentials: logs show their first 8 characters only, as the transport does.
+std::string shown(const std::string& id) { return id.size() <= 12 ? id : id.substr(0, 8) + "…"; }
+
 }  // namespace
 
 std::shared_ptr<Session> Session::create(std::shared_ptr<const McpServer> server, std::shared_ptr<MessageSink> outbound,
@@ -287,7 +290,7 @@ json Session::initialize(const json& params) {
     client_capabilities_ = params.value("capabilities", json::object());
     client_info_ = params.value("clientInfo", json::object());
   }
-  spdlog::info("session {}: initialized by {} {} (protocol {})", options_.id,
+  spdlog::info("session {}: initialized by {} {} (protocol {})", shown(options_.id),
                client_info_.value("name", std::string("unknown client")),
                client_info_.value("version", std::string()), chosen);
   json info{{"name", server_->info.name}, {"version", server_->info.version}};
@@ -315,7 +318,19 @@ json Session::dispatch(const std::string& method, const json& params, RequestCon
   if (method == "prompts/get") return server_->prompts.get(params, ctx);
   if (method == "resources/list") return server_->resources.list();
   if (method == "resources/templates/list") return server_->resources.list_templates();
-  if (method == "resources/read") return server_->resources.read(params, ctx);
+  if (method == "resources/read") {
+    json result = server_->resources.read(params, ctx);
+    // Records read as resources carry the same personal data as tool results: --redact-pii masks both.
+    if (const PiiRedactor* pii = server_->tools.pii_redactor(); pii && result.contains("contents")) {
+      for (auto& item : result["contents"]) {
+        if (!item.is_object() || !item.contains("text") || !item["text"].is_string()) continue;
+        auto parsed = item.value("mimeType", "") == "application/json" ? parse(item["text"].get<std::string>())
+                                                                        : std::nullopt;
+        item["text"] = parsed ? pii->scrub(*parsed).dump(2, ' ', false, json::error_handler_t::replace) : pii->scrub_text(item["text"].get<std::string>());
+      }
+    }
+    return result;
+  }
   if (method == "completion/complete") return complete(params, ctx);
   throw RpcError(rpc::kMethodNotFound, "Method not found: " + method);
 }
@@ -329,8 +344,11 @@ json Session::call_tool(const json& params, RequestContext& ctx) {
   if (!arguments.is_object()) throw RpcError(rpc::kInvalidParams, "tools/call: params.arguments must be an object");
   const ToolSpec* tool = server_->tools.find(name);
   if (!tool) {
-    if (auto why = server_->tools.hidden_reason(name))
-      throw RpcError(rpc::kInvalidParams, "Tool " + name + " is not available: " + *why);
+    if (auto why = server_->tools.hidden_reason(name)) {
+      std::string message = "Tool " + name + " is not available: " + *why;
+      server_->tools.record_refusal(name, arguments, ctx, message);
+      throw RpcError(rpc::kInvalidParams, message);
+    }
     throw RpcError(rpc::kInvalidParams, "Unknown tool: " + name + " (tools/list shows the available tools)");
   }
   try {
@@ -382,14 +400,14 @@ void Session::handle_notification(const json& message) {
     if (it == in_flight_.end() || it->second->responded) return;  // unknown or finished: tolerated
     it->second->cancelled = true;
     it->second->stop.request_stop();
-    spdlog::debug("session {}: request {} cancelled by the client", options_.id, it->first);
+    spdlog::debug("session {}: request {} cancelled by the client", shown(options_.id), it->first);
     return;
   }
   if (method == "notifications/initialized") {
-    spdlog::debug("session {}: client confirmed initialization", options_.id);
+    spdlog::debug("session {}: client confirmed initialization", shown(options_.id));
     return;
   }
-  spdlog::debug("session {}: ignoring notification {}", options_.id, method);
+  spdlog::debug("session {}: ignoring notification {}", shown(options_.id), method);
 }
 
 void Session::handle_response(const json& message) {
@@ -398,7 +416,7 @@ void Session::handle_response(const json& message) {
     std::lock_guard lock(mutex_);
     auto it = awaiting_.find(key_of(message["id"]));
     if (it == awaiting_.end()) {
-      spdlog::debug("session {}: response to unknown request {}", options_.id, message["id"].dump());
+      spdlog::debug("session {}: response to unknown request {}", shown(options_.id), message["id"].dump());
       return;
     }
     waiter = it->second;

@@ -1,5 +1,8 @@
 #include "server/tool_registry.h"
 
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <regex>
 
 #include <spdlog/spdlog.h>
@@ -12,6 +15,56 @@ namespace mcp {
 namespace {
 const std::regex kToolName("^[A-Za-z0-9_.-]{1,128}$");
 constexpr std::string_view kCursorPrefix = "tools/";
+
+// What JSON Schema cannot say but every handler relies on: numbers fit a signed 64-bit integer (larger ones
+// would wrap into other ids, e.g. 9223372036854775808 → -9223372036854775808) and strings hold no control
+// characters but tab, newline and carriage return (a NUL would be written into HaloPSA as part of a name).
+// Returns the first offending place as "`path`: why", or "".
+std::string unsafe_value(const json& value, const std::string& where, int depth = 0) {
+  constexpr double kInt64Limit = 9223372036854775807.0;
+  if (depth > kMaxNestingDepth) return "";
+  auto at = [&](const std::string& why) { return "`" + (where.empty() ? std::string("arguments") : where) + "`: " + why; };
+  auto check_text = [&](const std::string& text, bool key) -> std::string {
+    for (unsigned char c : text)
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        char code[8];
+        std::snprintf(code, sizeof code, "U+%04X", c);
+        return at(std::string(key ? "a property name" : "the text") + " contains the control character " + code +
+                  "; remove it");
+      }
+    return "";
+  };
+  switch (value.type()) {
+    case json::value_t::number_unsigned:
+      if (value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+        return at(value.dump() + " is out of range; ids and counts are at most 9223372036854775807");
+      return "";
+    case json::value_t::number_float: {
+      double d = value.get<double>();
+      if (!std::isfinite(d) || d >= kInt64Limit || d <= -kInt64Limit)
+        return at(value.dump() + " is out of range; numbers must lie between -9223372036854775807 and "
+                                 "9223372036854775807");
+      return "";
+    }
+    case json::value_t::string:
+      return check_text(value.get_ref<const std::string&>(), false);
+    case json::value_t::array: {
+      std::size_t i = 0;
+      for (const auto& item : value)
+        if (auto why = unsafe_value(item, where + "[" + std::to_string(i++) + "]", depth + 1); !why.empty()) return why;
+      return "";
+    }
+    case json::value_t::object:
+      for (const auto& [key, item] : value.items()) {
+        std::string path = where.empty() ? key : where + "." + key;
+        if (auto why = check_text(key, true); !why.empty()) return why;
+        if (auto why = unsafe_value(item, path, depth + 1); !why.empty()) return why;
+      }
+      return "";
+    default:
+      return "";
+  }
+}
 
 std::string join(const std::set<std::string>& names) {
   std::string out;
@@ -35,6 +88,7 @@ void ToolRegistry::add(ToolSpec spec) {
   }
   e.spec = std::move(spec);
   entries_.push_back(std::move(e));
+  list_cache_.clear();
 }
 
 void ToolRegistry::apply(const ToolPolicy& policy) {
@@ -53,6 +107,7 @@ void ToolRegistry::apply(const ToolPolicy& policy) {
   check_sets(policy.toolsets, "--toolsets");
   if (policy.allow_writes) check_sets(*policy.allow_writes, "--allow-writes");
 
+  list_cache_.clear();
   for (auto& e : entries_) {
     e.hidden.reset();
     const auto& s = e.spec;
@@ -113,27 +168,66 @@ json ToolRegistry::list(const json& cursor, std::size_t page_size) const {
     }
     if (!ok) throw RpcError(rpc::kInvalidParams, "Invalid cursor: pass the nextCursor of the previous tools/list");
   }
-  auto tools = exposed();
-  json out{{"tools", json::array()}};
-  std::size_t end = std::min(tools.size(), offset + page_size);
-  for (std::size_t i = offset; i < end; ++i) out["tools"].push_back(tools[i]->definition());
-  if (end < tools.size()) out["nextCursor"] = std::string(kCursorPrefix) + std::to_string(end);
-  return out;
+  // The exposed set is fixed once the policy is applied, so pages are built once and then copied.
+  std::lock_guard lock(list_cache_mutex_);
+  auto& page = list_cache_[{offset, page_size}];
+  if (page.is_null()) {
+    auto tools = exposed();
+    page = json{{"tools", json::array()}};
+    std::size_t end = std::min(tools.size(), offset + page_size);
+    for (std::size_t i = offset; i < end; ++i) page["tools"].push_back(tools[i]->definition());
+    if (end < tools.size()) page["nextCursor"] = std::string(kCursorPrefix) + std::to_string(end);
+  }
+  return page;
 }
 
 ToolResult ToolRegistry::call(const ToolSpec& tool, const json& arguments, RequestContext& ctx) const {
   const Entry* e = entry(tool.name);
-  auto errors = e->input->validate(arguments);
-  if (!errors.empty())
-    return ToolResult::error("Invalid arguments for " + tool.name + ": " + describe(errors) +
-                             ". Fix these and call the tool again.");
-  ToolResult result = tool.handler(arguments, ctx);
-  if (validate_output_ && e->output && !result.is_error) {
+  ToolResult result = run(*e, arguments, ctx);
+  return pii_ ? pii_->scrub(result) : result;
+}
+
+ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestContext& ctx) const {
+  const ToolSpec& tool = e.spec;
+  const bool audited = audit_ && tool.writes();
+  auto errors = e.input->validate(arguments);
+  std::string unsafe = errors.empty() ? unsafe_value(arguments, "") : "";
+  if (!errors.empty() || !unsafe.empty()) {
+    std::string message = "Invalid arguments for " + tool.name + ": " + (errors.empty() ? unsafe : describe(errors)) +
+                          ". Fix these and call the tool again.";
+    if (audited) audit_->rejected("invalid", tool.name, ctx.session_id(), arguments, message);
+    return ToolResult::error(std::move(message));
+  }
+  std::string call_id;
+  if (audited) {
+    try {
+      call_id = audit_->started(tool.name, ctx.session_id(), arguments);
+    } catch (const std::exception& ex) {
+      // No audit trail, no write: the operator asked for every write to be recorded.
+      return ToolResult::error(std::string("Not done: ") + ex.what() + ". Nothing was sent to HaloPSA; ask the "
+                               "operator to fix the audit log.");
+    }
+  }
+  ToolResult result;
+  try {
+    result = tool.handler(arguments, ctx);
+  } catch (const std::exception& ex) {
+    if (audited) audit_->failed(call_id, tool.name, ctx.session_id(), arguments, ex.what());
+    throw;
+  }
+  if (audited) {
+    try {
+      audit_->finished(call_id, tool.name, ctx.session_id(), arguments, result);
+    } catch (const std::exception& ex) {
+      spdlog::error("tool {}: {}", tool.name, ex.what());  // the write happened; the caller must still learn of it
+    }
+  }
+  if (validate_output_ && e.output && !result.is_error) {
     if (!result.structured) {
       spdlog::error("tool {} returned no structuredContent despite its outputSchema", tool.name);
       return ToolResult::error("internal error: " + tool.name + " returned no structured result");
     }
-    auto out_errors = e->output->validate(*result.structured);
+    auto out_errors = e.output->validate(*result.structured);
     if (!out_errors.empty()) {
       spdlog::error("tool {} returned structuredContent that breaks its outputSchema: {}", tool.name,
                     describe(out_errors));
@@ -142,6 +236,17 @@ ToolResult ToolRegistry::call(const ToolSpec& tool, const json& arguments, Reque
     }
   }
   return result;
+}
+
+void ToolRegistry::record_refusal(std::string_view name, const json& arguments, const RequestContext& ctx,
+                                  const std::string& reason) const {
+  const Entry* e = entry(name);
+  if (!audit_ || !e || !e->spec.writes()) return;
+  try {
+    audit_->rejected("refused", e->spec.name, ctx.session_id(), arguments, reason);
+  } catch (const std::exception& ex) {
+    spdlog::error("{}", ex.what());  // refused either way
+  }
 }
 
 }  // namespace mcp

@@ -4,12 +4,15 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "server/audit_log.h"
 #include "server/json_schema.h"
+#include "server/pii_redactor.h"
 #include "server/tool.h"
 
 namespace mcp {
@@ -41,8 +44,18 @@ class ToolRegistry {
   json list(const json& cursor, std::size_t page_size) const;
 
   // Validates arguments, runs the handler, and (when enabled) checks structuredContent against the output
-  // schema. Argument problems come back as isError results naming the field.
+  // schema. Argument problems come back as isError results naming the field. Calls to write tools go to the
+  // audit log (if set) before the result is returned; results are PII-masked (if set) last.
   ToolResult call(const ToolSpec& tool, const json& arguments, RequestContext& ctx) const;
+
+  // A call the session refuses because the tool is hidden: recorded in the audit log when the tool writes.
+  void record_refusal(std::string_view name, const json& arguments, const RequestContext& ctx,
+                      const std::string& reason) const;
+
+  void set_audit_log(std::shared_ptr<AuditLog> log) { audit_ = std::move(log); }
+  // Masks e-mail addresses and phone numbers in every tool result (--redact-pii).
+  void set_pii_redactor(std::shared_ptr<const PiiRedactor> redactor) { pii_ = std::move(redactor); }
+  const PiiRedactor* pii_redactor() const { return pii_.get(); }
 
   // Check every structuredContent against the tool's outputSchema (on in debug builds and in tests).
   void set_validate_output(bool on) { validate_output_ = on; }
@@ -55,7 +68,12 @@ class ToolRegistry {
     std::optional<std::string> hidden;
   };
   const Entry* entry(std::string_view name) const;
+  ToolResult run(const Entry& e, const json& arguments, RequestContext& ctx) const;
   std::vector<Entry> entries_;
+  mutable std::mutex list_cache_mutex_;
+  mutable std::map<std::pair<std::size_t, std::size_t>, json> list_cache_;  // (offset, page size) → page
+  std::shared_ptr<AuditLog> audit_;
+  std::shared_ptr<const PiiRedactor> pii_;
 #ifdef NDEBUG
   bool validate_output_ = false;
 #else

@@ -4,6 +4,7 @@ import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { setup, textOf } from "./tools_helpers.mjs";
+import { callWithProgress } from "./harness.mjs";
 
 let t;
 before(async () => { t = await setup(); });
@@ -14,8 +15,7 @@ const ids = (g) => g.members.map((m) => m.id).sort((a, b) => a - b);
 const hasGroup = (r, want) => r.groups.some((g) => want.every((id) => ids(g).includes(id)));
 
 test("find_duplicates groups the seeded near-duplicate clients with reasons, not Summit Dental / Summit Legal", async () => {
-  const progress = [];
-  const res = await t.client.callTool({ name: "find_duplicates", arguments: { refresh: true } }, undefined, { onprogress: (p) => progress.push(p) });
+  const { result: res, progress } = await callWithProgress(t.mcp, { name: "find_duplicates", arguments: { refresh: true } });
   assert.ok(!res.isError, textOf(res));
   const r = res.structuredContent;
   assert.equal(r.kind, "clients");
@@ -110,8 +110,7 @@ test("offboard_client needs confirmation, then deactivates with a dated note and
 });
 
 test("data_quality_report finds the seeded gaps with counts and first records", async () => {
-  const progress = [];
-  const res = await t.client.callTool({ name: "data_quality_report", arguments: { sample: 3 } }, undefined, { onprogress: (p) => progress.push(p) });
+  const { result: res, progress } = await callWithProgress(t.mcp, { name: "data_quality_report", arguments: { sample: 3 } });
   assert.ok(!res.isError, textOf(res));
   const f = res.structuredContent.findings;
   assert.ok(f.clients_without_sites.first.some((c) => c.id === 22), "Kestrel Ventures has no sites");

@@ -2,6 +2,7 @@
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { setup, textOf } from "./tools_helpers.mjs";
+import { callWithProgress } from "./harness.mjs";
 
 let t;
 before(async () => { t = await setup(); });
@@ -53,8 +54,7 @@ test("onboard_client dry run reports an existing client of that name and an e-ma
 });
 
 test("onboard_client creates client, main site, primary contact and main_site_id, with progress, then is idempotent", async () => {
-  const progress = [];
-  const res = await t.client.callTool({ name: "onboard_client", arguments: input }, undefined, { onprogress: (p) => progress.push(p) });
+  const { result: res, progress } = await callWithProgress(t.mcp, { name: "onboard_client", arguments: input });
   assert.ok(!res.isError, textOf(res));
   const r = res.structuredContent;
   assert.equal(r.complete, true);

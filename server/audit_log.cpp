@@ -1,0 +1,198 @@
+#include "server/audit_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <random>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "server/jsonrpc.h"
+
+namespace mcp {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+bool is_secret_key(std::string key) {
+  for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : {"password", "secret", "token", "apikey", "api_key", "authorization", "passphrase"})
+    if (key.find(word) != std::string::npos) return true;
+  return false;
+}
+
+json mask_secrets(const json& value) {
+  if (value.is_object()) {
+    json out = json::object();
+    for (const auto& [key, item] : value.items())
+      out[key] = is_secret_key(key) && !item.is_null() ? json("***") : mask_secrets(item);
+    return out;
+  }
+  if (value.is_array()) {
+    json out = json::array();
+    for (const auto& item : value) out.push_back(mask_secrets(item));
+    return out;
+  }
+  return value;
+}
+
+std::string random_run_id() {
+  std::random_device rd;
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", rd());
+  return buf;
+}
+
+std::string text_of(const ToolResult& result) {
+  std::string out;
+  for (const auto& block : result.content)
+    if (block.is_object() && block.value("type", "") == "text" && block.contains("text") && block["text"].is_string())
+      out += (out.empty() ? "" : "\n") + block["text"].get<std::string>();
+  return out;
+}
+
+void collect_requests(const json& value, json& out, int depth) {
+  if (depth > 8) return;
+  if (value.is_array()) {
+    for (const auto& item : value) collect_requests(item, out, depth + 1);
+    return;
+  }
+  if (!value.is_object()) return;
+  auto is_request = [](const json& r) { return r.is_object() && r.contains("method") && r.contains("path"); };
+  if (value.contains("request") && is_request(value["request"])) {
+    json entry = value["request"];
+    // A workflow step says what became of its request.
+    if (value.contains("step")) entry["step"] = value["step"];
+    if (value.contains("status")) entry["status"] = value["status"];
+    out.push_back(std::move(entry));
+  }
+  if (value.contains("additional_requests") && value["additional_requests"].is_array())
+    for (const auto& r : value["additional_requests"])
+      if (is_request(r)) out.push_back(r);
+  for (const auto& [key, item] : value.items())
+    if (key != "request" && key != "additional_requests" && key != "record" && key != "client")
+      collect_requests(item, out, depth + 1);
+}
+
+}  // namespace
+
+std::shared_ptr<AuditLog> AuditLog::open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot open the audit log " + path + ": " + std::strerror(errno));
+  return std::shared_ptr<AuditLog>(new AuditLog(fd, path));
+}
+
+AuditLog::AuditLog(int fd, std::string path) : fd_(fd), path_(std::move(path)), run_id_(random_run_id()) {}
+
+AuditLog::~AuditLog() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string AuditLog::session_label(std::string_view session) {
+  if (session.size() <= 12) return std::string(session);
+  return std::string(session.substr(0, 8)) + "…";
+}
+
+json AuditLog::mask(const json& value) const { return pii_.scrub(mask_secrets(value)); }
+
+json AuditLog::requests_of(const json& structured) {
+  json out = json::array();
+  collect_requests(structured, out, 0);
+  return out;
+}
+
+json AuditLog::base(std::string_view event, std::string_view tool, std::string_view session) const {
+  return json{{"ts", utc_now()}, {"event", event}, {"tool", tool}, {"session", session_label(session)}};
+}
+
+void AuditLog::write(const json& line) {
+  std::string text = dump_safe(line);
+  text.push_back('\n');
+  std::lock_guard lock(mutex_);
+  const char* p = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (!broken_) spdlog::error("audit log {}: write failed: {}", path_, std::strerror(errno));
+      broken_ = true;
+      throw std::runtime_error("the audit log " + path_ + " cannot be written (" + std::strerror(errno) + ")");
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fdatasync(fd_) != 0 && errno != EINVAL)  // EINVAL: a pipe or terminal, nothing to sync
+    spdlog::warn("audit log {}: fdatasync failed: {}", path_, std::strerror(errno));
+}
+
+std::string AuditLog::started(std::string_view tool, std::string_view session, const json& arguments) {
+  std::string id = run_id_ + "-" + std::to_string(next_call_++);
+  json line = base("started", tool, session);
+  line["call"] = id;
+  line["arguments"] = mask(arguments);
+  write(line);
+  return id;
+}
+
+void AuditLog::finished(const std::string& call_id, std::string_view tool, std::string_view session,
+                        const json& arguments, const ToolResult& result) {
+  json line = base("finished", tool, session);
+  line["call"] = call_id;
+  line["arguments"] = mask(arguments);
+  const json structured = result.structured.value_or(json::object());
+  bool dry_run = structured.is_object() && structured.value("dry_run", false);
+  line["outcome"] = result.is_error ? "error" : dry_run ? "dry_run" : "ok";
+  if (structured.is_object()) {
+    if (structured.contains("written")) line["written"] = structured["written"];
+    if (structured.contains("record") && structured["record"].is_object() && structured["record"].contains("id"))
+      line["record_id"] = structured["record"]["id"];
+    for (const char* key : {"client_id", "site_id", "contact_id", "deleted", "complete", "rolled_back"})
+      if (structured.contains(key)) line[key] = structured[key];
+    // Before/after as they were: this is what undoing by hand needs. Secret fields are still masked.
+    if (structured.contains("diff")) line["diff"] = mask_secrets(structured["diff"]);
+  }
+  line["requests"] = mask(requests_of(structured));
+  if (result.is_error) line["error"] = pii_.scrub_text(text_of(result));
+  write(line);
+}
+
+void AuditLog::failed(const std::string& call_id, std::string_view tool, std::string_view session,
+                      const json& arguments, std::string_view what) {
+  json line = base("finished", tool, session);
+  line["call"] = call_id;
+  line["arguments"] = mask(arguments);
+  line["outcome"] = "internal_error";
+  line["error"] = pii_.scrub_text(what);
+  write(line);
+}
+
+void AuditLog::rejected(std::string_view outcome, std::string_view tool, std::string_view session,
+                        const json& arguments, std::string_view reason) {
+  json line = base("rejected", tool, session);
+  line["call"] = run_id_ + "-" + std::to_string(next_call_++);
+  line["arguments"] = mask(arguments);
+  line["outcome"] = outcome;
+  line["error"] = pii_.scrub_text(reason);
+  write(line);
+}
+
+}  // namespace mcp

@@ -1,0 +1,63 @@
+// The audit log (--audit-log FILE): one JSON line per event of every call to a tool that writes, so a person
+// can see who changed what in HaloPSA and undo it by hand. Each line is written with one write(2) and made
+// durable with fdatasync before the call goes on, so a line is never half-written and survives a crash; a call
+// gets a "started" line before its handler runs and a "finished" line before its result is returned.
+// Values are masked: secrets (passwords, tokens) entirely, e-mail addresses and phone numbers by PiiRedactor;
+// the before/after of changed fields are kept as they were, since undoing needs them (the file is 0600).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "server/pii_redactor.h"
+#include "server/tool.h"
+
+namespace mcp {
+
+class AuditLog {
+ public:
+  // Opens (creates with mode 0600, appends to) the file. Throws std::runtime_error naming the path.
+  static std::shared_ptr<AuditLog> open(const std::string& path);
+  ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+
+  // A call whose arguments passed validation is about to run. Returns its call id for finished().
+  std::string started(std::string_view tool, std::string_view session, const nlohmann::json& arguments);
+  // Its result as the handler produced it: outcome, upstream requests, diff, and the error text of a failure.
+  void finished(const std::string& call_id, std::string_view tool, std::string_view session,
+                const nlohmann::json& arguments, const ToolResult& result);
+  // The handler threw: the outcome is unknown to the caller, which is said so.
+  void failed(const std::string& call_id, std::string_view tool, std::string_view session,
+              const nlohmann::json& arguments, std::string_view what);
+  // A call refused before running: hidden by policy ("refused") or invalid arguments ("invalid").
+  void rejected(std::string_view outcome, std::string_view tool, std::string_view session,
+                const nlohmann::json& arguments, std::string_view reason);
+
+  // Secrets masked by key, e-mails and phone numbers masked everywhere.
+  nlohmann::json mask(const nlohmann::json& value) const;
+  // How a session is named in the log: HTTP session ids are credentials, so only their first 8 characters.
+  static std::string session_label(std::string_view session);
+  // Every upstream request a write tool's structuredContent reports (request, additional_requests, steps[].request).
+  static nlohmann::json requests_of(const nlohmann::json& structured);
+
+ private:
+  explicit AuditLog(int fd, std::string path);
+  nlohmann::json base(std::string_view event, std::string_view tool, std::string_view session) const;
+  void write(const nlohmann::json& line);
+
+  int fd_;
+  std::string path_;
+  PiiRedactor pii_;
+  std::mutex mutex_;
+  std::atomic<unsigned long long> next_call_{1};
+  std::string run_id_;  // distinguishes call ids of separate server runs appending to one file
+  bool broken_ = false;
+};
+
+}  // namespace mcp
