@@ -234,10 +234,10 @@ long long Store::write_row(Kind kind, long long id, json record, bool insert) {
 
   const std::string table = k.table;
   if (insert) {
-    cols.insert(cols.begin(), id > 0 ? SqlValue(id) : SqlValue());
+    cols.push_back(id > 0 ? SqlValue(id) : SqlValue());  // NULL: SQLite assigns the next id
     auto st = db_.prepare("INSERT INTO " + table +
-                          " (id, name, inactive, client_id, site_id, user_id, toplevel_id, parent_id, email, closed, "
-                          "lastupdate, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+                          " (name, inactive, client_id, site_id, user_id, toplevel_id, parent_id, email, closed, "
+                          "lastupdate, data, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     st.bind_all(cols);
     st.run();
     return db_.last_insert_id();
