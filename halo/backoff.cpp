@@ -1,5 +1,6 @@
 #include "halo/backoff.h"
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <ctime>
@@ -22,18 +23,19 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, st
   if (value.empty()) return std::nullopt;
   long long seconds = 0;
   auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec == std::errc::result_out_of_range && value.front() != '-') return kLongestRetryAfter;
   if (ec == std::errc{} && ptr == value.data() + value.size()) {
     if (seconds < 0) return std::nullopt;
-    return std::chrono::seconds(seconds);
+    return std::min(std::chrono::seconds(seconds), kLongestRetryAfter);
   }
   // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
   std::tm tm{};
   const std::string text(value);
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (!end || *end != '\0') return std::nullopt;
-  const auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
-  const auto delta = std::chrono::duration_cast<std::chrono::seconds>(at - now);
-  return delta.count() > 0 ? delta : std::chrono::seconds(0);
+  // In time_t seconds: a far-future date would overflow system_clock's nanoseconds.
+  const long long delta = static_cast<long long>(timegm(&tm)) - static_cast<long long>(std::chrono::system_clock::to_time_t(now));
+  return std::chrono::seconds(std::clamp<long long>(delta, 0, kLongestRetryAfter.count()));
 }
 
 bool sleep_for(std::chrono::milliseconds duration, const std::stop_token& stop) {

@@ -13,7 +13,9 @@ namespace halo {
 // refused together do not come back together. attempt counts from 0.
 std::chrono::milliseconds jittered_backoff(int attempt, std::chrono::milliseconds base);
 
-// Retry-After as delta-seconds ("7") or an HTTP-date; nullopt when absent or unreadable.
+// Retry-After as delta-seconds ("7") or an HTTP-date; nullopt when absent or unreadable. Waits beyond a day
+// are capped at a day: callers give up long before, and larger values would overflow later arithmetic.
+inline constexpr std::chrono::seconds kLongestRetryAfter{24 * 3600};
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now =
                                                           std::chrono::system_clock::now());

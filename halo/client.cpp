@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "halo/backoff.h"
+#include "halo/responses.h"
 
 namespace halo {
 namespace {
@@ -31,31 +32,6 @@ std::string trim_slashes(std::string_view path) {
 }
 
 bool is_paging_key(const std::string& key) { return key == "pageinate" || key == "page_no" || key == "page_size"; }
-
-// Create/update answers come back as the saved object, an array of them, or an envelope.
-json saved_record(json answer) {
-  if (answer.is_array()) return answer.empty() ? json() : std::move(answer[0]);
-  if (!answer.is_object() || answer.contains("id")) return answer;
-  for (auto& [key, value] : answer.items()) {
-    if (value.is_array() && !value.empty() && value[0].is_object()) return std::move(value[0]);
-    if (value.is_object() && value.contains("id")) return std::move(value);
-  }
-  return answer;
-}
-
-std::size_t count_value(const json& value, bool& known) {
-  known = true;
-  if (value.is_number_unsigned() || value.is_number_integer()) return static_cast<std::size_t>(std::max<long long>(0, value.get<long long>()));
-  if (value.is_number_float()) return static_cast<std::size_t>(std::max(0.0, value.get<double>()));
-  if (value.is_string()) {
-    try {
-      return static_cast<std::size_t>(std::max(0LL, std::stoll(value.get<std::string>())));
-    } catch (const std::exception&) {
-    }
-  }
-  known = false;
-  return 0;
-}
 
 bool valid_id(const json& id) {
   if (id.is_number_integer()) return id.get<long long>() > 0;
@@ -188,37 +164,7 @@ Page Client::fetch_page(std::string_view path, std::string_view envelope_key, co
   q.emplace_back("pageinate", "true");
   q.emplace_back("page_no", std::to_string(page_no));
   q.emplace_back("page_size", std::to_string(page_size));
-  json answer = execute("GET", path, q, nullptr, Retry::read, stop);
-
-  Page page;
-  if (answer.is_array()) {
-    page.rows = std::move(answer);
-    page.record_count = page.rows.size();
-    page.record_count_known = false;
-    return page;
-  }
-  if (!answer.is_object()) {
-    throw Error(ErrorKind::upstream, "HaloPSA answered GET /api/" + trim_slashes(path) +
-                                         " with something that is not a list: " + truncate_body(answer.dump()));
-  }
-  const std::string key(envelope_key);
-  auto rows = key.empty() ? answer.end() : answer.find(key);
-  if (rows == answer.end() || !rows->is_array()) {
-    rows = answer.end();
-    for (auto it = answer.begin(); it != answer.end(); ++it) {
-      if (it->is_array()) {
-        rows = it;
-        break;
-      }
-    }
-  }
-  if (rows != answer.end()) page.rows = std::move(*rows);
-  auto count = answer.find("record_count");
-  bool known = false;
-  if (count != answer.end()) page.record_count = count_value(*count, known);
-  page.record_count_known = known;
-  if (!known) page.record_count = page.rows.size();
-  return page;
+  return page_from_answer(execute("GET", path, q, nullptr, Retry::read, stop), envelope_key, path);
 }
 
 Page Client::page(std::string_view path, std::string_view envelope_key, Query query, int page_no, int page_size) {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "halo/errors.h"
+#include "halo/responses.h"
 #include "halo/url.h"
 
 namespace halo {
@@ -19,33 +20,9 @@ const char* const kCauses =
     "missing or wrong (HALOPSA_TENANT, sent as ?tenant=); the auth server URL is wrong (HALOPSA_AUTH_URL); the "
     "application's authentication method is not 'Client ID and Secret (Services)' (client credentials).";
 
-std::string json_string(const json& object, std::initializer_list<const char*> keys) {
-  for (const char* key : keys) {
-    auto it = object.find(key);
-    if (it == object.end()) continue;
-    if (it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
-    if (it->is_number_integer()) return std::to_string(it->get<long long>());
-  }
-  return {};
-}
-
 bool acceptable_auth_url(const std::string& text) {
   auto url = parse_url(text);
   return url && (url->scheme == "https" || is_loopback_host(url->host));
-}
-
-long long expires_in_seconds(const json& body) {
-  auto it = body.find("expires_in");
-  if (it == body.end()) return 3600;  // unstated: assume Halo's usual hour; a 401 still recovers
-  if (it->is_number()) return it->get<long long>();
-  if (it->is_string()) {
-    try {
-      return std::stoll(it->get<std::string>());
-    } catch (const std::exception&) {
-      return 3600;
-    }
-  }
-  return 3600;
 }
 
 }  // namespace
@@ -66,17 +43,14 @@ TokenCache::Discovery TokenCache::discover() {
       spdlog::debug("halo: GET /api/authinfo -> {} in {} ms", r.status,
                     duration_cast<milliseconds>(Clock::now() - start).count());
       if (r.status == 200) {
-        json body = json::parse(r.body, nullptr, false);
-        if (body.is_object()) {
-          const std::string url = json_string(body, {"auth_url", "authUrl", "AuthUrl"});
-          if (!url.empty() && acceptable_auth_url(url)) {
-            found.auth_url = url;
-            source = "from /api/authinfo";
-          } else if (!url.empty()) {
-            spdlog::warn("halo: ignoring auth_url '{}' from /api/authinfo: not https", url);
-          }
-          if (found.tenant.empty()) found.tenant = json_string(body, {"tenant_id", "tenantId", "tenant"});
+        const AuthInfo info = parse_auth_info(r.body);
+        if (!info.auth_url.empty() && acceptable_auth_url(info.auth_url)) {
+          found.auth_url = info.auth_url;
+          source = "from /api/authinfo";
+        } else if (!info.auth_url.empty()) {
+          spdlog::warn("halo: ignoring auth_url '{}' from /api/authinfo: not https", info.auth_url);
         }
+        if (found.tenant.empty()) found.tenant = info.tenant;
       }
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::network) throw;  // the token request would fail the same way
@@ -144,15 +118,15 @@ void TokenCache::fetch_locked() {
     throw Error(ErrorKind::auth_failed, redactor_.scrub(message), r.status, 0, {}, excerpt);
   }
 
-  json body = json::parse(r.body, nullptr, false);
-  const std::string token = body.is_object() ? json_string(body, {"access_token"}) : std::string{};
-  if (token.empty()) {
+  const std::optional<TokenGrant> grant = parse_token_grant(r.body);
+  if (!grant) {
     throw Error(ErrorKind::auth_failed,
                 "HaloPSA's token endpoint (" + url + ") answered 200 without an access_token. " + kCauses, r.status,
                 0, {}, excerpt);
   }
+  const std::string& token = grant->access_token;
   redactor_.add_token(token);
-  const long long ttl = std::max(1LL, expires_in_seconds(body));
+  const long long ttl = grant->expires_in;
   // Refresh ahead by the configured margin, but never more than a fifth of a short lifetime.
   const milliseconds lifetime = std::chrono::seconds(ttl);
   const milliseconds margin = std::min<milliseconds>(std::chrono::seconds(config_.token_refresh_margin_seconds), lifetime / 5);

@@ -143,5 +143,9 @@ void stream_queue(httplib::Response& res, std::shared_ptr<EventQueue> queue, Htt
 
 void add_legacy_sse_routes(httplib::Server& svr, HttpTransport::State& state);
 
+// The security gate (Host, Origin, bearer token), error handlers and every route, on a server not yet bound:
+// run() binds and listens; the HTTP fuzz target feeds requests to it directly. `state` must outlive `svr`.
+void install_routes(httplib::Server& svr, HttpTransport::State& state);
+
 }  // namespace http
 }  // namespace mcp

@@ -305,6 +305,61 @@ std::string describe_status(int status) {
 
 }  // namespace
 
+namespace http {
+
+void install_routes(httplib::Server& svr, HttpTransport::State& st) {
+  svr.set_pre_routing_handler([&st](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
+    auto reject = [&](int status, int code, std::string_view message) {
+      refuse(res, status, code, message);
+      res.set_header("Connection", "close");  // the body (if any) was not read
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    if (!host_allowed(st.policy, req.get_header_value("Host")))
+      return reject(403, kTransportError, "Forbidden: this Host is not allowed (see --allowed-hosts)");
+    if (!origin_allowed(st.policy, req.get_header_value("Origin")))
+      return reject(403, kTransportError, "Forbidden: this Origin is not allowed (see --allowed-origins)");
+    TokenCheck token = check_bearer(st.policy, req.get_header_value("Authorization"));
+    if (token != TokenCheck::ok) {
+      res.set_header("WWW-Authenticate", token == TokenCheck::missing
+                                             ? "Bearer realm=\"halopsa-mcp\""
+                                             : "Bearer realm=\"halopsa-mcp\", error=\"invalid_token\"");
+      return reject(401, kTransportError,
+                    token == TokenCheck::missing ? "Unauthorized: send Authorization: Bearer <token>"
+                                                 : "Unauthorized: the bearer token is not valid");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.body.empty()) res.set_content(error_body(kTransportError, describe_status(res.status)), "application/json");
+  });
+  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      spdlog::error("HTTP handler failed: {}", e.what());
+    } catch (...) {
+    }
+    refuse(res, 500, rpc::kInternalError, "Internal error");
+  });
+  svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    spdlog::debug("http {} {} → {}", req.method, req.path, res.status);  // never headers: they carry the token
+  });
+
+  auto mcp_endpoint = std::make_shared<StreamableHttp>(st);
+  svr.Post("/mcp", [mcp_endpoint](const httplib::Request& q, httplib::Response& r) { mcp_endpoint->post(q, r); });
+  svr.Get("/mcp", [mcp_endpoint](const httplib::Request& q, httplib::Response& r) { mcp_endpoint->get(q, r); });
+  svr.Delete("/mcp", [mcp_endpoint](const httplib::Request& q, httplib::Response& r) { mcp_endpoint->del(q, r); });
+  svr.Get("/healthz", [&st](const httplib::Request&, httplib::Response& res) {
+    res.status = st.draining ? 503 : 200;
+    res.set_content(st.draining ? R"({"status":"draining"})" : R"({"status":"ok"})", "application/json");
+  });
+  if (!st.options.stateless) add_legacy_sse_routes(svr, st);
+
+}
+
+}  // namespace http
+
 std::shared_ptr<void> HttpTransport::State::claim_stream_slot() {
   int open = open_streams.load();
   do {
@@ -364,53 +419,7 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
   svr.set_keep_alive_max_count(100000);
   svr.set_tcp_nodelay(true);
 
-  svr.set_pre_routing_handler([&st](const httplib::Request& req, httplib::Response& res) {
-    if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
-    auto reject = [&](int status, int code, std::string_view message) {
-      refuse(res, status, code, message);
-      res.set_header("Connection", "close");  // the body (if any) was not read
-      return httplib::Server::HandlerResponse::Handled;
-    };
-    if (!host_allowed(st.policy, req.get_header_value("Host")))
-      return reject(403, kTransportError, "Forbidden: this Host is not allowed (see --allowed-hosts)");
-    if (!origin_allowed(st.policy, req.get_header_value("Origin")))
-      return reject(403, kTransportError, "Forbidden: this Origin is not allowed (see --allowed-origins)");
-    TokenCheck token = check_bearer(st.policy, req.get_header_value("Authorization"));
-    if (token != TokenCheck::ok) {
-      res.set_header("WWW-Authenticate", token == TokenCheck::missing
-                                             ? "Bearer realm=\"halopsa-mcp\""
-                                             : "Bearer realm=\"halopsa-mcp\", error=\"invalid_token\"");
-      return reject(401, kTransportError,
-                    token == TokenCheck::missing ? "Unauthorized: send Authorization: Bearer <token>"
-                                                 : "Unauthorized: the bearer token is not valid");
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.body.empty()) res.set_content(error_body(kTransportError, describe_status(res.status)), "application/json");
-  });
-  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      spdlog::error("HTTP handler failed: {}", e.what());
-    } catch (...) {
-    }
-    refuse(res, 500, rpc::kInternalError, "Internal error");
-  });
-  svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    spdlog::debug("http {} {} → {}", req.method, req.path, res.status);  // never headers: they carry the token
-  });
-
-  StreamableHttp mcp_endpoint(st);
-  svr.Post("/mcp", [&](const httplib::Request& q, httplib::Response& r) { mcp_endpoint.post(q, r); });
-  svr.Get("/mcp", [&](const httplib::Request& q, httplib::Response& r) { mcp_endpoint.get(q, r); });
-  svr.Delete("/mcp", [&](const httplib::Request& q, httplib::Response& r) { mcp_endpoint.del(q, r); });
-  svr.Get("/healthz", [&st](const httplib::Request&, httplib::Response& res) {
-    res.status = st.draining ? 503 : 200;
-    res.set_content(st.draining ? R"({"status":"draining"})" : R"({"status":"ok"})", "application/json");
-  });
-  if (!options_.stateless) add_legacy_sse_routes(svr, st);
+  install_routes(svr, st);
 
   int port = options_.port;
   if (port == 0) {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs tests in a sanitizer build (after scripts/test.sh has installed what they need).
+#   scripts/sanitize.sh asan   every test (unit, end-to-end, conformance, packaging) in an ASan+UBSan build (build-asan/)
+#   scripts/sanitize.sh tsan   the concurrency tests in a ThreadSanitizer build (build-tsan/): the session and stdio
+#                              transport, HTTP sessions (in-process and end to end), the HaloPSA client's token refresher
+# Extra arguments go to ctest (e.g. -R core).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+kind="${1:-}"
+shift || true
+case "$kind" in
+  asan)
+    build="$root/build-asan"
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHALOPSA_SANITIZE=ON >/dev/null
+    cmake --build "$build" -j"$(nproc)" >&2
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1200 "$@"
+    ;;
+  tsan)
+    build="$root/build-tsan"
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHALOPSA_TSAN=ON >/dev/null
+    cmake --build "$build" -j"$(nproc)" --target test_core test_http test_halo_client halopsa-mcp >&2
+    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+    ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1200 -R '^(core|http|halo_client|e2e_http_sdk|e2e_core)$' "$@"
+    ;;
+  *)
+    sed -n '2,6p' "$0" >&2
+    exit 2
+    ;;
+esac
