@@ -19,18 +19,7 @@ while (($#)); do
 done
 ((${#targets[@]})) || targets=(fuzz_jsonrpc_session fuzz_json_schema fuzz_halo_responses fuzz_http_request)
 
-missing=()
-for p in clang libclang-rt-dev cmake make pkg-config libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev \
-  libsqlite3-dev libssl-dev libcli11-dev; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "fuzz: installing ${missing[*]}" >&2
-  sudo=""
-  [[ $(id -u) == 0 ]] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+"$root/scripts/setup.sh" --with-test-tools --packages-only  # clang and libFuzzer come with the test tools
 
 build="$root/build-fuzz"
 cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHALOPSA_FUZZ=ON \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing on Debian 12 and builds build/halopsa-mcp. Sourced by run.sh and test.sh.
-# Usage: scripts/setup.sh [--with-test-tools]
+# Installs what is missing on Debian 12 and builds build/halopsa-mcp. Run by run.sh and test.sh.
+# Usage: scripts/setup.sh [--with-test-tools] [--packages-only]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -9,7 +9,14 @@ build_packages=(g++ cmake make pkg-config libcpp-httplib-dev nlohmann-json3-dev 
 test_packages=(clang libclang-rt-dev)
 want=("${build_packages[@]}")
 with_tests=0
-[[ "${1:-}" == "--with-test-tools" ]] && with_tests=1 && want+=("${test_packages[@]}")
+packages_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-test-tools) with_tests=1; want+=("${test_packages[@]}") ;;
+    --packages-only) packages_only=1 ;;
+    *) echo "setup: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
 command -v node >/dev/null 2>&1 || { [[ $with_tests == 1 ]] && want+=(nodejs npm); }
 
 missing=()
@@ -23,6 +30,8 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
+
+((packages_only)) && exit 0
 
 build_type="${HALOPSA_BUILD_TYPE:-RelWithDebInfo}"
 cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE="$build_type" >&2
