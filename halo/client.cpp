@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "halo/backoff.h"
@@ -99,7 +100,10 @@ json Client::execute(std::string_view method, std::string_view raw_path, const Q
         ++failures;
         continue;
       }
-      if (outcome) outcome->maybe_landed = !failure.not_sent;
+      if (outcome) {
+        outcome->maybe_landed = !failure.not_sent;
+        outcome->may_still_land = !failure.not_sent && Clock::now() - start >= milliseconds(config_.read_timeout_ms);
+      }
       throw Error(ErrorKind::network, redactor_.scrub(std::string("HaloPSA unreachable for ") + shown + ": " + e.what()));
     }
     spdlog::debug("halo: {} -> {} in {} ms", shown, r.status, duration_cast<milliseconds>(Clock::now() - start).count());
@@ -146,7 +150,10 @@ json Client::execute(std::string_view method, std::string_view raw_path, const Q
       continue;
     }
     if (r.status == 404 && method == "DELETE" && failures > 0) return json();  // the first attempt landed
-    if (outcome) outcome->maybe_landed = r.status >= 500;
+    if (outcome) {
+      outcome->maybe_landed = r.status >= 500;
+      outcome->may_still_land = r.status == 502 || r.status == 504;
+    }
     throw error_from_response(r.status, method, target, r.body);
   }
 }
@@ -199,6 +206,24 @@ json Client::create(std::string_view path, json record, std::function<std::optio
       std::string note;
       if (!find_landed) {
         note = " The create was not repeated because it may have landed; check for the record before trying again.";
+      } else if (outcome.may_still_land) {
+        // Repeating now could race the first POST into a duplicate: give it time to land and look again.
+        const milliseconds settle = std::min(milliseconds(config_.read_timeout_ms), milliseconds(5000));
+        try {
+          for (int look = 0; look < 2; ++look) {
+            if (look == 1) sleep_for(settle, {});
+            if (auto landed = find_landed()) {
+              spdlog::info("halo: {} got no answer in time ({}) but the record landed; using it", shown, e.kind_name());
+              return *landed;
+            }
+          }
+          note = " HaloPSA did not finish answering, so the create may still be in progress; it was not repeated, to "
+                 "avoid a duplicate. The record was not there " + fmt::format("{:.1f}", settle.count() / 1000.0) +
+                 " s later either: look for it before trying again.";
+        } catch (const std::exception& check) {
+          note = std::string(" The create was not repeated, and checking whether it landed failed too: ") +
+                 redactor_.scrub(check.what());
+        }
       } else {
         try {
           if (auto landed = find_landed()) {

@@ -74,6 +74,8 @@ class Client {
   enum class Retry { read, idempotent, create, none };
   struct Outcome {
     bool maybe_landed = false;  // the final failure came after the request may have been processed
+    // No answer within the read timeout, or a gateway's 502/504: the request may still be in progress upstream.
+    bool may_still_land = false;
   };
   nlohmann::json execute(std::string_view method, std::string_view path, const Query& query,
                          const nlohmann::json* body, Retry retry, const std::stop_token& stop,

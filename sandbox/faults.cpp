@@ -48,7 +48,8 @@ void parse_one(const json& item, FaultCommand& out) {
                                 item.dump());
   static const char* const kKnown[] = {"status",      "count",      "retry_after",      "body",
                                        "content_type", "path_prefix", "method",          "drop_connections",
-                                       "apply_after_write", "latency_ms", "expire_tokens", "token_html_500"};
+                                       "apply_after_write", "latency_ms", "expire_tokens", "token_html_500",
+                                       "delay_ms"};
   for (auto it = item.begin(); it != item.end(); ++it)
     if (std::find(std::begin(kKnown), std::end(kKnown), it.key()) == std::end(kKnown))
       throw std::invalid_argument("unknown fault field \"" + it.key() + "\"");
@@ -58,14 +59,22 @@ void parse_one(const json& item, FaultCommand& out) {
   if (item.contains("token_html_500")) out.token_html_500 = non_negative_int(item, "token_html_500");
 
   const bool drop = item.contains("drop_connections") && boolean(item, "drop_connections");
-  if (!item.contains("status") && !drop) {
+  const bool delay = item.contains("delay_ms");
+  if (!item.contains("status") && !drop && !delay) {
     for (const char* key : {"count", "retry_after", "body", "content_type", "path_prefix", "method", "apply_after_write"})
       if (item.contains(key))
-        throw std::invalid_argument(std::string("\"") + key + "\" needs a \"status\" (or \"drop_connections\": true)");
+        throw std::invalid_argument(std::string("\"") + key +
+                                    "\" needs a \"status\" (or \"drop_connections\": true, or \"delay_ms\")");
     return;
   }
   FaultRule rule;
   rule.drop_connections = drop;
+  if (delay) {
+    rule.delay_ms = non_negative_int(item, "delay_ms");
+    if (item.contains("status") || drop || item.contains("apply_after_write"))
+      throw std::invalid_argument("\"delay_ms\" serves the request normally, late: it takes no \"status\", "
+                                  "\"drop_connections\" or \"apply_after_write\"");
+  }
   if (item.contains("status")) {
     rule.status = non_negative_int(item, "status");
     if (rule.status < 100 || rule.status > 599)
@@ -97,7 +106,8 @@ FaultCommand parse_fault_command(const json& body) {
   }
   if (out.rules.empty() && !out.latency_ms && !out.expire_tokens && !out.token_html_500)
     throw std::invalid_argument(
-        "nothing to do: give \"status\" (with \"count\"), \"drop_connections\", \"latency_ms\", \"expire_tokens\" or "
+        "nothing to do: give \"status\" (with \"count\"), \"drop_connections\", \"delay_ms\", \"latency_ms\", "
+        "\"expire_tokens\" or "
         "\"token_html_500\"");
   return out;
 }

@@ -25,6 +25,7 @@ struct FaultRule {
   std::string method;                       // empty = any; with apply_after_write, POST and DELETE only
   bool drop_connections = false;             // close the connection mid-response instead of answering
   bool apply_after_write = false;           // let the write commit, then fail ("the create landed, reply lost")
+  int delay_ms = 0;                         // hold the request this long, then serve it normally (slow but lands)
 };
 
 // What one POST /_sandbox/faults asks for: a rule, an array of rules, and/or the switches.

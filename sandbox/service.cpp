@@ -80,6 +80,10 @@ void Service::handle(const httplib::Request& req, httplib::Response& res) {
     res.set_content(html_error_page(500), "text/html; charset=utf-8");
   } else {
     rule = faults.take(req.method, req.path);
+    if (rule && rule->delay_ms > 0) {  // slow, not failing: served normally once the delay is over
+      std::this_thread::sleep_for(std::chrono::milliseconds(rule->delay_ms));
+      rule.reset();
+    }
     if (rule && !rule->apply_after_write) {
       apply_fault(res, *rule);
     } else {

@@ -114,6 +114,19 @@ test("slower than the read timeout: the user is told there was no answer, and no
   assert.deepEqual(await t.writes(), []);
 });
 
+test("a create slower than the read timeout: found once it lands, never sent twice (found by the soak run)", async () => {
+  const t = await open({ HALOPSA_READ_TIMEOUT_MS: "1000" });
+  const halo = await upstream(t.sandbox.url);
+  await t.mark();
+  // HaloPSA takes 1.6 s over the POST: the server stops reading at 1 s, the client exists at 1.6 s.
+  await t.sandbox.fault({ delay_ms: 1600, method: "POST", path_prefix: "/api/Client" });
+  const made = await t.ok("create_client", { name: "Slow Landing Ltd" });
+  const found = await halo.clients("Slow Landing Ltd");
+  assert.equal(found.length, 1);
+  assert.equal(made.record.id, found[0].id);
+  assert.equal((await createPosts(t)).length, 1, "the create was sent once");
+});
+
 test("token revocation: the server fetches a new token and the call succeeds; a dead auth server is a clear error", async () => {
   const t = await open();
   await t.ok("search_clients", { search: "Acme" });

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <set>
+#include <thread>
 
 #include "halo/client.h"
 #include "sandbox_fixture.h"
@@ -444,4 +445,40 @@ TEST_CASE("sandbox: a remove deletes, and the record is gone") {
   const std::string path = "Client/" + std::to_string(created["id"].get<long long>());
   client.remove(path);
   CHECK(error_of([&] { client.get(path); }).kind() == halo::ErrorKind::not_found);
+}
+
+TEST_CASE("sandbox: a create slower than the read timeout is waited for, never repeated into a duplicate") {
+  auto& fx = test::shared_sandbox();
+  auto config = fx.config();
+  config.read_timeout_ms = 600;
+  halo::Client client(config);
+  auto find = [&client](const std::string& name) {
+    return [&client, name]() -> std::optional<json> {
+      for (const auto& row : client.list("Client", "clients", {{"search", name}}).rows)
+        if (row["name"] == name) return row;
+      return std::nullopt;
+    };
+  };
+  // HaloPSA takes 0.9 s over the POST: the client gives up reading at 0.6 s, the record lands at 0.9 s.
+  auto seq = fx.mark();
+  fx.fault({{"delay_ms", 900}, {"method", "POST"}, {"path_prefix", "/api/Client"}});
+  auto landed = client.create("Client", {{"name", "Slow Landing Ltd"}}, find("Slow Landing Ltd"));
+  CHECK(landed["name"] == "Slow Landing Ltd");
+  int posts = 0;
+  for (const auto& r : fx.requests(seq, "/api/Client")) posts += r["method"] == "POST";
+  CHECK(posts == 1);
+  CHECK(client.list("Client", "clients", {{"search", "Slow Landing Ltd"}}).rows.size() == 1);
+
+  // Slower than the pause too: the user is told it may still appear, and it is still not repeated.
+  seq = fx.mark();
+  fx.fault({{"delay_ms", 2500}, {"method", "POST"}, {"path_prefix", "/api/Client"}});
+  auto e = error_of([&] { client.create("Client", {{"name", "Very Slow Ltd"}}, find("Very Slow Ltd")); });
+  CHECK(e.kind() == halo::ErrorKind::network);
+  CHECK(contains(e.what(), "may still be in progress"));
+  CHECK(contains(e.what(), "not repeated"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the first POST lands after all
+  CHECK(client.list("Client", "clients", {{"search", "Very Slow Ltd"}}).rows.size() == 1);
+  posts = 0;
+  for (const auto& r : fx.requests(seq, "/api/Client")) posts += r["method"] == "POST";
+  CHECK(posts == 1);
 }
