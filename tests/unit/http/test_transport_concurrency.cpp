@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -110,4 +111,16 @@ TEST_CASE("concurrent HTTP sessions are served independently, and shutdown waits
   CHECK(exit_code == 0);
   CHECK(late_status == 200);
   CHECK(late_body.find("done") != std::string::npos);
+}
+
+TEST_CASE("a stop right after start-up ends run() (it used to hang when it came before the accept loop)") {
+  for (int i = 0; i < 20; ++i) {
+    mcp::HttpOptions options;
+    options.port = 0;
+    mcp::HttpTransport transport(options);
+    auto run = std::async(std::launch::async, [&] { return transport.run(test::fixture_server()); });
+    transport.stop();
+    REQUIRE(run.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    CHECK(run.get() == 0);
+  }
 }
