@@ -90,7 +90,7 @@ std::optional<json> parse(std::string_view text, std::string* error) {
   }
   try {
     return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers such as 1e999
     if (error) *error = e.what();
   }
   return std::nullopt;

@@ -37,6 +37,7 @@ function catalogue() {
   add("huge array (100,000 items)", (id) => call(id, "create_client", { name: "Arr", custom_fields: Array(100_000).fill({ id: 1, value: 1 }) }), toolError(/Invalid arguments for create_client/));
   add("nesting 10,000 deep", () => "[".repeat(10_000) + "]".repeat(10_000), rpcError(-32700, /nested deeper than 128/));
   add("nesting 10,000 deep inside arguments", (id) => `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"search_clients","arguments":{"search":${"[".repeat(10_000)}${"]".repeat(10_000)}}}}`, rpcError(-32700, /nested deeper/));
+  add("a number beyond double range (1e999)", (id) => `{"jsonrpc":"2.0","id":${id},"method":"ping","params":{"n":1e999}}`, rpcError(-32700, /number overflow/));
   add("invalid UTF-8", (id) => Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"search_clients","arguments":{"search":"`), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('"}}}')]), rpcError(-32700, /Parse error/));
   add("raw NUL byte in a string", (id) => Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${id},"method":"ping","params":{"x":"a`), Buffer.from([0]), Buffer.from('b"}}')]), rpcError(-32700, /Parse error/));
   add("escaped NUL in a record name", (id) => call(id, "create_client", { name: "Nul\u0000Corp" }), toolError(/`name`: the text contains the control character U\+0000/));

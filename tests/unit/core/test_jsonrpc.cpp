@@ -35,6 +35,11 @@ TEST_CASE("parse refuses syntax errors and pathological nesting without throwing
   CHECK_FALSE(mcp::parse(deep, &error));
   CHECK(error.find("nested deeper") != std::string::npos);
   CHECK(mcp::parse(R"({"a":[[[1]]]})"));
+  // A number beyond double range is nlohmann's out_of_range, not parse_error: it used to escape and end the
+  // process (found by fuzz_jsonrpc_session).
+  CHECK_FALSE(mcp::parse("1e999", &error));
+  CHECK(error.find("number overflow") != std::string::npos);
+  CHECK_FALSE(mcp::parse(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"n":-3333333e333}})", &error));
 }
 
 TEST_CASE("dump_safe replaces invalid UTF-8 instead of throwing") {
