@@ -138,6 +138,13 @@ std::thread watch_signals(sigset_t set, Stop stop) {
   });
 }
 
+// Wakes the watcher if no signal came (SIGUSR2 stays pending until its sigwait takes it) and waits for it, so it
+// never outlives the transport or logs while the process tears spdlog down.
+void end_watcher(std::thread& watcher) {
+  pthread_kill(watcher.native_handle(), SIGUSR2);
+  watcher.join();
+}
+
 int serve(const Options& o) {
   sigset_t signals = block_shutdown_signals();
   halo::Config config = halo_config(o);
@@ -204,6 +211,7 @@ int serve(const Options& o) {
     mcp::HttpTransport transport(std::move(http));
     watcher = watch_signals(signals, [&transport] { transport.stop(); });
     code = transport.run(server);
+    end_watcher(watcher);  // before the transport it may be stopping goes away
   } else {
     if (isatty(STDIN_FILENO))
       spdlog::info("waiting for MCP messages on stdin; connect an MCP client to this binary (see README), "
@@ -211,9 +219,8 @@ int serve(const Options& o) {
     mcp::StdioTransport transport;
     watcher = watch_signals(signals, [&transport] { transport.stop(); });
     code = transport.run(server);
+    end_watcher(watcher);
   }
-  pthread_kill(watcher.native_handle(), SIGUSR2);  // wake the watcher if no signal came
-  watcher.detach();
   if (embedded) embedded->stop();
   return code;
 }

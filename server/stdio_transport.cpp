@@ -1,5 +1,6 @@
 #include "server/stdio_transport.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -47,6 +48,15 @@ class LineWriter : public MessageSink {
 
 }  // namespace
 
+StdioTransport::StdioTransport(StdioOptions options) : options_(options) {
+  if (::pipe2(wake_pipe_, O_CLOEXEC) != 0) wake_pipe_[0] = wake_pipe_[1] = -1;
+}
+
+StdioTransport::~StdioTransport() {
+  for (int fd : wake_pipe_)
+    if (fd >= 0) ::close(fd);
+}
+
 void StdioTransport::stop() {
   if (wake_pipe_[1] >= 0) {
     char c = 'x';
@@ -55,7 +65,6 @@ void StdioTransport::stop() {
 }
 
 int StdioTransport::run(std::shared_ptr<const McpServer> server) {
-  if (::pipe(wake_pipe_) != 0) wake_pipe_[0] = wake_pipe_[1] = -1;
   auto writer = std::make_shared<LineWriter>(options_.out_fd);
   auto session = Session::create(std::move(server), writer, {.id = "stdio"});
 
@@ -115,8 +124,6 @@ int StdioTransport::run(std::shared_ptr<const McpServer> server) {
 
   // Let calls in flight answer (the client may still be reading), then cancel the rest.
   if (!session->drain(std::chrono::seconds(2))) session->close(std::chrono::milliseconds(500));
-  for (int& fd : wake_pipe_)
-    if (fd >= 0) ::close(fd), fd = -1;
   return 0;
 }
 
