@@ -83,7 +83,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   InputStream stream(std::string_view(reinterpret_cast<const char*>(data), size));
   fixture->svr.serve(stream);
   // Sessions an input opened by initialize would pile up across inputs: end all but the fixture's.
-  for (auto& s : fixture->state.sessions.all())
+  for (auto& s : fixture->state.sessions.all()) {
     if (s->id != "fuzz-session") fixture->state.end_session(s);
+    fuzz::wait_for_handlers(s->session);
+  }
   return 0;
 }

@@ -40,5 +40,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   session->drain(std::chrono::seconds(5));
   session->close(std::chrono::seconds(5));
+  fuzz::wait_for_handlers(session);
   return 0;
 }

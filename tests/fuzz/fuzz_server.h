@@ -7,11 +7,13 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "server/mcp_server.h"
 #include "server/request_context.h"
+#include "server/session.h"
 
 namespace fuzz {
 
@@ -22,6 +24,12 @@ inline json load_schema(const std::string& name) {
   std::stringstream text;
   text << in.rdbuf();
   return json::parse(text.str());
+}
+
+// Handler threads are detached and drop their reference to the session last, after their locals are gone. Waits
+// for that (the caller holds the only other reference), so a leak check after an input sees a quiet heap.
+inline void wait_for_handlers(const std::shared_ptr<mcp::Session>& session) {
+  for (int i = 0; i < 20000 && session.use_count() > 1; ++i) std::this_thread::sleep_for(std::chrono::microseconds(100));
 }
 
 inline std::shared_ptr<const mcp::McpServer> make_server() {
