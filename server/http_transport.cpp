@@ -58,19 +58,23 @@ struct Reply {
 class PostReply : public MessageSink {
  public:
   void send(const json& message) override {
-    Reply r{dump_safe(message), is_final(message),
-            message.is_object() && message.contains("error") && message["id"].is_null()};
-    std::lock_guard lock(mutex_);
-    if (gone_) return;
-    replies_.push_back(std::move(r));
-    changed_.notify_all();
+    push({dump_safe(message), is_final(message),
+          message.is_object() && message.contains("error") && message["id"].is_null()});
   }
+  // Only responses come serialised (tools/list): final, never the malformed-request kind.
+  void send_serialized(std::string text) override { push({std::move(text), true, false}); }
   bool next(Reply& out, milliseconds wait) {
     std::unique_lock lock(mutex_);
     if (!changed_.wait_for(lock, wait, [&] { return !replies_.empty(); })) return false;
     out = std::move(replies_.front());
     replies_.pop_front();
     return true;
+  }
+  void push(Reply r) {
+    std::lock_guard lock(mutex_);
+    if (gone_) return;
+    replies_.push_back(std::move(r));
+    changed_.notify_all();
   }
   // The client went away: later messages are dropped (the call itself runs to completion).
   void abandon() {

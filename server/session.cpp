@@ -219,6 +219,16 @@ void Session::handle_request(const json& message, const std::shared_ptr<MessageS
     if (token.is_string() || token.is_number_integer()) progress_token = token;
   }
 
+  if (method == "tools/list") {
+    // Built and serialised once per run (the tool set is fixed): only the envelope is new.
+    try {
+      auto page = server_->tools.list_serialized(params.value("cursor", json()), server_->tools_page_size);
+      reply->send_serialized(R"({"jsonrpc":"2.0","id":)" + dump_safe(id) + R"(,"result":)" + *page + "}");
+    } catch (const RpcError& e) {
+      reply->send(make_error(id, e.code, e.what(), e.data));
+    }
+    return;
+  }
   if (!runs_async(method)) {
     RequestChannel channel(shared_from_this(), reply);
     RequestContext ctx(channel, progress_token, std::stop_token{});

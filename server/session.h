@@ -23,6 +23,9 @@ class MessageSink {
  public:
   virtual ~MessageSink() = default;
   virtual void send(const json& message) = 0;
+  // A message already serialised (a cached tools/list page in its envelope). Sinks that deal in text take it as
+  // it is; the default parses it back.
+  virtual void send_serialized(std::string text) { send(json::parse(text)); }
 };
 
 inline const std::vector<std::string>& supported_protocol_versions() {

@@ -20,8 +20,8 @@ namespace {
 class LineWriter : public MessageSink {
  public:
   explicit LineWriter(int fd) : fd_(fd) {}
-  void send(const json& message) override {
-    std::string line = dump_safe(message);
+  void send(const json& message) override { send_serialized(dump_safe(message)); }
+  void send_serialized(std::string line) override {
     line.push_back('\n');
     std::lock_guard lock(mutex_);
     if (broken_) return;

@@ -152,6 +152,10 @@ std::set<std::string> ToolRegistry::toolsets() const {
 }
 
 json ToolRegistry::list(const json& cursor, std::size_t page_size) const {
+  return *page(offset_of(cursor), page_size).json_page;
+}
+
+std::size_t ToolRegistry::offset_of(const json& cursor) {
   std::size_t offset = 0;
   if (!cursor.is_null()) {
     // Opaque to clients; to us it is "tools/<offset>".
@@ -168,17 +172,29 @@ json ToolRegistry::list(const json& cursor, std::size_t page_size) const {
     }
     if (!ok) throw RpcError(rpc::kInvalidParams, "Invalid cursor: pass the nextCursor of the previous tools/list");
   }
-  // The exposed set is fixed once the policy is applied, so pages are built once and then copied.
+  return offset;
+}
+
+std::shared_ptr<const std::string> ToolRegistry::list_serialized(const json& cursor, std::size_t page_size) const {
+  return page(offset_of(cursor), page_size).text;
+}
+
+const ToolRegistry::ListPage& ToolRegistry::page(std::size_t offset, std::size_t page_size) const {
+  // The exposed set is fixed once the policy is applied, so each page is built and serialised once. Offsets past
+  // the end are one empty page, so clients cannot grow the cache with made-up cursors.
+  auto tools = exposed();
+  offset = std::min(offset, tools.size());
   std::lock_guard lock(list_cache_mutex_);
-  auto& page = list_cache_[{offset, page_size}];
-  if (page.is_null()) {
-    auto tools = exposed();
-    page = json{{"tools", json::array()}};
+  auto& cached = list_cache_[{offset, page_size}];
+  if (!cached.json_page) {
+    json built{{"tools", json::array()}};
     std::size_t end = std::min(tools.size(), offset + page_size);
-    for (std::size_t i = offset; i < end; ++i) page["tools"].push_back(tools[i]->definition());
-    if (end < tools.size()) page["nextCursor"] = std::string(kCursorPrefix) + std::to_string(end);
+    for (std::size_t i = offset; i < end; ++i) built["tools"].push_back(tools[i]->definition());
+    if (end < tools.size()) built["nextCursor"] = std::string(kCursorPrefix) + std::to_string(end);
+    cached.text = std::make_shared<const std::string>(dump_safe(built));
+    cached.json_page = std::make_shared<const json>(std::move(built));
   }
-  return page;
+  return cached;
 }
 
 ToolResult ToolRegistry::call(const ToolSpec& tool, const json& arguments, RequestContext& ctx) const {

@@ -42,6 +42,8 @@ class ToolRegistry {
 
   // tools/list with an opaque cursor; throws RpcError(-32602) for a cursor it did not issue.
   json list(const json& cursor, std::size_t page_size) const;
+  // The same page, serialised once: what a session sends without building or dumping it again.
+  std::shared_ptr<const std::string> list_serialized(const json& cursor, std::size_t page_size) const;
 
   // Validates arguments, runs the handler, and (when enabled) checks structuredContent against the output
   // schema. Argument problems come back as isError results naming the field. Calls to write tools go to the
@@ -71,7 +73,13 @@ class ToolRegistry {
   ToolResult run(const Entry& e, const json& arguments, RequestContext& ctx) const;
   std::vector<Entry> entries_;
   mutable std::mutex list_cache_mutex_;
-  mutable std::map<std::pair<std::size_t, std::size_t>, json> list_cache_;  // (offset, page size) → page
+  struct ListPage {
+    std::shared_ptr<const json> json_page;
+    std::shared_ptr<const std::string> text;
+  };
+  static std::size_t offset_of(const json& cursor);  // throws RpcError for a cursor we did not hand out
+  const ListPage& page(std::size_t offset, std::size_t page_size) const;
+  mutable std::map<std::pair<std::size_t, std::size_t>, ListPage> list_cache_;  // (offset, page size) → page
   std::shared_ptr<AuditLog> audit_;
   std::shared_ptr<const PiiRedactor> pii_;
 #ifdef NDEBUG

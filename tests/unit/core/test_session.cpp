@@ -159,6 +159,14 @@ TEST_CASE("tools/list pages with an opaque cursor in a stable order") {
   }
   CHECK(names == std::vector<std::string>{"echo", "slow", "confirm", "boom", "bad_output", "chatty", "create_thing"});
   CHECK(h.send(request(200, "tools/list", {{"cursor", "garbage"}}))["error"]["code"] == -32602);
+  // Served from the serialised cache: the same page every time, and the id is the request's own.
+  json again = h.send(request("same", "tools/list", json::object()));
+  CHECK(again["id"] == "same");
+  CHECK(again["result"] == server->tools.list(nullptr, 3));
+  // A cursor past the end is an empty last page.
+  json beyond = h.send(request(201, "tools/list", {{"cursor", "tools/999999999"}}));
+  CHECK(beyond["result"]["tools"].empty());
+  CHECK_FALSE(beyond["result"].contains("nextCursor"));
 }
 
 TEST_CASE("tools/call: results, validation errors as isError, unknown tools as -32602") {
