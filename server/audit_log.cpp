@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/jsonrpc.h"
+#include "server/write_all.h"
 
 namespace mcp {
 
@@ -127,18 +128,10 @@ void AuditLog::write(const json& line) {
   std::string text = dump_safe(line);
   text.push_back('\n');
   std::lock_guard lock(mutex_);
-  const char* p = text.data();
-  std::size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd_, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (!broken_) spdlog::error("audit log {}: write failed: {}", path_, std::strerror(errno));
-      broken_ = true;
-      throw std::runtime_error("the audit log " + path_ + " cannot be written (" + std::strerror(errno) + ")");
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  if (!write_all(fd_, text)) {
+    if (!broken_) spdlog::error("audit log {}: write failed: {}", path_, std::strerror(errno));
+    broken_ = true;
+    throw std::runtime_error("the audit log " + path_ + " cannot be written (" + std::strerror(errno) + ")");
   }
   if (::fdatasync(fd_) != 0 && errno != EINVAL)  // EINVAL: a pipe or terminal, nothing to sync
     spdlog::warn("audit log {}: fdatasync failed: {}", path_, std::strerror(errno));

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/session.h"
+#include "server/write_all.h"
 
 namespace mcp {
 
@@ -25,18 +26,9 @@ class LineWriter : public MessageSink {
     line.push_back('\n');
     std::lock_guard lock(mutex_);
     if (broken_) return;
-    const char* p = line.data();
-    std::size_t left = line.size();
-    while (left > 0) {
-      ssize_t n = ::write(fd_, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        broken_ = true;  // the client went away; reading will end too
-        spdlog::warn("stdout closed: dropping further messages");
-        return;
-      }
-      p += n;
-      left -= static_cast<std::size_t>(n);
+    if (!write_all(fd_, line)) {
+      broken_ = true;  // the client went away; reading will end too
+      spdlog::warn("stdout closed: dropping further messages");
     }
   }
 
