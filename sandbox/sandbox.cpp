@@ -19,6 +19,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/listen_socket.h"
 #include "sandbox/service.h"
 
 namespace sandbox {
@@ -53,11 +54,6 @@ struct Sandbox::Impl {
     server.set_keep_alive_timeout(2);  // bounds how long stop() waits on idle keep-alive connections
     server.set_tcp_nodelay(true);
     server.set_payload_max_length(16 * 1024 * 1024);
-    // httplib's default also sets SO_REUSEPORT, which would let a second sandbox share a busy port silently.
-    server.set_socket_options([](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
     auto handler = [this](const httplib::Request& req, httplib::Response& res) { svc.handle(req, res); };
     server.Get(".*", handler);
     server.Post(".*", handler);
@@ -79,6 +75,7 @@ struct Sandbox::Impl {
 
   Service svc;
   httplib::Server server;
+  net::ListenSocket listen_socket{server};
   std::thread thread;
   std::mutex mu;
   std::condition_variable stopped_cv;
@@ -101,6 +98,7 @@ void Sandbox::start() {
     throw std::runtime_error("sandbox: cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + why +
                              (o.port ? " (is the port already in use? pick another with --port, or 0 for any)" : ""));
   }
+  impl_->listen_socket.deepen_backlog();
   impl_->svc.port = port;
   impl_->serving = true;
   impl_->thread = std::thread([impl = impl_.get()] {

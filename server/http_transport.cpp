@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/listen_socket.h"
 #include "server/http_internal.h"
 #include "server/jsonrpc.h"
 
@@ -427,6 +428,7 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
   svr.set_keep_alive_timeout(5);
   svr.set_keep_alive_max_count(100000);
   svr.set_tcp_nodelay(true);
+  const net::ListenSocket listen_socket(svr);
 
   install_routes(svr, st);
 
@@ -441,6 +443,7 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
                      options_.port);
     return 1;
   }
+  listen_socket.deepen_backlog();
   spdlog::info("listening on http://{}:{}/mcp (legacy SSE at /sse{}, {} sessions max{})", st.endpoint_host(), port,
                options_.stateless ? " disabled: stateless" : "", options_.max_sessions,
                options_.token.empty() ? "" : ", bearer token required");

@@ -124,3 +124,43 @@ TEST_CASE("a stop right after start-up ends run() (it used to hang when it came 
     CHECK(run.get() == 0);
   }
 }
+
+TEST_CASE("a second server on a busy port fails to start instead of silently sharing it") {
+  // httplib's default socket options set SO_REUSEPORT: both servers used to bind, and the kernel split new
+  // connections between them, so a session opened on one was unknown to the other.
+  const int port = free_port();
+  mcp::HttpOptions options;
+  options.port = port;
+  mcp::HttpTransport first(options);
+  auto first_run = std::async(std::launch::async, [&] { return first.run(test::fixture_server()); });
+  httplib::Client probe("127.0.0.1", port);
+  bool serving = false;
+  for (int i = 0; i < 200 && !serving; ++i) {
+    serving = static_cast<bool>(probe.Get("/healthz"));
+    if (!serving) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!serving) first.stop();
+  REQUIRE(serving);
+
+  mcp::HttpTransport second(options);
+  auto second_run = std::async(std::launch::async, [&] { return second.run(test::fixture_server()); });
+  // Declared after both futures, so on a failed REQUIRE the servers stop before the futures wait for them.
+  struct StopBoth {
+    mcp::HttpTransport& a;
+    mcp::HttpTransport& b;
+    ~StopBoth() { a.stop(), b.stop(); }
+  } stop_both{first, second};
+  REQUIRE(second_run.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(second_run.get() != 0);
+
+  // The first server still has the port to itself: every new connection reaches it.
+  for (int i = 0; i < 20; ++i) {
+    httplib::Client fresh("127.0.0.1", port);
+    auto r = fresh.Get("/healthz");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+  first.stop();
+  REQUIRE(first_run.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(first_run.get() == 0);
+}
