@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // Load test for halopsa-mcp --http (Streamable HTTP), on loopback against the embedded sandbox.
 //   node bench/http_load.mjs [--binary build/halopsa-mcp] [--sessions 64] [--seconds 30] [--compare-seconds 15]
+//                            [--generator both|wrk|node] [--wrk-threads 2]
 // Phase 1: N concurrent sessions each make tools/call requests back to back for S seconds; reports failures,
 //          p50/p99 latency, throughput, and the server's RSS before, at the end of the load, and after
 //          every session was deleted.
 // Phase 2: tools/list side by side with the TypeScript SDK's Streamable HTTP server serving the very same
-//          tool definitions (captured from halopsa-mcp), same client, same concurrency.
-// Needs `npm ci` in tests/e2e (the SDK comes from there). Uses only Node's own http client.
+//          tool definitions (captured from halopsa-mcp), same load generator, same sessions and concurrency.
+//          Two generators: wrk (Debian's `wrk`, native, bench/wrk_tools_list.lua; checks every body) and this
+//          script's Node client. On a 2-core machine the Node client saturates before the C++ server does, so
+//          the wrk row is the one that measures the servers; the Node row shows what a Node client sees.
+// Needs `npm ci --prefix bench` (the SDK's server) and, for the wrk rows, `apt-get install wrk`.
 import http from "node:http";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,7 +30,9 @@ const SECONDS = Number(arg("seconds", 30));
 const COMPARE_SECONDS = Number(arg("compare-seconds", 15));
 const TOOL = arg("tool", "search_clients");
 const TOOL_ARGS = JSON.parse(arg("tool-args", '{"page_size":5}'));
-const sdk = (p) => import(pathToFileURL(path.join(repoRoot, "tests/e2e/node_modules/@modelcontextprotocol/sdk/dist/esm", p)).href);
+const GENERATOR = arg("generator", "both");
+const WRK_THREADS = Number(arg("wrk-threads", 2));
+const sdk = (p) => import(pathToFileURL(path.join(here, "node_modules/@modelcontextprotocol/sdk/dist/esm", p)).href);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: SESSIONS * 2 });
 
@@ -113,6 +119,44 @@ async function load(url, { seconds, method, params, sessions = SESSIONS }) {
   return { heads, ok, failed, failures: [...failures], elapsed, rps: ok / elapsed, p50: pct(50), p99: pct(99) };
 }
 
+// tools/list driven by wrk on SESSIONS sessions opened here; the same result shape as load().
+async function wrkLoad(url, seconds) {
+  const heads = await Promise.all(Array.from({ length: SESSIONS }, () => openSession(url)));
+  const idsFile = path.join(os.tmpdir(), `bench-sessions-${process.pid}.txt`);
+  writeFileSync(idsFile, heads.map((h) => h["mcp-session-id"]).join("\n") + "\n");
+  const out = await new Promise((resolve, reject) => {
+    const child = spawn("wrk", ["-t", String(WRK_THREADS), "-c", String(SESSIONS), "-d", `${seconds}s`, "--timeout", "30s",
+      "-s", path.join(here, "wrk_tools_list.lua"), url], { env: { ...process.env, SESSIONS_FILE: idsFile }, stdio: ["ignore", "pipe", "inherit"] });
+    let text = "";
+    child.stdout.on("data", (c) => (text += c));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text}`))));
+  });
+  rmSync(idsFile, { force: true });
+  const line = out.split("\n").find((l) => l.startsWith("wrk-result "));
+  if (!line) throw new Error(`no wrk-result line in wrk's output:\n${out}`);
+  const w = JSON.parse(line.slice("wrk-result ".length));
+  const elapsed = w.duration_us / 1e6;
+  const errors = { connect: w.connect_errors, read: w.read_errors, write: w.write_errors, timeout: w.timeouts, "non-2xx": w.non_2xx, "bad body": w.bad };
+  const failures = Object.entries(errors).filter(([, n]) => n > 0);
+  const failed = w.bad + w.connect_errors + w.read_errors + w.write_errors + w.timeouts;
+  return { heads, ok: w.ok, failed, failures, elapsed, rps: w.ok / elapsed, p50: w.p50_us / 1000, p99: w.p99_us / 1000 };
+}
+
+const haveWrk = () => spawnSync("wrk", ["--version"]).error === undefined;
+
+// The kernel's count of connections dropped because a listen queue was full (system-wide; each one costs its
+// client a one-second SYN retransmit). NaN where /proc/net/netstat is not readable.
+function listenOverflows() {
+  try {
+    const lines = readFileSync("/proc/net/netstat", "utf8").split("\n").filter((l) => l.startsWith("TcpExt:"));
+    const names = lines[0].split(/\s+/), values = lines[1].split(/\s+/);
+    return Number(values[names.indexOf("ListenOverflows")]);
+  } catch {
+    return NaN;
+  }
+}
+
 function rssKiB(pid) {
   const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/);
   return m ? Number(m[1]) : NaN;
@@ -148,13 +192,16 @@ async function main() {
   const rssBefore = rssKiB(pid);
 
   console.log(`\n[1] ${SESSIONS} sessions × tools/call ${TOOL} ${JSON.stringify(TOOL_ARGS)} for ${SECONDS} s (halopsa-mcp, sandbox backend)`);
+  const overflowsBefore = listenOverflows();
   const calls = await load(cpp.url, { seconds: SECONDS, method: "tools/call", params: { name: TOOL, arguments: TOOL_ARGS } });
+  const overflows = listenOverflows() - overflowsBefore;
   const rssLoaded = rssKiB(pid);
   await Promise.all(calls.heads.map((h) => del(cpp.url, h["mcp-session-id"])));
   await new Promise((r) => setTimeout(r, 2000));
   const rssAfter = rssKiB(pid);
   console.log(`    ${fmt(calls)}`);
   if (calls.failures.length) console.log("    failures:", calls.failures);
+  console.log(`    connections the kernel dropped for a full listen queue during the run: ${overflows}`);
   console.log(`    RSS: before ${(rssBefore / 1024).toFixed(1)} MiB, under load ${(rssLoaded / 1024).toFixed(1)} MiB, after sessions ended ${(rssAfter / 1024).toFixed(1)} MiB`);
 
   // A second round: memory must not keep growing once sessions end.
@@ -168,22 +215,36 @@ async function main() {
   const tools = responseOf(await post(cpp.url, { jsonrpc: "2.0", id: 1, method: "tools/list" }, h)).result.tools;
   await del(cpp.url, h["mcp-session-id"]);
 
-  console.log(`\n[2] tools/list (${tools.length} tools) × ${SESSIONS} sessions for ${COMPARE_SECONDS} s each`);
-  const cppList = await load(cpp.url, { seconds: COMPARE_SECONDS, method: "tools/list", params: {} });
-  await Promise.all(cppList.heads.map((x) => del(cpp.url, x["mcp-session-id"])));
-  console.log(`    halopsa-mcp (C++):          ${fmt(cppList)}`);
-  await cpp.stop();
-
+  const generators = GENERATOR === "both" ? ["wrk", "node"] : [GENERATOR];
+  if (generators.includes("wrk") && !haveWrk()) {
+    if (GENERATOR === "wrk") throw new Error("wrk is not installed (apt-get install wrk)");
+    console.log("\n(wrk is not installed: apt-get install wrk; measuring with the Node client only)");
+    generators.splice(generators.indexOf("wrk"), 1);
+  }
   const toolsFile = path.join(os.tmpdir(), `bench-tools-${process.pid}.json`);
   writeFileSync(toolsFile, JSON.stringify(tools));
   const ts = await spawnServer(process.execPath, [fileURLToPath(import.meta.url), "--serve-ts", toolsFile]);
-  const tsList = await load(ts.url, { seconds: COMPARE_SECONDS, method: "tools/list", params: {} });
-  console.log(`    TypeScript SDK 1.32 server: ${fmt(tsList)}`);
+  let cleanLists = true;
+  for (const g of generators) {
+    const run = (url) => (g === "wrk" ? wrkLoad(url, COMPARE_SECONDS) : load(url, { seconds: COMPARE_SECONDS, method: "tools/list", params: {} }));
+    const who = g === "wrk" ? `wrk, ${WRK_THREADS} threads` : "Node client";
+    console.log(`\n[2${g === "wrk" ? "a" : "b"}] tools/list (${tools.length} tools, ${(JSON.stringify(tools).length / 1024).toFixed(1)} KiB) × ${SESSIONS} sessions for ${COMPARE_SECONDS} s each, load from ${who}`);
+    const cppList = await run(cpp.url);
+    await Promise.all(cppList.heads.map((x) => del(cpp.url, x["mcp-session-id"])));
+    console.log(`    halopsa-mcp (C++):          ${fmt(cppList)}`);
+    if (cppList.failures.length) console.log("    failures:", cppList.failures);
+    const tsList = await run(ts.url);
+    await Promise.all(tsList.heads.map((x) => del(ts.url, x["mcp-session-id"])));
+    console.log(`    TypeScript SDK 1.32 server: ${fmt(tsList)}`);
+    if (tsList.failures.length) console.log("    failures:", tsList.failures);
+    console.log(`    throughput ratio: ${(cppList.rps / tsList.rps).toFixed(1)}×`);
+    cleanLists &&= cppList.failed === 0;
+  }
+  await cpp.stop();
   await ts.stop();
   rmSync(toolsFile, { force: true });
-  console.log(`    throughput ratio: ${(cppList.rps / tsList.rps).toFixed(1)}×`);
   agent.destroy();
-  const clean = calls.failed === 0 && again.failed === 0 && cppList.failed === 0;
+  const clean = calls.failed === 0 && again.failed === 0 && cleanLists;
   process.exit(clean ? 0 : 1);
 }
 
