@@ -70,6 +70,9 @@ class Client {
 
   const Config& config() const { return config_; }
 
+  // Closes idle pooled connections: at shutdown, so the embedded sandbox stops without waiting them out.
+  void close_idle_connections() { transport_.close_idle(); }
+
  private:
   enum class Retry { read, idempotent, create, none };
   struct Outcome {

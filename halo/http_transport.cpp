@@ -79,6 +79,14 @@ void HttpTransport::checkin(const std::string& origin, std::unique_ptr<Connectio
   if (pool.size() < kMaxIdlePerOrigin) pool.push_back(std::move(connection));
 }
 
+void HttpTransport::close_idle() {
+  std::map<std::string, std::vector<std::unique_ptr<Connection>>> closing;
+  {
+    std::lock_guard lock(mu_);
+    closing.swap(idle_);
+  }
+}  // closed here, outside the lock
+
 HttpResponse HttpTransport::send(std::string_view method, const std::string& url, const Headers& headers,
                                  std::string_view body, std::string_view content_type, NetworkFailure* failure) {
   std::string why;

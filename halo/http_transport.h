@@ -46,6 +46,10 @@ class HttpTransport {
                     std::string_view body = {}, std::string_view content_type = {},
                     NetworkFailure* failure = nullptr);
 
+  // Closes the pooled keep-alive connections (requests in flight keep theirs). A server waiting for idle
+  // connections to end, like the embedded sandbox stopping, then need not wait for its keep-alive timeout.
+  void close_idle();
+
  private:
   struct Connection;
   std::unique_ptr<Connection> checkout(const std::string& origin);

@@ -221,6 +221,8 @@ int serve(const Options& o) {
     code = transport.run(server);
     end_watcher(watcher);
   }
+  // The sandbox's stop() waits for open keep-alive connections: close the client's idle ones first.
+  client->close_idle_connections();
   if (embedded) embedded->stop();
   return code;
 }
