@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 
 #include "halo/backoff.h"
 #include "halo/responses.h"
@@ -200,7 +201,9 @@ json Client::create(std::string_view path, json record, std::function<std::optio
   for (int attempt = 0;; ++attempt) {
     Outcome outcome;
     try {
-      return saved_record(execute("POST", path, {}, &body, Retry::create, {}, &outcome));
+      json saved = saved_record(execute("POST", path, {}, &body, Retry::create, {}, &outcome));
+      announce(path, saved);
+      return saved;
     } catch (const Error& e) {
       if (!outcome.maybe_landed) throw;
       std::string note;
@@ -214,6 +217,7 @@ json Client::create(std::string_view path, json record, std::function<std::optio
             if (look == 1) sleep_for(settle, {});
             if (auto landed = find_landed()) {
               spdlog::info("halo: {} got no answer in time ({}) but the record landed; using it", shown, e.kind_name());
+              announce(path, *landed);
               return *landed;
             }
           }
@@ -228,6 +232,7 @@ json Client::create(std::string_view path, json record, std::function<std::optio
         try {
           if (auto landed = find_landed()) {
             spdlog::info("halo: {} failed ({}) but the record landed; using it", shown, e.kind_name());
+            announce(path, *landed);
             return *landed;
           }
           if (attempt == 0 && sleep_for(jittered_backoff(0, milliseconds(config_.backoff_base_ms)), {})) {
@@ -251,15 +256,51 @@ json Client::update(std::string_view path, json partial_with_id) {
     throw Error(ErrorKind::validation, "an update needs the record's id plus the fields that change");
   }
   const json body = json::array({std::move(partial_with_id)});
-  return saved_record(execute("POST", path, {}, &body, Retry::idempotent, {}));
+  json saved = saved_record(execute("POST", path, {}, &body, Retry::idempotent, {}));
+  announce(path, saved.is_object() && saved.contains("id") ? saved : body);
+  return saved;
 }
 
 json Client::post_batch(std::string_view path, json array) {
   if (!array.is_array()) throw Error(ErrorKind::validation, "a batch must be a JSON array of records");
-  return execute("POST", path, {}, &array, Retry::none, {});
+  json answer = execute("POST", path, {}, &array, Retry::none, {});
+  json written = array;  // with the answer's records: the ids of those the batch created
+  if (answer.is_array()) written.insert(written.end(), answer.begin(), answer.end());
+  else written.push_back(answer);
+  announce(path, written);
+  return answer;
 }
 
-void Client::remove(std::string_view path) { execute("DELETE", path, {}, nullptr, Retry::idempotent, {}); }
+void Client::remove(std::string_view path) {
+  execute("DELETE", path, {}, nullptr, Retry::idempotent, {});
+  announce(path, nullptr);
+}
+
+void Client::announce(std::string_view raw_path, const json& records) const {
+  if (!on_change_) return;
+  const std::string path = trim_slashes(raw_path);
+  const auto slash = path.find('/');
+  const std::string collection = path.substr(0, slash);
+  std::vector<std::string> ids;
+  if (slash != std::string::npos) ids.push_back(path.substr(slash + 1));
+  auto add = [&](const json& r) {
+    if (!r.is_object() || !r.contains("id") || !valid_id(r["id"])) return;
+    ids.push_back(r["id"].is_string() ? r["id"].get<std::string>() : r["id"].dump());
+  };
+  if (records.is_array())
+    for (const auto& r : records) add(r);
+  else
+    add(records);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (const auto& id : ids) {
+    try {
+      on_change_(collection, id);
+    } catch (const std::exception& e) {
+      spdlog::warn("halo: the change listener failed for {}/{}: {}", collection, id, e.what());
+    }
+  }
+}
 
 Client::Status Client::probe() {
   Status s;

@@ -54,6 +54,12 @@ class Client {
   // DELETE {api}/{path}. Retried once; a 404 on the retry means the first attempt landed.
   void remove(std::string_view path);
 
+  // Told after each write HaloPSA accepted (create, update, batch, delete): the collection ("Client", "Site",
+  // "Users") and the id of every record written or deleted, on the writing thread. Set it before the client is
+  // shared between threads; what it throws is logged, never turned into a failed write.
+  using ChangeListener = std::function<void(std::string_view collection, const std::string& id)>;
+  void on_change(ChangeListener listener) { on_change_ = std::move(listener); }
+
   struct Status {
     bool ok = false;
     int latency_ms = 0;          // the probe request itself, token fetch excluded
@@ -86,7 +92,11 @@ class Client {
   Page fetch_page(std::string_view path, std::string_view envelope_key, const Query& query, int page_no,
                   int page_size, const std::stop_token& stop);
 
+  // Calls on_change_ for `path` ("Client" or "Client/12") and the ids in `records` (an object or an array).
+  void announce(std::string_view path, const nlohmann::json& records) const;
+
   Config config_;
+  ChangeListener on_change_;
   Redactor redactor_;
   HttpTransport transport_;
   TokenCache tokens_;

@@ -5,7 +5,6 @@
 namespace mcp {
 
 namespace {
-constexpr int kResourceNotFound = -32002;  // MCP's code for an unknown resource
 
 json prompt_definition(const PromptSpec& p) {
   json args = json::array();
@@ -106,6 +105,14 @@ std::optional<std::map<std::string, std::string>> ResourceCatalog::match(std::st
   return vars;
 }
 
+bool ResourceCatalog::offers(std::string_view uri) const {
+  for (const auto& r : resources_)
+    if (r.uri == uri) return true;
+  for (const auto& t : templates_)
+    if (match(t.uri_template, uri)) return true;
+  return false;
+}
+
 json ResourceCatalog::read(const json& params, RequestContext& ctx) const {
   if (!params.contains("uri") || !params["uri"].is_string())
     throw RpcError(rpc::kInvalidParams, "resources/read needs a string \"uri\"");
@@ -114,7 +121,7 @@ json ResourceCatalog::read(const json& params, RequestContext& ctx) const {
     if (r.uri == uri) return {{"contents", r.read(uri, ctx)}};
   for (const auto& t : templates_)
     if (auto vars = match(t.uri_template, uri)) return {{"contents", t.read(uri, *vars, ctx)}};
-  throw RpcError(kResourceNotFound, "Resource not found: " + uri, {{"uri", uri}});
+  throw RpcError(rpc::kResourceNotFound, "Resource not found: " + uri, {{"uri", uri}});
 }
 
 }  // namespace mcp

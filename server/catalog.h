@@ -74,6 +74,8 @@ class ResourceCatalog {
   json list() const;
   json list_templates() const;
   json read(const json& params, RequestContext& ctx) const;  // throws RpcError (-32002 when unknown)
+  // A listed resource's URI, or one a template matches (without reading it).
+  bool offers(std::string_view uri) const;
   const ResourceTemplateSpec* find_template(std::string_view uri_template) const;
 
   // Matches "halopsa://clients/12" against "halopsa://clients/{id}"; simple {name} segments only.

@@ -225,7 +225,9 @@ class StreamableHttp {
     auto hs = std::make_shared<HttpSession>();
     hs->outbound = std::make_shared<OutboundRelay>();
     hs->session = Session::create(st_.server, hs->outbound,
-                                  {.id = "stateless", .max_in_flight = st_.options.max_in_flight_per_session});
+                                  {.id = "stateless",
+                                   .max_in_flight = st_.options.max_in_flight_per_session,
+                                   .server_push = false});
     if (!shape.is_initialize) {
       std::string v = req.get_header_value("MCP-Protocol-Version");
       hs->session->assume_initialized(v.empty() ? "2025-03-26" : v);

@@ -17,6 +17,7 @@ inline constexpr int kInvalidRequest = -32600;
 inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
+inline constexpr int kResourceNotFound = -32002;  // MCP: resources/read or /subscribe of an unknown URI
 }  // namespace rpc
 
 // Thrown by method handlers; the session turns it into a JSON-RPC error response.

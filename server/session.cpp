@@ -79,7 +79,7 @@ Session::Session(std::shared_ptr<const McpServer> server, std::shared_ptr<Messag
                  SessionOptions options)
     : server_(std::move(server)), outbound_(std::move(outbound)), options_(std::move(options)) {}
 
-Session::~Session() = default;
+Session::~Session() { server_->subscriptions->forget(this); }
 
 bool Session::initialized() const {
   std::lock_guard lock(mutex_);
@@ -197,8 +197,10 @@ void Session::handle_request(const json& message, const std::shared_ptr<MessageS
   static const std::set<std::string, std::less<>> with_prompts = {"prompts/list", "prompts/get"};
   static const std::set<std::string, std::less<>> with_resources = {"resources/list", "resources/templates/list",
                                                                      "resources/read"};
+  static const std::set<std::string, std::less<>> subscribing = {"resources/subscribe", "resources/unsubscribe"};
   bool known = always.count(method) || (with_prompts.count(method) && !server_->prompts.empty()) ||
                (with_resources.count(method) && !server_->resources.empty()) ||
+               (subscribing.count(method) && !server_->resources.empty() && options_.server_push) ||
                (method == "completion/complete" && (!server_->prompts.empty() || !server_->resources.empty()));
   if (!known) {
     reply->send(make_error(id, rpc::kMethodNotFound, "Method not found: " + method));
@@ -305,7 +307,7 @@ json Session::initialize(const json& params) {
                client_info_.value("version", std::string()), chosen);
   json info{{"name", server_->info.name}, {"version", server_->info.version}};
   if (!server_->info.title.empty()) info["title"] = server_->info.title;
-  json result{{"protocolVersion", chosen}, {"capabilities", server_->capabilities()}, {"serverInfo", info}};
+  json result{{"protocolVersion", chosen}, {"capabilities", server_->capabilities(options_.server_push)}, {"serverInfo", info}};
   if (!server_->info.instructions.empty()) result["instructions"] = server_->info.instructions;
   return result;
 }
@@ -341,6 +343,7 @@ json Session::dispatch(const std::string& method, const json& params, RequestCon
     }
     return result;
   }
+  if (method == "resources/subscribe" || method == "resources/unsubscribe") return subscription(method, params);
   if (method == "completion/complete") return complete(params, ctx);
   throw RpcError(rpc::kMethodNotFound, "Method not found: " + method);
 }
@@ -367,6 +370,23 @@ json Session::call_tool(const json& params, RequestContext& ctx) {
     spdlog::error("tool {} threw: {}", name, e.what());
     return ToolResult::error("Internal error while running " + name + ": " + e.what()).to_json();
   }
+}
+
+json Session::subscription(const std::string& method, const json& params) {
+  if (!params.contains("uri") || !params["uri"].is_string())
+    throw RpcError(rpc::kInvalidParams, method + " needs a string \"uri\"");
+  const std::string uri = params["uri"].get<std::string>();
+  if (method == "resources/unsubscribe") {
+    server_->subscriptions->unsubscribe(this, uri);  // unknown or never subscribed: nothing to undo
+    return json::object();
+  }
+  if (!server_->resources.offers(uri))
+    throw RpcError(rpc::kResourceNotFound, "Resource not found: " + uri + " (resources/list and resources/templates/list show what "
+                   "can be subscribed to)", {{"uri", uri}});
+  // Updates go where server-initiated messages go: stdout, the GET /mcp stream, the legacy SSE stream.
+  server_->subscriptions->subscribe(this, uri, outbound_);
+  spdlog::debug("session {}: subscribed to {}", shown(options_.id), uri);
+  return json::object();
 }
 
 json Session::complete(const json& params, RequestContext&) {

@@ -14,19 +14,10 @@
 
 #include "server/jsonrpc.h"
 #include "server/mcp_server.h"
+#include "server/message_sink.h"
 #include "server/request_context.h"
 
 namespace mcp {
-
-// Where outgoing messages go. Implementations must be thread-safe: handlers run concurrently.
-class MessageSink {
- public:
-  virtual ~MessageSink() = default;
-  virtual void send(const json& message) = 0;
-  // A message already serialised (a cached tools/list page in its envelope). Sinks that deal in text take it as
-  // it is; the default parses it back.
-  virtual void send_serialized(std::string text) { send(json::parse(text)); }
-};
 
 inline const std::vector<std::string>& supported_protocol_versions() {
   static const std::vector<std::string> versions = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
@@ -36,6 +27,9 @@ inline const std::vector<std::string>& supported_protocol_versions() {
 struct SessionOptions {
   std::string id = "stdio";
   std::size_t max_in_flight = 64;  // concurrent requests before "busy" errors
+  // False when the transport cannot deliver server-initiated messages (stateless HTTP): no resource
+  // subscriptions are offered then, since their notifications could never arrive.
+  bool server_push = true;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -76,6 +70,7 @@ class Session : public std::enable_shared_from_this<Session> {
   json initialize(const json& params);
   json call_tool(const json& params, RequestContext& ctx);
   json complete(const json& params, RequestContext& ctx);
+  json subscription(const std::string& method, const json& params);  // resources/subscribe and /unsubscribe
 
   json send_request(std::string_view method, json params, const std::shared_ptr<MessageSink>& via,
                     std::chrono::milliseconds timeout, std::stop_token stop);

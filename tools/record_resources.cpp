@@ -1,6 +1,10 @@
 // halopsa://clients/{id}, halopsa://sites/{id}, halopsa://contacts/{id}: a record a client app can attach to a
-// conversation, as the JSON HaloPSA returns (with details).
+// conversation, as the JSON HaloPSA returns (with details), and subscribe to: a write through this server tells
+// the subscribers.
+#include <strings.h>
+
 #include <charconv>
+#include <cstring>
 
 #include "halo/client.h"
 #include "server/jsonrpc.h"
@@ -11,8 +15,6 @@
 namespace tools {
 
 namespace {
-
-constexpr int kResourceNotFound = -32002;
 
 mcp::ResourceTemplateSpec record_template(std::shared_ptr<halo::Client> halo, Kind kind, const std::string& title,
                                           const std::string& description) {
@@ -33,7 +35,7 @@ mcp::ResourceTemplateSpec record_template(std::shared_ptr<halo::Client> halo, Ki
       record = fetch_record(*halo, kind, id);
     } catch (const halo::Error& e) {
       if (e.kind() == halo::ErrorKind::not_found)
-        throw mcp::RpcError(kResourceNotFound, "Resource not found: " + uri, {{"uri", uri}});
+        throw mcp::RpcError(mcp::rpc::kResourceNotFound, "Resource not found: " + uri, {{"uri", uri}});
       throw mcp::RpcError(mcp::rpc::kInternalError, e.what());
     }
     return json::array({{{"uri", uri},
@@ -63,6 +65,14 @@ mcp::ResourceTemplateSpec record_template(std::shared_ptr<halo::Client> halo, Ki
 }  // namespace
 
 void register_record_resources(mcp::McpServer& server, const Backend& backend) {
+  // Every write HaloPSA accepts, from whichever tool or session, tells the sessions subscribed to that record.
+  backend.halo->on_change([subscriptions = server.subscriptions](std::string_view collection, const std::string& id) {
+    for (Kind kind : {Kind::client, Kind::site, Kind::contact}) {
+      const KindInfo& k = kind_info(kind);
+      if (collection.size() == std::strlen(k.path) && strncasecmp(collection.data(), k.path, collection.size()) == 0)
+        subscriptions->updated(std::string("halopsa://") + k.uri + "/" + id);
+    }
+  });
   server.resources.add(record_template(backend.halo, Kind::client, "HaloPSA client",
                                        "One client (customer) as HaloPSA returns it, with details and custom fields."));
   server.resources.add(record_template(backend.halo, Kind::site, "HaloPSA site",

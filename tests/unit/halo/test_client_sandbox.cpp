@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -481,4 +482,37 @@ TEST_CASE("sandbox: a create slower than the read timeout is waited for, never r
   posts = 0;
   for (const auto& r : fx.requests(seq, "/api/Client")) posts += r["method"] == "POST";
   CHECK(posts == 1);
+}
+
+TEST_CASE("sandbox: every accepted write tells the change listener which records it touched, failed ones do not") {
+  auto& fx = test::shared_sandbox();
+  halo::Client client(fx.config());
+  std::vector<std::string> changes;
+  client.on_change([&](std::string_view collection, const std::string& id) {
+    changes.push_back(std::string(collection) + "/" + id);
+  });
+  auto created = client.create("Client", {{"name", "Listened To Ltd"}});
+  const std::string id = std::to_string(created["id"].get<long long>());
+  CHECK(changes == std::vector<std::string>{"Client/" + id});
+
+  client.update("/Client/", {{"id", created["id"]}, {"notes", "heard"}});
+  CHECK(changes.back() == "Client/" + id);
+
+  auto site = client.create("Site", {{"name", "Listened HQ"}, {"client_id", created["id"]}});
+  const std::string site_id = std::to_string(site["id"].get<long long>());
+  CHECK(changes.back() == "Site/" + site_id);
+  changes.clear();
+  client.post_batch("Site", json::array({{{"id", site["id"]}, {"notes", "a"}}, {{"name", "Listened Annex"}, {"client_id", created["id"]}}}));
+  REQUIRE(changes.size() == 2);  // the updated site once, and the one the batch created
+  CHECK(std::count(changes.begin(), changes.end(), "Site/" + site_id) == 1);
+
+  changes.clear();
+  fx.fault({{"status", 500}, {"count", 1}, {"method", "POST"}, {"path_prefix", "/api/Client"}});
+  CHECK_THROWS_AS(client.create("Client", {{"name", "Never Landed Ltd"}}), halo::Error);
+  CHECK(changes.empty());
+
+  // A listener that throws never turns an accepted write into a failure.
+  client.on_change([](std::string_view, const std::string&) { throw std::runtime_error("listener broke"); });
+  CHECK_NOTHROW(client.remove("Client/" + id));
+  CHECK(error_of([&] { client.get("Client/" + id); }).kind() == halo::ErrorKind::not_found);
 }
