@@ -275,7 +275,8 @@ int run(int argc, char** argv) {
                  "Bearer token clients must send (env HALOPSA_MCP_TOKEN; prefer the variable: flags show in ps)")
       ->group(http_group);
   cli.add_option("--allowed-origins", o.allowed_origins,
-                 "Comma list of browser origins allowed besides loopback ones, e.g. https://app.example.com")
+                 "Comma list of browser origins allowed (and answered with CORS headers) besides loopback ones, "
+                 "e.g. https://app.example.com")
       ->group(http_group);
   cli.add_option("--allowed-hosts", o.allowed_hosts,
                  "Comma list of Host header values allowed (default: loopback names when bound to loopback)")

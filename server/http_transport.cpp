@@ -326,8 +326,27 @@ void install_routes(httplib::Server& svr, HttpTransport::State& st) {
     };
     if (!host_allowed(st.policy, req.get_header_value("Host")))
       return reject(403, kTransportError, "Forbidden: this Host is not allowed (see --allowed-hosts)");
-    if (!origin_allowed(st.policy, req.get_header_value("Origin")))
+    const std::string origin = req.get_header_value("Origin");
+    if (!origin_allowed(st.policy, origin))
       return reject(403, kTransportError, "Forbidden: this Origin is not allowed (see --allowed-origins)");
+    // CORS for the origins allowed above, so a browser-based client (a web inspector, a gateway's UI) can read
+    // the answers and the session id. A preflight never carries credentials, so it is answered before the token.
+    if (!origin.empty()) {
+      res.set_header("Access-Control-Allow-Origin", origin);
+      res.set_header("Vary", "Origin");
+      res.set_header("Access-Control-Expose-Headers", "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate");
+    }
+    if (req.method == "OPTIONS" && (req.path == "/mcp" || req.path == "/sse" || req.path == "/messages")) {
+      res.status = 204;
+      res.set_header("Allow", "GET, POST, DELETE, OPTIONS");
+      if (!origin.empty()) {
+        res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+        res.set_header("Access-Control-Allow-Headers",
+                       "Content-Type, Accept, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID");
+        res.set_header("Access-Control-Max-Age", "600");
+      }
+      return httplib::Server::HandlerResponse::Handled;
+    }
     TokenCheck token = check_bearer(st.policy, req.get_header_value("Authorization"));
     if (token != TokenCheck::ok) {
       res.set_header("WWW-Authenticate", token == TokenCheck::missing

@@ -375,6 +375,62 @@ describe("bearer token", () => {
   });
 });
 
+describe("CORS for allowed origins (a browser-based client)", () => {
+  const token = "e2e-cors-token";
+  const allowed = "https://inspector.example.com";
+  let server;
+  before(async () => {
+    server = await startHttp({ env: { HALOPSA_MCP_TOKEN: token }, args: ["--allowed-origins", allowed] });
+  });
+  after(async () => server && (await server.stop()));
+
+  const preflight = (origin, path = "/mcp") =>
+    fetch(server.base + path, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type, mcp-session-id" },
+    });
+
+  test("a preflight from an allowed origin is 204 with what the browser needs, even without the token", async () => {
+    for (const path of ["/mcp", "/messages", "/sse"]) {
+      const res = await preflight(allowed, path);
+      assert.equal(res.status, 204, path);
+      assert.equal(res.headers.get("access-control-allow-origin"), allowed);
+      assert.match(res.headers.get("access-control-allow-methods"), /POST/);
+      assert.match(res.headers.get("access-control-allow-methods"), /DELETE/);
+      for (const h of ["authorization", "content-type", "mcp-session-id", "mcp-protocol-version", "last-event-id"])
+        assert.match(res.headers.get("access-control-allow-headers").toLowerCase(), new RegExp(h), h);
+      assert.match(res.headers.get("vary"), /Origin/);
+    }
+    const local = await preflight(`http://localhost:${new URL(server.url).port}`);
+    assert.equal(local.status, 204);
+  });
+
+  test("a preflight from any other origin is 403 and allows nothing", async () => {
+    const res = await preflight("https://evil.example.com");
+    assert.equal(res.status, 403);
+    assert.equal(res.headers.get("access-control-allow-origin"), null);
+    await res.text();
+  });
+
+  test("answers to an allowed origin expose the session id; a 401 exposes WWW-Authenticate", async () => {
+    const ok = await rawPost(server, initializeBody(), { origin: allowed, authorization: `Bearer ${token}` });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get("access-control-allow-origin"), allowed);
+    assert.match(ok.headers.get("access-control-expose-headers"), /Mcp-Session-Id/);
+    assert.ok(ok.headers.get("mcp-session-id"));
+    await ok.text();
+    const denied = await rawPost(server, initializeBody(), { origin: allowed });
+    assert.equal(denied.status, 401);
+    assert.equal(denied.headers.get("access-control-allow-origin"), allowed);
+    assert.match(denied.headers.get("access-control-expose-headers"), /WWW-Authenticate/);
+    await denied.text();
+    // No Origin (not a browser): no CORS headers at all.
+    const plain = await rawPost(server, initializeBody(), { authorization: `Bearer ${token}` });
+    assert.equal(plain.headers.get("access-control-allow-origin"), null);
+    await plain.text();
+  });
+});
+
 describe("stateless mode", () => {
   let server;
   before(async () => {
