@@ -240,8 +240,11 @@ async function main() {
     console.log(`    throughput ratio: ${(cppList.rps / tsList.rps).toFixed(1)}×`);
     cleanLists &&= cppList.failed === 0;
   }
-  await cpp.stop();
-  await ts.stop();
+  // Both servers still hold the load client's idle keep-alive connections: how long does SIGTERM take?
+  const timed = async (server) => { const t0 = performance.now(); await server.stop(); return performance.now() - t0; };
+  const stopCpp = await timed(cpp), stopTs = await timed(ts);
+  console.log(`\n[3] SIGTERM to exit with the load client's keep-alive connections still open: ` +
+    `halopsa-mcp ${stopCpp.toFixed(0)} ms, TypeScript SDK server ${stopTs.toFixed(0)} ms`);
   rmSync(toolsFile, { force: true });
   agent.destroy();
   const clean = calls.failed === 0 && again.failed === 0 && cleanLists;

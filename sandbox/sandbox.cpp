@@ -98,7 +98,7 @@ void Sandbox::start() {
     throw std::runtime_error("sandbox: cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + why +
                              (o.port ? " (is the port already in use? pick another with --port, or 0 for any)" : ""));
   }
-  impl_->listen_socket.deepen_backlog();
+  impl_->listen_socket.on_bound();
   impl_->svc.port = port;
   impl_->serving = true;
   impl_->thread = std::thread([impl = impl_.get()] {
@@ -133,6 +133,7 @@ void Sandbox::stop() {
   // listen_after_bind may not have reached its accept loop yet; stop() is a no-op until it has.
   while (impl_->serving && !impl_->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   impl_->server.stop();
+  impl_->listen_socket.end_connections();
   worker.join();
 }
 

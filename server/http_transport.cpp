@@ -449,7 +449,7 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
   svr.set_keep_alive_timeout(5);
   svr.set_keep_alive_max_count(100000);
   svr.set_tcp_nodelay(true);
-  const net::ListenSocket listen_socket(svr);
+  net::ListenSocket listen_socket(svr);
 
   install_routes(svr, st);
 
@@ -464,7 +464,7 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
                      options_.port);
     return 1;
   }
-  listen_socket.deepen_backlog();
+  listen_socket.on_bound();
   spdlog::info("listening on http://{}:{}/mcp (legacy SSE at /sse{}, {} sessions max{})", st.endpoint_host(), port,
                options_.stateless ? " disabled: stateless" : "", options_.max_sessions,
                options_.token.empty() ? "" : ", bearer token required");
@@ -522,6 +522,7 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
   // would otherwise leave run() joining a listener that never ends.
   while (!listener_returned && !svr.is_running()) std::this_thread::sleep_for(milliseconds(1));
   svr.stop();
+  listen_socket.end_connections();  // clients' idle keep-alive connections would hold the workers otherwise
   listener.join();
   spdlog::info("HTTP server stopped");
   return 0;
