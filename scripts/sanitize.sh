@@ -2,7 +2,8 @@
 # Runs tests in a sanitizer build (after scripts/test.sh has installed what they need).
 #   scripts/sanitize.sh asan   every test (unit, end-to-end, conformance, packaging) in an ASan+UBSan build (build-asan/)
 #   scripts/sanitize.sh tsan   the concurrency tests in a ThreadSanitizer build (build-tsan/): the session and stdio
-#                              transport, HTTP sessions (in-process and end to end), the HaloPSA client's token refresher
+#                              transport, HTTP sessions (in-process and end to end), resource subscriptions across
+#                              sessions, the HaloPSA client's token refresher
 # Extra arguments go to ctest (e.g. -R core).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,10 +29,10 @@ case "$kind" in
     reports="$build/sanitizer-reports"
     rm -rf "$reports" && mkdir -p "$reports"
     export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 log_path=$reports/tsan"
-    ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1200 -R '^(core|http|halo_client|e2e_http_sdk|e2e_core)$' "$@" || status=$?
+    ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1200 -R '^(core|http|halo_client|e2e_http_sdk|e2e_core|e2e_resource_subscriptions)$' "$@" || status=$?
     ;;
   *)
-    sed -n '2,6p' "$0" >&2
+    sed -n '2,7p' "$0" >&2
     exit 2
     ;;
 esac

@@ -17,6 +17,7 @@
 
 #include "server/http_security.h"
 #include "server/http_transport.h"
+#include "server/reply_stream.h"
 #include "server/session.h"
 
 namespace mcp::http {
@@ -67,6 +68,17 @@ struct HttpSession {
   std::atomic<int> busy{0};  // requests being handled and open streams: never expired while busy
   std::atomic<Clock::rep> last_seen{Clock::now().time_since_epoch().count()};
   void touch() { last_seen = Clock::now().time_since_epoch().count(); }
+
+  // POST streams a client may resume with GET and Last-Event-ID "N.k", by N. A stream stays a minute after its
+  // response was delivered (the connection may have dropped just after), and never outlives the session.
+  std::shared_ptr<ReplyStream> new_reply_stream() { return std::make_shared<ReplyStream>(next_stream++); }
+  void keep_stream(std::shared_ptr<ReplyStream> stream);
+  std::shared_ptr<ReplyStream> find_stream(const std::string& last_event_id) const;
+
+ private:
+  std::atomic<std::uint64_t> next_stream{1};
+  mutable std::mutex streams_mutex_;
+  std::map<std::uint64_t, std::shared_ptr<ReplyStream>> streams_;
 };
 
 class SessionTable {

@@ -1,6 +1,7 @@
 // The plumbing under both HTTP transports: event queues, the per-session outbound relay, the session
 // table, and the SSE writer that turns a queue into a chunked response.
 #include <algorithm>
+#include <charconv>
 
 #include <spdlog/spdlog.h>
 
@@ -83,6 +84,27 @@ void OutboundRelay::close_stream() {
 bool OutboundRelay::attached() const {
   std::lock_guard lock(mutex_);
   return queue_ && !queue_->closed();
+}
+
+void HttpSession::keep_stream(std::shared_ptr<ReplyStream> stream) {
+  constexpr auto kKeepDelivered = std::chrono::minutes(1);
+  const auto now = Clock::now();
+  std::lock_guard lock(streams_mutex_);
+  for (auto it = streams_.begin(); it != streams_.end();) {
+    auto delivered = it->second->delivered_at();
+    it = delivered && now - *delivered > kKeepDelivered ? streams_.erase(it) : std::next(it);
+  }
+  streams_[stream->number()] = std::move(stream);
+}
+
+std::shared_ptr<ReplyStream> HttpSession::find_stream(const std::string& last_event_id) const {
+  std::uint64_t number = 0;
+  const char* begin = last_event_id.data();
+  auto [p, ec] = std::from_chars(begin, begin + last_event_id.size(), number);
+  if (ec != std::errc() || p == begin || *p != '.') return nullptr;
+  std::lock_guard lock(streams_mutex_);
+  auto it = streams_.find(number);
+  return it == streams_.end() ? nullptr : it->second;
 }
 
 std::shared_ptr<HttpSession> SessionTable::find(const std::string& id) const {

@@ -46,51 +46,6 @@ bool check_version_header(const httplib::Request& req, httplib::Response& res) {
   return false;
 }
 
-bool is_final(const json& m) { return m.is_array() || (m.is_object() && !m.contains("method")); }
-
-// One reply, serialised as soon as it is sent (no copy of the message tree waits in the queue).
-struct Reply {
-  std::string text;
-  bool final = false;      // the response (or batch of responses) that ends the POST
-  bool malformed = false;  // an error with id null: the body itself was unusable
-};
-
-// The replies to one POST: the handler waits for the first to choose JSON or SSE, then streams the rest.
-class PostReply : public MessageSink {
- public:
-  void send(const json& message) override {
-    push({dump_safe(message), is_final(message),
-          message.is_object() && message.contains("error") && message["id"].is_null()});
-  }
-  // Only responses come serialised (tools/list): final, never the malformed-request kind.
-  void send_serialized(std::string text) override { push({std::move(text), true, false}); }
-  bool next(Reply& out, milliseconds wait) {
-    std::unique_lock lock(mutex_);
-    if (!changed_.wait_for(lock, wait, [&] { return !replies_.empty(); })) return false;
-    out = std::move(replies_.front());
-    replies_.pop_front();
-    return true;
-  }
-  void push(Reply r) {
-    std::lock_guard lock(mutex_);
-    if (gone_) return;
-    replies_.push_back(std::move(r));
-    changed_.notify_all();
-  }
-  // The client went away: later messages are dropped (the call itself runs to completion).
-  void abandon() {
-    std::lock_guard lock(mutex_);
-    gone_ = true;
-    replies_.clear();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<Reply> replies_;
-  bool gone_ = false;
-};
-
 // What a POST body holds, decided before any session sees it.
 struct BodyShape {
   bool has_requests = false;
@@ -170,7 +125,7 @@ class StreamableHttp {
     }
 
     auto lease = std::make_shared<PostLease>(st_, hs);
-    auto reply = std::make_shared<PostReply>();
+    auto reply = hs->new_reply_stream();
     hs->session->receive_message(*body, reply);
     if (!shape->has_requests) {
       res.status = 202;
@@ -182,15 +137,23 @@ class StreamableHttp {
       spdlog::debug("http session {}… opened ({} open)", hs->id.substr(0, 8), st_.sessions.size());
     }
 
-    Reply first;
-    while (!reply->next(first, milliseconds(200)))
+    while (!reply->wait_first(milliseconds(200)))
       if (st_.aborting) return refuse(res, 503, kTransportError, "Service Unavailable: the server is shutting down");
-    if (first.final) {
-      res.status = first.malformed ? 400 : 200;
-      res.set_content(std::move(first.text), "application/json");
-      return;
+    const std::uint64_t reader = reply->attach();
+    if (reply->size() > 0) {
+      Reply first;
+      reply->next(reader, 0, first, milliseconds(0));
+      if (first.final) {
+        res.status = first.malformed ? 400 : 200;
+        res.set_content(std::move(first.text), "application/json");
+        return;
+      }
     }
-    stream_replies(res, std::move(first), reply, lease);
+    // Progress, log messages, a request to the client or a close request came before the response: SSE. A client
+    // that negotiated 2025-11-25 can resume it (older ones cannot parse the empty priming event).
+    const bool resumable = !st_.options.stateless && hs->session->protocol_version() >= "2025-11-25";
+    if (resumable) hs->keep_stream(reply);
+    serve_replies(res, reply, reader, 0, resumable ? Resume::post : Resume::no, lease);
   }
 
   void get(const httplib::Request& req, httplib::Response& res) {
@@ -201,6 +164,17 @@ class StreamableHttp {
     auto hs = session_of(req, res);
     if (!hs) return;
     if (st_.draining) return refuse(res, 503, kTransportError, "Service Unavailable: the server is shutting down");
+    if (std::string last = req.get_header_value("Last-Event-ID"); !last.empty()) {
+      auto stream = hs->find_stream(last);
+      auto from = stream ? stream->resume_index(last) : std::nullopt;
+      if (!from)
+        return refuse(res, 400, kTransportError,
+                      "Bad Request: Last-Event-ID \"" + last.substr(0, 64) +
+                          "\" names no stream of this session that can be resumed (streams are kept a minute after "
+                          "their response)");
+      spdlog::debug("http session {}…: resuming stream {} after event {}", hs->id.substr(0, 8), stream->number(), last);
+      return serve_replies(res, stream, stream->attach(), *from, Resume::get, std::make_shared<BusyGuard>(hs));
+    }
     auto slot = st_.claim_stream_slot();
     if (!slot) return too_many_streams(res);
     auto queue = std::make_shared<EventQueue>();
@@ -249,40 +223,64 @@ class StreamableHttp {
     return hs;
   }
 
-  // Progress, log messages or a request to the client came before the response: answer as SSE.
-  void stream_replies(httplib::Response& res, Reply first, std::shared_ptr<PostReply> reply,
-                      std::shared_ptr<PostLease> lease) {
+  // A POST's replies as SSE from `index` on, for as long as this connection is the stream's reader. Resumable
+  // streams carry event ids and start with a priming event (id, retry, empty data), so that a client whose
+  // connection drops, or is closed on a handler's request, reconnects with GET and Last-Event-ID.
+  enum class Resume { no, post, get };  // not resumable; a POST's stream (primed first); resumed by a GET
+  void serve_replies(httplib::Response& res, std::shared_ptr<ReplyStream> stream, std::uint64_t reader,
+                     std::size_t index, Resume mode, std::shared_ptr<void> keep) {
+    const bool resumable = mode != Resume::no;
     res.status = 200;
     res.set_header("Cache-Control", "no-cache, no-transform");
     res.set_header("X-Accel-Buffering", "no");
-    auto pending = std::make_shared<std::optional<Reply>>(std::move(first));
+    struct Cursor {
+      std::size_t index;
+      bool prime;
+    };
+    auto cursor = std::make_shared<Cursor>(Cursor{index, mode == Resume::post});
     auto interval = std::chrono::duration_cast<milliseconds>(st_.options.keepalive_interval);
     HttpTransport::State* st = &st_;
     res.set_chunked_content_provider(
         "text/event-stream",
-        [pending, reply, lease, interval, st](std::size_t, httplib::DataSink& sink) {
-          Reply message;
-          if (*pending) {
-            message = std::move(**pending);
-            pending->reset();
-          } else {
-            auto waited = milliseconds(0);
-            const auto slice = std::min(interval, milliseconds(250));
-            while (!reply->next(message, slice)) {
-              if (st->aborting) {
-                sink.done();
-                return true;
-              }
-              waited += slice;
-              if (waited >= interval) return sink.write(kKeepAliveComment.data(), kKeepAliveComment.size());
-            }
+        [stream, reader, cursor, resumable, keep, interval, st](std::size_t, httplib::DataSink& sink) {
+          static constexpr std::string_view kRetry = "retry: 1000\n";
+          if (cursor->prime) {
+            cursor->prime = false;
+            std::string event = "id: " + stream->event_id(0) + "\n" + std::string(kRetry) + "data: \n\n";
+            return sink.write(event.data(), event.size());
           }
-          std::string event = "event: message\ndata: " + message.text + "\n\n";
+          Reply message;
+          const auto slice = std::min(interval, milliseconds(250));
+          for (auto waited = milliseconds(0);;) {
+            auto next = stream->next(reader, cursor->index, message, slice);
+            if (next == ReplyStream::Next::reply) break;
+            if (next == ReplyStream::Next::superseded) {  // a newer connection resumed this stream
+              sink.done();
+              return true;
+            }
+            if (next == ReplyStream::Next::close_connection && resumable) {
+              std::string event = std::string(kRetry) + "\n";
+              sink.write(event.data(), event.size());
+              sink.done();
+              return true;
+            }
+            if (st->aborting) {
+              sink.done();
+              return true;
+            }
+            waited += slice;
+            if (waited >= interval) return sink.write(kKeepAliveComment.data(), kKeepAliveComment.size());
+          }
+          std::string event = resumable ? "id: " + stream->event_id(cursor->index + 1) + "\n" : std::string();
+          event += "event: message\ndata: " + message.text + "\n\n";
           if (!sink.write(event.data(), event.size())) return false;
-          if (message.final) sink.done();
+          ++cursor->index;
+          if (message.final) {
+            stream->mark_delivered();
+            sink.done();
+          }
           return true;
-        },
-        [reply](bool) { reply->abandon(); });
+        });
   }
 
   void too_many_sessions(httplib::Response& res) {

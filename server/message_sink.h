@@ -17,6 +17,9 @@ class MessageSink {
   // A message already serialised (a cached tools/list page in its envelope). Sinks that deal in text take it as
   // it is; the default parses it back.
   virtual void send_serialized(std::string text) { send(json::parse(text)); }
+  // A handler asks to end the connection carrying its messages before its response, the stream staying
+  // resumable (Streamable HTTP polling). Sinks that cannot do that ignore it.
+  virtual void close_sse_stream() {}
 };
 
 }  // namespace mcp

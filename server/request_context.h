@@ -34,6 +34,7 @@ class RequestContext {
     virtual LogLevel log_level() const = 0;
     virtual const json& client_capabilities() const = 0;
     virtual std::string session_id() const = 0;
+    virtual void close_sse_stream() {}
   };
 
   RequestContext(Channel& channel, json progress_token, std::stop_token stop)
@@ -54,6 +55,9 @@ class RequestContext {
   json request(std::string_view method, json params,
                std::chrono::milliseconds timeout = std::chrono::minutes(10));
   std::string session_id() const { return channel_.session_id(); }
+  // Over Streamable HTTP, ends the connection carrying this request's SSE stream now; the client resumes it with
+  // GET and Last-Event-ID and still gets what follows, the response included. A no-op elsewhere.
+  void close_sse_stream() { channel_.close_sse_stream(); }
 
   // Called by the session once the response is on its way: nothing related may follow it.
   void finish();

@@ -28,6 +28,7 @@ class Session::RequestChannel : public RequestContext::Channel {
   LogLevel log_level() const override { return static_cast<LogLevel>(session_->log_level_.load()); }
   const json& client_capabilities() const override { return session_->client_capabilities_; }
   std::string session_id() const override { return session_->id(); }
+  void close_sse_stream() override { reply_->close_sse_stream(); }
 
  private:
   std::shared_ptr<Session> session_;

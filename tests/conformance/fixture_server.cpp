@@ -99,6 +99,14 @@ void add_tools(mcp::McpServer& s) {
                      ctx.progress(100, 100);
                      return ToolResult::text("Progress test completed");
                    }));
+  // SEP-1699 polling: the server ends the connection mid-call; the client resumes with GET and Last-Event-ID and
+  // gets the response there.
+  s.tools.add(tool("test_reconnection", "Closes its SSE connection mid-call, then answers", no_args(),
+                   [](const json&, RequestContext& ctx) {
+                     ctx.close_sse_stream();
+                     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                     return ToolResult::text("Reconnection test completed");
+                   }));
   s.tools.add(tool("test_error_handling", "Always fails", no_args(), [](const json&, RequestContext&) {
     return ToolResult::error("This tool intentionally returns an error for testing");
   }));

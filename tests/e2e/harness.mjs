@@ -164,7 +164,7 @@ export async function rawSession(server, headers = {}) {
   return sid;
 }
 
-// Reads SSE events from a fetch Response body: yields { event, data, comment } objects.
+// Reads SSE events from a fetch Response body: yields { event, data, comment, id, retry } objects.
 export async function* sseEvents(res) {
   const decoder = new TextDecoder();
   let buffer = "";
@@ -174,9 +174,11 @@ export async function* sseEvents(res) {
     while ((idx = buffer.indexOf("\n\n")) >= 0) {
       const block = buffer.slice(0, idx);
       buffer = buffer.slice(idx + 2);
-      const ev = { event: "message", data: "", comment: null };
+      const ev = { event: "message", data: "", comment: null, id: null, retry: null };
       for (const line of block.split("\n")) {
         if (line.startsWith(":")) ev.comment = line.slice(1).trim();
+        else if (line.startsWith("id:")) ev.id = line.slice(3).trim();
+        else if (line.startsWith("retry:")) ev.retry = Number(line.slice(6).trim());
         else if (line.startsWith("event:")) ev.event = line.slice(6).trim();
         else if (line.startsWith("data:")) ev.data += line.slice(5).trimStart();
       }
