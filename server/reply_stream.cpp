@@ -22,7 +22,9 @@ void ReplyStream::send_serialized(std::string text) { push({std::move(text), tru
 void ReplyStream::push(Reply reply) {
   std::lock_guard lock(mutex_);
   if (replies_.size() >= kMaxReplies && !reply.final) {
-    spdlog::warn("an SSE stream nobody reads holds {} messages: dropping the rest until its response", kMaxReplies);
+    if (!overflowed_)
+      spdlog::warn("an SSE stream nobody reads holds {} messages: dropping the rest until its response", kMaxReplies);
+    overflowed_ = true;
     return;
   }
   replies_.push_back(std::move(reply));

@@ -62,6 +62,7 @@ class ReplyStream : public MessageSink {
   std::vector<Reply> replies_;
   std::uint64_t reader_ = 0;
   bool close_requested_ = false;
+  bool overflowed_ = false;
   std::optional<std::chrono::steady_clock::time_point> delivered_at_;
 };
 
