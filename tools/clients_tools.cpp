@@ -115,9 +115,19 @@ mcp::ToolResult create_client(halo::Client& halo, const json& args) {
   const std::string name = body["name"].get<std::string>();
   const std::string norm = normalise_name(name);
 
-  // Duplicate guard: same normalised name among active and inactive clients.
+  // Duplicate guard: same normalised name among active and inactive clients. Halo's search matches substrings, so
+  // the first normalised word finds "ACME Corp." for "Acme Corporation"; a common word can match hundreds, so the
+  // walk goes on to 1,000 matches, and past that the name as typed is searched too.
   const std::string term = norm.substr(0, norm.find(' ')).size() >= 3 ? norm.substr(0, norm.find(' ')) : name;
-  halo::Page near = halo.page("Client", "clients", {{"search", term}, {"includeactive", "true"}, {"includeinactive", "true"}}, 1, 100);
+  const halo::Query both{{"includeactive", "true"}, {"includeinactive", "true"}};
+  auto search = [&](const std::string& text) {
+    halo::Query q = both;
+    q.emplace_back("search", text);
+    return q;
+  };
+  halo::ListResult near = halo.list("Client", "clients", search(term), {.page_size = 100, .max_rows = 1000});
+  if (near.truncated && term != name)
+    for (auto& row : halo.page("Client", "clients", search(name), 1, 100).rows) near.rows.push_back(std::move(row));
   std::set<long long> existing_ids;
   for (const auto& c : near.rows) {
     existing_ids.insert(c.value("id", 0LL));

@@ -145,6 +145,29 @@ test("create_client duplicate guard returns the existing client unless allow_dup
   assert.equal((await t.writes()).length, 1);
 });
 
+test("create_client duplicate guard finds the existing client beyond the first 100 that share its first word", async () => {
+  // 150 clients named "Zenith A…" sort before "Zenith Zone Ltd": the duplicate is on the search's second page.
+  const token = await (await fetch(t.sandbox.url + "/auth/token", {
+    method: "POST",
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: "halopsa-sandbox", client_secret: "sandbox-secret", scope: "all", tenant: "sandbox" }),
+  })).json();
+  const post = (body) => fetch(t.sandbox.url + "/api/Client", {
+    method: "POST",
+    headers: { authorization: `Bearer ${token.access_token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.equal((await post(Array.from({ length: 150 }, (_, i) => ({ name: `Zenith A${String(i).padStart(3, "0")}` })))).status, 200);
+  const original = await (await post([{ name: "Zenith Zone Ltd" }])).json();
+  await t.mark();
+  const r = await t.ok("create_client", { name: "ZENITH ZONE LIMITED" });
+  assert.equal(r.written, false);
+  assert.equal(r.record.name, "Zenith Zone Ltd");
+  assert.equal(r.record.id, (Array.isArray(original) ? original[0] : original).id);
+  assert.equal((await t.writes()).length, 0);
+  const pages = (await t.upstream()).filter((q) => q.path === "/api/Client" && q.query.search === "zenith");
+  assert.ok(pages.length >= 2, "the search walked past its first page");
+});
+
 test("create_client dry run returns the exact request and writes nothing", async () => {
   const r = await t.ok("create_client", { name: "Preview Ltd", is_vip: true, dry_run: true });
   assert.equal(r.dry_run, true);
