@@ -103,7 +103,8 @@ mcp::ToolResult create_contact(halo::Client& halo, const json& args) {
     query.emplace_back("search", norm.substr(0, norm.find(' ')));
   }
   std::set<long long> existing;
-  for (const auto& c : halo.page("Users", "users", query, 1, 100).rows) {
+  // Up to 1,000 candidates: a busy client can have more than a page of contacts sharing a first name.
+  for (const auto& c : halo.list("Users", "users", query, {.page_size = 100, .max_rows = 1000}).rows) {
     existing.insert(c.value("id", 0LL));
     if (args.value("allow_duplicate", false)) continue;
     const bool same = !email.empty() ? normalise_email(c.value("emailaddress", std::string())) == email

@@ -94,7 +94,9 @@ mcp::ToolResult create_site(halo::Client& halo, const json& args) {
   const auto fields = requested_fields(Kind::site, args);
   const std::string name = body["name"].get<std::string>();
   std::set<long long> before;
-  for (const auto& s : halo.page("Site", "sites", {{"client_id", std::to_string(client_id)}, {"includeactive", "true"}, {"includeinactive", "true"}}, 1, 100).rows) {
+  // Every site of the client (up to 1,000): a retail chain can have more than one page of them.
+  const halo::Query all_sites{{"client_id", std::to_string(client_id)}, {"includeactive", "true"}, {"includeinactive", "true"}};
+  for (const auto& s : halo.list("Site", "sites", all_sites, {.page_size = 100, .max_rows = 1000}).rows) {
     before.insert(s.value("id", 0LL));
     if (lower(s.value("name", std::string())) == lower(name) && !args.value("dry_run", false))
       throw InputError("name: client " + std::to_string(client_id) + " already has a site named \"" +
