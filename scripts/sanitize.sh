@@ -3,7 +3,7 @@
 #   scripts/sanitize.sh asan   every test (unit, end-to-end, conformance, packaging) in an ASan+UBSan build (build-asan/)
 #   scripts/sanitize.sh tsan   the concurrency tests in a ThreadSanitizer build (build-tsan/): the session and stdio
 #                              transport, HTTP sessions (in-process and end to end), resource subscriptions across
-#                              sessions, the HaloPSA client's token refresher
+#                              sessions, resumable SSE streams, the HaloPSA client's token refresher
 # Extra arguments go to ctest (e.g. -R core).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,11 +25,11 @@ case "$kind" in
   tsan)
     build="$root/build-tsan"
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHALOPSA_TSAN=ON >/dev/null
-    cmake --build "$build" -j"$(nproc)" --target test_core test_http test_halo_client halopsa-mcp >&2
+    cmake --build "$build" -j"$(nproc)" --target test_core test_http test_halo_client halopsa-mcp conformance-fixture >&2
     reports="$build/sanitizer-reports"
     rm -rf "$reports" && mkdir -p "$reports"
     export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 log_path=$reports/tsan"
-    ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1200 -R '^(core|http|halo_client|e2e_http_sdk|e2e_core|e2e_resource_subscriptions)$' "$@" || status=$?
+    ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1200 -R '^(core|http|halo_client|e2e_http_sdk|e2e_core|e2e_resource_subscriptions|e2e_http_resume)$' "$@" || status=$?
     ;;
   *)
     sed -n '2,7p' "$0" >&2
