@@ -139,16 +139,12 @@ class StreamableHttp {
 
     while (!reply->wait_first(milliseconds(200)))
       if (st_.aborting) return refuse(res, 503, kTransportError, "Service Unavailable: the server is shutting down");
-    const std::uint64_t reader = reply->attach();
-    if (reply->size() > 0) {
-      Reply first;
-      reply->next(reader, 0, first, milliseconds(0));
-      if (first.final) {
-        res.status = first.malformed ? 400 : 200;
-        res.set_content(std::move(first.text), "application/json");
-        return;
-      }
+    if (auto first = reply->take_final_first()) {
+      res.status = first->malformed ? 400 : 200;
+      res.set_content(std::move(first->text), "application/json");
+      return;
     }
+    const std::uint64_t reader = reply->attach();
     // Progress, log messages, a request to the client or a close request came before the response: SSE. A client
     // that negotiated 2025-11-25 can resume it (older ones cannot parse the empty priming event).
     const bool resumable = !st_.options.stateless && hs->session->protocol_version() >= "2025-11-25";

@@ -64,6 +64,14 @@ bool ReplyStream::wait_first(std::chrono::milliseconds wait) {
   return changed_.wait_for(lock, wait, [&] { return close_requested_ || !replies_.empty(); });
 }
 
+std::optional<Reply> ReplyStream::take_final_first() {
+  std::lock_guard lock(mutex_);
+  if (replies_.empty() || !replies_.front().final) return std::nullopt;
+  Reply first = std::move(replies_.front());
+  replies_.erase(replies_.begin());
+  return first;
+}
+
 std::optional<std::size_t> ReplyStream::resume_index(const std::string& last_event_id) const {
   const std::string prefix = std::to_string(number_) + ".";
   if (last_event_id.rfind(prefix, 0) != 0) return std::nullopt;

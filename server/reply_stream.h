@@ -40,6 +40,8 @@ class ReplyStream : public MessageSink {
   Next next(std::uint64_t reader, std::size_t index, Reply& out, std::chrono::milliseconds wait);
   // Before the POST chooses JSON or SSE: true once a reply or a close request is there.
   bool wait_first(std::chrono::milliseconds wait);
+  // The plain JSON answer: the first reply, moved out, when it is the response (nothing is streamed then).
+  std::optional<Reply> take_final_first();
 
   std::uint64_t number() const { return number_; }
   // "N.k": k = 0 is the priming event, k = i + 1 the reply at index i.

@@ -95,3 +95,18 @@ TEST_CASE("a serialised response is final; an error with id null is the malforme
   REQUIRE(s.next(reader, 1, r, 0ms) == ReplyStream::Next::reply);
   CHECK(r.malformed);
 }
+
+TEST_CASE("a response that comes first is taken whole for a JSON answer; a stream that began otherwise is not") {
+  ReplyStream json_answer(5);
+  json_answer.send(response(1));
+  auto taken = json_answer.take_final_first();
+  REQUIRE(taken);
+  CHECK(json::parse(taken->text)["id"] == 1);
+  CHECK(json_answer.size() == 0);
+
+  ReplyStream streamed(6);
+  streamed.send(progress(1));
+  streamed.send(response(2));
+  CHECK_FALSE(streamed.take_final_first());
+  CHECK(streamed.size() == 2);
+}
