@@ -4,17 +4,28 @@
 
 namespace mcp {
 
-void ResourceSubscriptions::subscribe(const void* subscriber, const std::string& uri, std::weak_ptr<MessageSink> sink) {
+bool ResourceSubscriptions::subscribe(const void* subscriber, const std::string& uri, std::weak_ptr<MessageSink> sink) {
   std::lock_guard lock(mutex_);
-  by_uri_[uri][subscriber] = std::move(sink);
+  auto& subs = by_uri_[uri];
+  if (auto it = subs.find(subscriber); it != subs.end()) {
+    it->second = std::move(sink);
+    return true;
+  }
+  if (per_subscriber_[subscriber] >= kMaxPerSubscriber) {
+    if (subs.empty()) by_uri_.erase(uri);
+    return false;
+  }
+  subs.emplace(subscriber, std::move(sink));
+  ++per_subscriber_[subscriber];
+  return true;
 }
 
 void ResourceSubscriptions::unsubscribe(const void* subscriber, const std::string& uri) {
   std::lock_guard lock(mutex_);
   auto it = by_uri_.find(uri);
-  if (it == by_uri_.end()) return;
-  it->second.erase(subscriber);
+  if (it == by_uri_.end() || !it->second.erase(subscriber)) return;
   if (it->second.empty()) by_uri_.erase(it);
+  if (--per_subscriber_[subscriber] == 0) per_subscriber_.erase(subscriber);
 }
 
 void ResourceSubscriptions::forget(const void* subscriber) {
@@ -23,6 +34,7 @@ void ResourceSubscriptions::forget(const void* subscriber) {
     it->second.erase(subscriber);
     it = it->second.empty() ? by_uri_.erase(it) : std::next(it);
   }
+  per_subscriber_.erase(subscriber);
 }
 
 std::size_t ResourceSubscriptions::updated(const std::string& uri) {
@@ -36,6 +48,7 @@ std::size_t ResourceSubscriptions::updated(const std::string& uri) {
         sinks.push_back(std::move(sink));
         ++sub;
       } else {
+        if (--per_subscriber_[sub->first] == 0) per_subscriber_.erase(sub->first);
         sub = it->second.erase(sub);
       }
     }

@@ -14,9 +14,11 @@ namespace mcp {
 
 class ResourceSubscriptions {
  public:
+  static constexpr std::size_t kMaxPerSubscriber = 1000;
   // `subscriber` identifies the session; `sink` is where its server-initiated messages go (held weakly, so a
-  // session that vanished without unsubscribing is skipped and pruned).
-  void subscribe(const void* subscriber, const std::string& uri, std::weak_ptr<MessageSink> sink);
+  // session that vanished without unsubscribing is skipped and pruned). False, and nothing held, when the
+  // subscriber already has kMaxPerSubscriber subscriptions.
+  bool subscribe(const void* subscriber, const std::string& uri, std::weak_ptr<MessageSink> sink);
   void unsubscribe(const void* subscriber, const std::string& uri);
   void forget(const void* subscriber);  // the session ended
 
@@ -28,6 +30,7 @@ class ResourceSubscriptions {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, std::map<const void*, std::weak_ptr<MessageSink>>, std::less<>> by_uri_;
+  std::map<const void*, std::size_t> per_subscriber_;
 };
 
 }  // namespace mcp

@@ -382,10 +382,15 @@ json Session::subscription(const std::string& method, const json& params) {
     return json::object();
   }
   if (!server_->resources.offers(uri))
-    throw RpcError(rpc::kResourceNotFound, "Resource not found: " + uri + " (resources/list and resources/templates/list show what "
-                   "can be subscribed to)", {{"uri", uri}});
+    throw RpcError(rpc::kResourceNotFound,
+                   "Resource not found: " + uri + " (resources/list and resources/templates/list show what can be "
+                   "subscribed to)",
+                   {{"uri", uri}});
   // Updates go where server-initiated messages go: stdout, the GET /mcp stream, the legacy SSE stream.
-  server_->subscriptions->subscribe(this, uri, outbound_);
+  if (!server_->subscriptions->subscribe(this, uri, outbound_))
+    throw RpcError(rpc::kInvalidRequest, "This session already has " +
+                                             std::to_string(ResourceSubscriptions::kMaxPerSubscriber) +
+                                             " resource subscriptions: unsubscribe from some first");
   spdlog::debug("session {}: subscribed to {}", shown(options_.id), uri);
   return json::object();
 }

@@ -132,3 +132,21 @@ TEST_CASE("the hub skips and prunes a subscriber whose sink is gone") {
   hub.forget(&a);
   CHECK(hub.size() == 0);
 }
+
+TEST_CASE("a session's subscriptions are capped, so a client cannot make the server hold unbounded state") {
+  auto server = server_with_resources();
+  Client c(server);
+  for (std::size_t i = 0; i < mcp::ResourceSubscriptions::kMaxPerSubscriber; ++i)
+    REQUIRE(c.send("resources/subscribe", {{"uri", "test://records/" + std::to_string(i)}})["result"] == json::object());
+  json refused = c.send("resources/subscribe", {{"uri", "test://records/next"}});
+  CHECK(refused["error"]["code"] == -32600);
+  CHECK(refused["error"]["message"].get<std::string>().find("unsubscribe") != std::string::npos);
+  // Subscribing again to one it has is fine; after unsubscribing, there is room again.
+  CHECK(c.send("resources/subscribe", {{"uri", "test://records/5"}})["result"] == json::object());
+  c.send("resources/unsubscribe", {{"uri", "test://records/5"}});
+  CHECK(c.send("resources/subscribe", {{"uri", "test://records/next"}})["result"] == json::object());
+  CHECK(server->subscriptions->size() == mcp::ResourceSubscriptions::kMaxPerSubscriber);
+  // Another session has its own allowance.
+  Client other(server);
+  CHECK(other.send("resources/subscribe", {{"uri", "test://records/next"}})["result"] == json::object());
+}
