@@ -69,8 +69,10 @@ struct HttpSession {
   std::atomic<Clock::rep> last_seen{Clock::now().time_since_epoch().count()};
   void touch() { last_seen = Clock::now().time_since_epoch().count(); }
 
-  // POST streams a client may resume with GET and Last-Event-ID "N.k", by N. A stream stays a minute after its
-  // response was delivered (the connection may have dropped just after), and never outlives the session.
+  // POST streams a client may resume with GET and Last-Event-ID "N.k", by N. A stream stays five minutes after
+  // its response (delivered or not: the connection may have dropped just before or after it), at most
+  // kMaxKeptStreams finished ones are kept, and none outlives the session.
+  static constexpr std::size_t kMaxKeptStreams = 64;
   std::shared_ptr<ReplyStream> new_reply_stream() { return std::make_shared<ReplyStream>(next_stream++); }
   void keep_stream(std::shared_ptr<ReplyStream> stream);
   std::shared_ptr<ReplyStream> find_stream(const std::string& last_event_id) const;

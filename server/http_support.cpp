@@ -87,13 +87,27 @@ bool OutboundRelay::attached() const {
 }
 
 void HttpSession::keep_stream(std::shared_ptr<ReplyStream> stream) {
-  constexpr auto kKeepDelivered = std::chrono::minutes(1);
+  constexpr auto kKeepFinished = std::chrono::minutes(5);
   const auto now = Clock::now();
   std::lock_guard lock(streams_mutex_);
+  std::size_t finished = 0;
   for (auto it = streams_.begin(); it != streams_.end();) {
-    auto delivered = it->second->delivered_at();
-    it = delivered && now - *delivered > kKeepDelivered ? streams_.erase(it) : std::next(it);
+    auto done = it->second->finished_at();
+    if (done && now - *done > kKeepFinished) {
+      it = streams_.erase(it);
+    } else {
+      finished += done.has_value();
+      ++it;
+    }
   }
+  // Beyond the cap, the oldest finished streams go first (numbers grow with time); running ones always stay.
+  for (auto it = streams_.begin(); it != streams_.end() && finished >= kMaxKeptStreams;)
+    if (it->second->finished_at()) {
+      it = streams_.erase(it);
+      --finished;
+    } else {
+      ++it;
+    }
   streams_[stream->number()] = std::move(stream);
 }
 

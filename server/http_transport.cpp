@@ -166,8 +166,8 @@ class StreamableHttp {
       if (!from)
         return refuse(res, 400, kTransportError,
                       "Bad Request: Last-Event-ID \"" + last.substr(0, 64) +
-                          "\" names no stream of this session that can be resumed (streams are kept a minute after "
-                          "their response)");
+                          "\" names no stream of this session that can be resumed (streams are kept five minutes "
+                          "after their response)");
       spdlog::debug("http session {}…: resuming stream {} after event {}", hs->id.substr(0, 8), stream->number(), last);
       return serve_replies(res, stream, stream->attach(), *from, Resume::get, std::make_shared<BusyGuard>(hs));
     }
@@ -271,10 +271,7 @@ class StreamableHttp {
           event += "event: message\ndata: " + message.text + "\n\n";
           if (!sink.write(event.data(), event.size())) return false;
           ++cursor->index;
-          if (message.final) {
-            stream->mark_delivered();
-            sink.done();
-          }
+          if (message.final) sink.done();
           return true;
         });
   }

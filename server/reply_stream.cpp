@@ -27,6 +27,7 @@ void ReplyStream::push(Reply reply) {
     overflowed_ = true;
     return;
   }
+  if (reply.final && !finished_at_) finished_at_ = std::chrono::steady_clock::now();
   replies_.push_back(std::move(reply));
   changed_.notify_all();
 }
@@ -90,14 +91,9 @@ std::size_t ReplyStream::size() const {
   return replies_.size();
 }
 
-void ReplyStream::mark_delivered() {
+std::optional<std::chrono::steady_clock::time_point> ReplyStream::finished_at() const {
   std::lock_guard lock(mutex_);
-  if (!delivered_at_) delivered_at_ = std::chrono::steady_clock::now();
-}
-
-std::optional<std::chrono::steady_clock::time_point> ReplyStream::delivered_at() const {
-  std::lock_guard lock(mutex_);
-  return delivered_at_;
+  return finished_at_;
 }
 
 }  // namespace mcp::http

@@ -50,9 +50,8 @@ class ReplyStream : public MessageSink {
   // event not sent yet.
   std::optional<std::size_t> resume_index(const std::string& last_event_id) const;
   std::size_t size() const;
-  // The response was delivered to a reader (or never will be needed): kept a little longer, then dropped.
-  void mark_delivered();
-  std::optional<std::chrono::steady_clock::time_point> delivered_at() const;
+  // When the response arrived (nullopt while the request is still running).
+  std::optional<std::chrono::steady_clock::time_point> finished_at() const;
 
  private:
   void push(Reply reply);
@@ -65,7 +64,7 @@ class ReplyStream : public MessageSink {
   std::uint64_t reader_ = 0;
   bool close_requested_ = false;
   bool overflowed_ = false;
-  std::optional<std::chrono::steady_clock::time_point> delivered_at_;
+  std::optional<std::chrono::steady_clock::time_point> finished_at_;
 };
 
 }  // namespace mcp::http

@@ -82,3 +82,24 @@ TEST_CASE("the session table caps its size and expires only idle sessions") {
   CHECK(table.remove("a") == a);
   CHECK(table.size() == 0);
 }
+
+TEST_CASE("a session keeps its resumable streams within bounds: running ones always, finished ones up to the cap") {
+  mcp::http::HttpSession session;
+  auto running = session.new_reply_stream();
+  session.keep_stream(running);
+  std::vector<std::shared_ptr<mcp::http::ReplyStream>> finished;
+  for (std::size_t i = 0; i < mcp::http::HttpSession::kMaxKeptStreams + 10; ++i) {
+    auto s = session.new_reply_stream();
+    s->send({{"jsonrpc", "2.0"}, {"id", static_cast<int>(i)}, {"result", json::object()}});
+    session.keep_stream(s);
+    finished.push_back(s);
+  }
+  CHECK(session.find_stream(running->event_id(0)) == running);
+  CHECK(session.find_stream(finished.back()->event_id(1)) == finished.back());
+  CHECK(session.find_stream(finished.front()->event_id(1)) == nullptr);  // the oldest finished ones went first
+  std::size_t kept = 0;
+  for (const auto& s : finished) kept += session.find_stream(s->event_id(1)) != nullptr;
+  CHECK(kept == mcp::http::HttpSession::kMaxKeptStreams);
+  CHECK(session.find_stream("junk") == nullptr);
+  CHECK(session.find_stream("") == nullptr);
+}
