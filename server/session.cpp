@@ -308,13 +308,14 @@ json Session::initialize(const json& params) {
                client_info_.value("version", std::string()), chosen);
   json info{{"name", server_->info.name}, {"version", server_->info.version}};
   if (!server_->info.title.empty()) info["title"] = server_->info.title;
-  json result{{"protocolVersion", chosen}, {"capabilities", server_->capabilities(options_.server_push)}, {"serverInfo", info}};
+  json result{{"protocolVersion", chosen},
+              {"capabilities", server_->capabilities(options_.server_push)},
+              {"serverInfo", info}};
   if (!server_->info.instructions.empty()) result["instructions"] = server_->info.instructions;
   return result;
 }
 
 json Session::dispatch(const std::string& method, const json& params, RequestContext& ctx) {
-  if (method == "tools/list") return server_->tools.list(params.value("cursor", json()), server_->tools_page_size);
   if (method == "tools/call") return call_tool(params, ctx);
   if (method == "logging/setLevel") {
     auto level = params.contains("level") && params["level"].is_string()

@@ -1,5 +1,6 @@
 #include "server/tool_registry.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -135,6 +136,10 @@ std::vector<const ToolSpec*> ToolRegistry::exposed() const {
   return out;
 }
 
+std::size_t ToolRegistry::size() const {
+  return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return !e.hidden; }));
+}
+
 const ToolSpec* ToolRegistry::find(std::string_view name) const {
   const Entry* e = entry(name);
   return e && !e->hidden ? &e->spec : nullptr;
@@ -182,11 +187,11 @@ std::shared_ptr<const std::string> ToolRegistry::list_serialized(const json& cur
 const ToolRegistry::ListPage& ToolRegistry::page(std::size_t offset, std::size_t page_size) const {
   // The exposed set is fixed once the policy is applied, so each page is built and serialised once. Offsets past
   // the end are one empty page, so clients cannot grow the cache with made-up cursors.
-  auto tools = exposed();
-  offset = std::min(offset, tools.size());
+  offset = std::min(offset, size());
   std::lock_guard lock(list_cache_mutex_);
   auto& cached = list_cache_[{offset, page_size}];
   if (!cached.json_page) {
+    const auto tools = exposed();
     json built{{"tools", json::array()}};
     std::size_t end = std::min(tools.size(), offset + page_size);
     for (std::size_t i = offset; i < end; ++i) built["tools"].push_back(tools[i]->definition());

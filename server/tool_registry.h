@@ -34,7 +34,7 @@ class ToolRegistry {
 
   // Exposed tools, in registration order.
   std::vector<const ToolSpec*> exposed() const;
-  std::size_t size() const { return exposed().size(); }
+  std::size_t size() const;  // exposed tools
   const ToolSpec* find(std::string_view name) const;  // exposed only
   // Why a registered tool is not exposed ("the server runs read-only"), or nullopt if unknown/exposed.
   std::optional<std::string> hidden_reason(std::string_view name) const;
