@@ -1,23 +1,23 @@
 // Every record the sandbox returns must use Halo's field names and JSON types, as declared by the OpenAPI subset in
-// shared/reference. An unknown field or a wrong type fails the test.
+// tests/data. An unknown field or a wrong type fails the test.
 #include <fstream>
 #include <regex>
 
 #include "helpers.h"
-#include "sandbox/openapi_fields.h"
+#include "halo/openapi_fields.h"
 
 using sbtest::json;
 using sbtest::Tenant;
 
-#ifndef HALOPSA_SHARED_DIR
-#error "HALOPSA_SHARED_DIR must point at the shared/ folder (set by tests/unit/sandbox/CMakeLists.txt)"
+#ifndef HALOPSA_TEST_DATA_DIR
+#error "HALOPSA_TEST_DATA_DIR must point at tests/data (set by tests/unit/sandbox/CMakeLists.txt)"
 #endif
 
 namespace {
 
 const json& openapi() {
   static const json doc = [] {
-    const std::string path = std::string(HALOPSA_SHARED_DIR) + "/reference/halopsa-openapi-subset.json";
+    const std::string path = std::string(HALOPSA_TEST_DATA_DIR) + "/halopsa-openapi-subset.json";
     std::ifstream in(path);
     REQUIRE_MESSAGE(in.good(), "cannot read " << path);
     return json::parse(in);
@@ -135,7 +135,7 @@ void check_everything(const Tenant& t, Conformance& c, std::size_t& records) {
 TEST_CASE("the embedded field table matches the OpenAPI subset exactly") {
   for (const char* name : {"Area", "Site", "Users", "Tree", "Lookup", "AddressStore", "CustomField"}) {
     CAPTURE(name);
-    const auto& embedded = sandbox::openapi::schema(name);
+    const auto& embedded = halo::openapi::schema(name);
     const json& props = (*schema_of(name))["properties"];
     CHECK(embedded.size() == props.size());
     for (auto it = props.begin(); it != props.end(); ++it) {
