@@ -9,9 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sandbox/openapi_fields.h"
+#include "halo/openapi_fields.h"
 
 namespace sandbox {
+
+// The record schemas live with the HaloPSA client (halo/openapi_fields.h): one table for the tools and the sandbox.
+namespace openapi = halo::openapi;
 
 // The converted value; nullopt after recording errors[path]. A JSON null for an object-typed field means "remove it"
 // (the schema does not allow null there).

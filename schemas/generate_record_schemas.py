@@ -3,7 +3,7 @@
 
 The JSON files are what the server embeds; this script is their source, so shared pieces (a client reference,
 paging, dry_run...) read the same in every tool. Edit here, run `python3 schemas/generate_record_schemas.py`,
-and commit both. Field names on the Halo side must match schemas/halo_fields.json (Halo's OpenAPI).
+and commit both. Field names on the Halo side must match halo/openapi_fields.cpp (Halo's OpenAPI).
 """
 import json
 import os

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
+#include "halo/openapi_fields.h"
 #include "tools/schemas.h"
 
 namespace tools {
@@ -115,7 +117,32 @@ const std::vector<FieldMapping>& field_mappings(Kind kind) {
   return client;
 }
 
-const json& halo_fields(std::string_view openapi_schema) { return schema("halo_fields").at(std::string(openapi_schema)); }
+const json& halo_fields(std::string_view openapi_schema) {
+  // JSON-Schema type names of halo/openapi_fields.cpp's table, built once per schema.
+  static const std::map<std::string, json, std::less<>> tables = [] {
+    std::map<std::string, json, std::less<>> out;
+    for (const char* name : {"Area", "Site", "Users", "AddressStore"}) {
+      json fields = json::object();
+      for (const auto& [field, spec] : halo::openapi::schema(name)) {
+        using halo::openapi::Type;
+        switch (spec.type) {
+          case Type::Int32:
+          case Type::Int64: fields[field] = "integer"; break;
+          case Type::Number: fields[field] = "number"; break;
+          case Type::Boolean: fields[field] = "boolean"; break;
+          case Type::String:
+          case Type::DateTime: fields[field] = "string"; break;
+          case Type::Array: fields[field] = "array"; break;
+          case Type::Object: fields[field] = "object"; break;
+          case Type::Any: fields[field] = "any"; break;
+        }
+      }
+      out.emplace(name, std::move(fields));
+    }
+    return out;
+  }();
+  return tables.find(openapi_schema)->second;
+}
 
 std::vector<std::string> nearest(std::string_view word, const std::vector<std::string>& names, std::size_t max) {
   std::vector<std::pair<std::size_t, std::string>> scored;
@@ -189,9 +216,43 @@ json project(Kind kind, const json& record, const std::vector<std::string>& extr
   return out;
 }
 
+std::string checked_line(std::string text, std::string_view field) {
+  // What breaks a line or reorders what the model and the user read: C0 and C1 controls (line breaks, tabs, escape,
+  // DEL), the Unicode line and paragraph separators, and the bidirectional embedding, override and isolate marks.
+  auto refuse = [&](std::size_t at, const char* what, const char* code) {
+    throw InputError(std::string(field) + ": must be one line of plain text, but it contains " + what + " (" + code +
+                     ") at byte " + std::to_string(at + 1) + ". Remove it and call the tool again; only notes keep "
+                     "line breaks.");
+  };
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = s[i];
+    if (c == '\n' || c == '\r') refuse(i, "a line break", c == '\n' ? "U+000A" : "U+000D");
+    if (c < 0x20 || c == 0x7f) refuse(i, "a control character", c == '\t' ? "U+0009, a tab" : "U+0000-U+001F or U+007F");
+    if (c == 0xc2 && i + 1 < text.size() && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
+      refuse(i, "a control character", "U+0080-U+009F");
+    if (c == 0xe2 && i + 2 < text.size()) {
+      const unsigned b = s[i + 1], d = s[i + 2];
+      if (b == 0x80 && (d == 0xa8 || d == 0xa9)) refuse(i, "a line or paragraph separator", d == 0xa8 ? "U+2028" : "U+2029");
+      if ((b == 0x80 && ((d >= 0xaa && d <= 0xae) || d == 0x8e || d == 0x8f)) || (b == 0x81 && d >= 0xa6 && d <= 0xa9))
+        refuse(i, "a bidirectional text control", "U+200E/F, U+202A-U+202E or U+2066-U+2069");
+    }
+  }
+  return text;
+}
+
+bool is_one_line_field(Kind kind, std::string_view halo_field) {
+  static const std::set<std::string, std::less<>> one_line[] = {
+      {"name", "trading_name", "ref", "website", "tax_number", "accountsemailaddress", "colour"},
+      {"name", "phonenumber", "emaildomain", "timezone"},
+      {"name", "firstname", "surname", "title", "emailaddress", "email2", "phonenumber", "mobilenumber"},
+  };
+  return one_line[static_cast<int>(kind)].contains(halo_field);
+}
+
 std::string checked_name(const json& value, const char* field) {
   if (!value.is_string()) throw InputError(std::string(field) + ": expected a text value.");
-  std::string name = trim(value.get<std::string>());
+  std::string name = checked_line(trim(value.get<std::string>()), field);
   if (name.empty()) throw InputError(std::string(field) + ": must not be empty or only spaces.");
   if (name.size() > 255)
     throw InputError(std::string(field) + ": at most 255 characters (got " + std::to_string(name.size()) + ").");
@@ -231,6 +292,7 @@ json map_arguments(Kind kind, const json& args) {
       body[m.halo] = positive_id(*it, m.argument);
     } else if (it->is_string()) {
       body[m.halo] = trim(it->get<std::string>());
+      if (is_one_line_field(kind, m.halo)) checked_line(body[m.halo].get<std::string>(), m.argument);
     } else {
       body[m.halo] = *it;
     }
@@ -258,6 +320,7 @@ json map_arguments(Kind kind, const json& args) {
       if (!ok)
         throw InputError("extra." + field + ": HaloPSA expects " + (type == "integer" ? "an " : "a ") + type +
                          " here, got " + value.dump() + ".");
+      if (value.is_string() && is_one_line_field(kind, field)) checked_line(value.get<std::string>(), "extra." + field);
       body[field] = value;
     }
   }

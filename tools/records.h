@@ -47,7 +47,8 @@ struct FieldMapping {
 // The plain value fields of a record type (references, addresses and custom fields are handled separately).
 const std::vector<FieldMapping>& field_mappings(Kind kind);
 
-// Halo field names and JSON types for "Area", "Site", "Users", "AddressStore" (schemas/halo_fields.json).
+// Halo field names and JSON-Schema type names for "Area", "Site", "Users", "AddressStore", from the one field
+// table in halo/openapi_fields.cpp.
 const json& halo_fields(std::string_view openapi_schema);
 
 // Up to `max` names closest to `word` (edit distance, case-insensitive), nearest first.
@@ -63,7 +64,12 @@ std::vector<std::string> requested_fields(Kind kind, const json& args);
 json project(Kind kind, const json& record, const std::vector<std::string>& extra_fields = {});
 
 // Argument checks the JSON Schema cannot express. Each throws InputError naming `field`.
-std::string checked_name(const json& value, const char* field);  // trimmed, 1..255 characters
+std::string checked_name(const json& value, const char* field);  // trimmed, 1..255 characters, one line
+// `text` unchanged when it is one line of plain text: no line break, other control character, line or paragraph
+// separator, or bidirectional override; otherwise InputError naming `field`, the character and where it is.
+std::string checked_line(std::string text, std::string_view field);
+// Whether a Halo field of `kind` is one-line text (names, reference, e-mail, phone…; notes are not).
+bool is_one_line_field(Kind kind, std::string_view halo_field);
 std::string checked_country(const json& value, const char* field);  // ISO 3166-1 alpha-2, upper-cased
 long long positive_id(const json& value, const char* field);
 

@@ -131,6 +131,20 @@ test("create_client validation names the field and what is expected", async () =
   assert.equal((await t.writes()).length, 0, "nothing was written");
 });
 
+test("one-line fields refuse line breaks and control characters; notes keep their line breaks", async () => {
+  assert.match(await t.fails("create_client", { name: "Evil\r\nX-Injected: 1" }),
+               /name: must be one line of plain text, but it contains a line break \(U\+000D\)/);
+  assert.match(await t.fails("update_client", { client: 1, trading_name: "Acme\nCorp" }), /trading_name: must be one line/);
+  assert.match(await t.fails("create_site", { client: 1, name: "Yard\u2029Gate" }), /name: must be one line.*U\+2029/);
+  assert.match(await t.fails("create_contact", { client: 1, first_name: "Ann", surname: "Lee\u202e", email: "ann@x.example" }),
+               /surname: must be one line.*bidirectional/);
+  assert.match(await t.fails("onboard_client", { name: "Denver\nDental" }), /name: must be one line/);
+  assert.deepEqual(await t.writes(), [], "nothing was written");
+  const r = await t.ok("create_client", { name: "Multiline Notes Ltd", notes: "First line\nSecond line" });
+  const saved = (await t.ok("get_client", { client: r.record.id, fields: ["notes"] })).client;
+  assert.equal(saved.notes, "First line\nSecond line");
+});
+
 test("create_client duplicate guard returns the existing client unless allow_duplicate", async () => {
   const r = await t.ok("create_client", { name: "ACME Corp." });
   assert.equal(r.written, false);

@@ -34,7 +34,7 @@ TEST_CASE("date-times are normalised to ISO 8601 UTC with milliseconds") {
 }
 
 TEST_CASE("written values are converted the way Halo's binder converts them") {
-  const auto& area = sandbox::openapi::schema("Area");
+  const auto& area = halo::openapi::schema("Area");
   json errors = json::object();
   const json out = sandbox::coerce_object(area,
                                           {{"name", 42},

@@ -80,6 +80,27 @@ TEST_CASE("map_arguments maps friendly names to Halo's and validates extra again
   CHECK_THROWS_AS(tools::map_arguments(tools::Kind::client, {{"extra", {{"alastupdate", "x"}}}}), tools::InputError);
 }
 
+TEST_CASE("one-line fields refuse line breaks, control characters and bidi overrides; notes keep line breaks") {
+  using tools::Kind;
+  CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::client, {{"name", "Evil\r\nX-Injected: 1"}}),
+                       doctest::Contains("name: must be one line of plain text, but it contains a line break (U+000D) at byte 5"),
+                       tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::client, {{"ref", "A\tB"}}), doctest::Contains("ref: must be one line"),
+                       tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::contact, {{"job_title", "CEO\u2028Owner"}}),
+                       doctest::Contains("U+2028"), tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::contact, {{"email", "a@b.co\u0085"}}),
+                       doctest::Contains("U+0080-U+009F"), tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::site, {{"name", "Head \u202eeciffO"}}),
+                       doctest::Contains("bidirectional"), tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::client, {{"extra", {{"trading_name", "A\nB"}}}}),
+                       doctest::Contains("extra.trading_name: must be one line"), tools::InputError);
+  CHECK_THROWS_AS(tools::checked_name(json("Ann\nLee"), "contact.name"), tools::InputError);
+  // Multi-line fields keep their line breaks; accents and other scripts are plain text.
+  CHECK(tools::map_arguments(Kind::client, {{"notes", "Line 1\nLine 2"}, {"name", "Café Zoë 東京"}}) ==
+        json{{"notes", "Line 1\nLine 2"}, {"name", "Café Zoë 東京"}});
+}
+
 TEST_CASE("every friendly mapping targets a real field of Halo's OpenAPI schema") {
   for (auto kind : {tools::Kind::client, tools::Kind::site, tools::Kind::contact}) {
     const json& fields = tools::halo_fields(tools::kind_info(kind).openapi);

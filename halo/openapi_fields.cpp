@@ -1,12 +1,13 @@
-// Field names and JSON types of the HaloPSA records the sandbox serves, transcribed from Halo's own OpenAPI v2
-// document (shared/reference/halopsa-openapi-subset.json, components/schemas). The sandbox keeps only these fields
-// on write and coerces values to these types, so every record it returns conforms to the schema.
-// tests/unit/sandbox/test_conformance.cpp checks this table against the reference file in both directions.
+// Field names and JSON types of HaloPSA's records, transcribed from Halo's own OpenAPI v2 document
+// (tests/data/halopsa-openapi-subset.json, components/schemas). The one field table of the project: the tools check
+// `fields` and `extra` against it, and the sandbox keeps only these fields on write and coerces values to these
+// types, so every record it returns conforms to the schema. tests/unit/sandbox/test_conformance.cpp checks this
+// table against the OpenAPI file in both directions, so the two cannot drift.
 // One line per property: "name type[?] [ref] [max=N]"; types: i int32, l int64, n number, b boolean, s string,
 // d date-time string, a array (ref = item schema), o object (ref = schema), * any JSON; "?" = nullable.
-#include "sandbox/openapi_fields.h"
+#include "halo/openapi_fields.h"
 
-namespace sandbox::openapi {
+namespace halo::openapi {
 
 const char* const kAreaFields =
     "id i\nname s?\ntoplevel_id i?\ntoplevel_name s?\ninactive b?\ncolour s?\n"
@@ -201,4 +202,4 @@ const char* const kCustomFieldFields =
     "validation_data a? CustomFieldValidation\ndatabase_lookup_input i?\ntable_data_entry_type i?\nshowintable b?\ntable_height i?\ndont_delete_rows b?\n"
     "table_matching_field i?\nnew_storage_method b?\nwhere_sql s?\nload_type i?\n";
 
-}  // namespace sandbox::openapi
+}  // namespace halo::openapi

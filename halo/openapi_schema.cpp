@@ -3,9 +3,9 @@
 #include <utility>
 #include <vector>
 
-#include "sandbox/openapi_fields.h"
+#include "halo/openapi_fields.h"
 
-namespace sandbox::openapi {
+namespace halo::openapi {
 namespace {
 
 Schema parse_table(const char* table) {
@@ -57,4 +57,4 @@ const Schema& schema(std::string_view name) {
   throw std::out_of_range("no embedded OpenAPI schema named " + std::string(name));
 }
 
-}  // namespace sandbox::openapi
+}  // namespace halo::openapi

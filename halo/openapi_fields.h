@@ -1,12 +1,12 @@
-// The HaloPSA record schemas (field name -> JSON type) from Halo's OpenAPI, embedded so the sandbox needs no file at
-// run time. The raw tables live in openapi_fields.cpp.
+// The HaloPSA record schemas (field name -> JSON type, nullability, length cap) from Halo's OpenAPI, embedded so
+// neither the tools nor the sandbox need a file at run time. The raw tables live in openapi_fields.cpp.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
-namespace sandbox::openapi {
+namespace halo::openapi {
 
 enum class Type : char {
   Int32 = 'i',
@@ -43,4 +43,4 @@ extern const char* const kLookupFields;
 extern const char* const kAddressStoreFields;
 extern const char* const kCustomFieldFields;
 
-}  // namespace sandbox::openapi
+}  // namespace halo::openapi
