@@ -34,6 +34,18 @@ test("claude plugin validate --strict accepts the plugin with its server, skill 
   assert.deepEqual(blocking, [], "the plugin directory's checks find nothing blocking");
 });
 
+test("claude plugin validate on the repository root, as a user types it, warns about nothing", () => {
+  // `claude plugin validate .` picks the marketplace manifest; the plugin's own manifest is checked above. Both
+  // declare the HaloPSA hosts in `network`, which this (pinned) Claude Code reads rather than warning about.
+  for (const target of [repo, join(repo, ".claude-plugin", "plugin.json")]) {
+    const report = validateStrict(target);
+    assert.deepEqual(report.advice, [], `${target}: advice ${JSON.stringify(report.advice)}`);
+    assert.deepEqual(report.hosts.named.map((h) => [h.host, h.sources.map((s) => s.type)]),
+                     [["*.haloitsm.com", ["declared"]], ["*.halopsa.com", ["declared"]],
+                      ["*.haloservicedesk.com", ["declared"]], ["*.nethelpdesk.com", ["declared"]]]);
+  }
+});
+
 test("claude plugin validate --strict accepts the marketplace manifest", () => {
   const report = validateStrict(join(repo, ".claude-plugin", "marketplace.json"));
   assert.equal(report.manifest.type, "marketplace");
