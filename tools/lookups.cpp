@@ -4,6 +4,7 @@
 #include <map>
 
 #include "halo/client.h"
+#include "halo/lookup_tables.h"
 #include "tools/records.h"
 
 namespace tools {
@@ -90,21 +91,17 @@ long long resolve_client(halo::Client& halo, const json& ref, const char* argume
 }
 
 json client_types(halo::Client& halo, std::string* source) {
-  long long lookup_id = 33;
-  if (const char* env = std::getenv("HALOPSA_CLIENT_TYPE_LOOKUP_ID"); env && *env)
-    if (auto id = digits(env)) lookup_id = *id;
   json out = json::array();
-  json values = halo.get("Lookup", {{"lookupid", std::to_string(lookup_id)}});
-  if (values.is_object())
-    for (const auto& [k, v] : values.items())
-      if (v.is_array()) values = v;
-  if (values.is_array())
-    for (const auto& v : values)
-      if (v.is_object() && v.contains("id") && v.value("lookupid", lookup_id) == lookup_id && !v.value("inactive", false))
-        out.push_back({{"id", v["id"]}, {"name", v.value("name", std::string())}});
-  if (!out.empty()) {
-    if (source) *source = "lookup " + std::to_string(lookup_id);
-    return out;
+  const auto table = halo::find_client_type_table(halo);
+  if (table) {
+    for (const auto& row : halo::lookup_rows(halo, table->id))
+      if (!row["inactive"].get<bool>()) out.push_back({{"id", row["id"]}, {"name", row["name"]}});
+    if (!out.empty()) {
+      if (source)
+        *source = "lookup " + std::to_string(table->id) + (table->name.empty() ? "" : " (\"" + table->name + "\")") +
+                  ", from " + table->source;
+      return out;
+    }
   }
   // Fallback: the distinct types in use on clients (bounded scan).
   halo::ListOptions options;
@@ -117,7 +114,11 @@ json client_types(halo::Client& halo, std::string* source) {
                    c.value("customertype_new", std::string()).empty() ? ""
                                                                      : c.value("customertype_new", std::string()));
   for (const auto& [id, name] : seen) out.push_back({{"id", id}, {"name", name}});
-  if (source) *source = "values in use on clients (lookup " + std::to_string(lookup_id) + " returned nothing)";
+  if (source)
+    *source = "values in use on clients (" +
+              (table ? "lookup " + std::to_string(table->id) + " returned no values"
+                     : std::string("no client-type table in the table of lookup types; set HALOPSA_CLIENT_TYPE_LOOKUP_ID")) +
+              ")";
   return out;
 }
 

@@ -85,7 +85,7 @@ long long resolve_client_type(halo::Client& halo, const json& ref);
 // A TopLevel given as id or name → its id.
 long long resolve_toplevel(halo::Client& halo, const json& ref);
 
-// The tenant's client types: [{id, name}], from the configured Lookup (HALOPSA_CLIENT_TYPE_LOOKUP_ID, default 33),
+// The tenant's client types: [{id, name}], from the client-type Lookup table (halo::find_client_type_table),
 // else the distinct values found on clients. `source` says which.
 json client_types(halo::Client& halo, std::string* source = nullptr);
 
