@@ -126,8 +126,16 @@ long long resolve_client_type(halo::Client& halo, const json& ref) {
   if (ref.is_number_integer()) return positive_id(ref, "client_type");
   const std::string name = trimmed(ref.get<std::string>());
   if (auto id = digits(name)) return *id;
-  return pick_by_name(client_types(halo), name, "client_type", "client type",
-                      "list_client_types shows the types this tenant has.");
+  std::string source;
+  const json types = client_types(halo, &source);
+  if (std::none_of(types.begin(), types.end(), [](const json& t) { return !t["name"].get<std::string>().empty(); })) {
+    std::string ids;
+    for (const auto& t : types) ids += (ids.empty() ? "" : ", ") + t["id"].dump();
+    throw InputError("client_type: the names of this tenant's client types are unknown (" + source +
+                     "), so a type can only be given by its id" + (ids.empty() ? "" : " (ids in use: " + ids + ")") +
+                     ". Set HALOPSA_CLIENT_TYPE_LOOKUP_ID to the Lookup table that holds them to use names.");
+  }
+  return pick_by_name(types, name, "client_type", "client type", "list_client_types shows the types this tenant has.");
 }
 
 long long resolve_toplevel(halo::Client& halo, const json& ref) {

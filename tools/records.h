@@ -51,6 +51,10 @@ const std::vector<FieldMapping>& field_mappings(Kind kind);
 // table in halo/openapi_fields.cpp.
 const json& halo_fields(std::string_view openapi_schema);
 
+// The tool argument that writes Halo field `halo_field` of `kind` ("notes" -> "notes", "client_to_invoice" ->
+// "billing_parent"), or "" when none does; `extra` refuses such fields so their checks cannot be bypassed.
+std::string argument_for(Kind kind, std::string_view halo_field);
+
 // Up to `max` names closest to `word` (edit distance, case-insensitive), nearest first.
 std::vector<std::string> nearest(std::string_view word, const std::vector<std::string>& names, std::size_t max = 3);
 // " Did you mean \"a\" or \"b\"?" or "".
