@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
@@ -75,7 +76,7 @@ Kind record_kind(dedupe::Mode mode) {
 
 std::shared_ptr<const Scan> scan(halo::Client& halo, dedupe::Mode mode, long long client_id, bool include_inactive,
                                  mcp::RequestContext& ctx) {
-  const Query status{{"includeactive", "true"}, {"includeinactive", include_inactive ? "true" : "false"}};
+  const Query status = halo::with_status({}, include_inactive ? halo::Status::all : halo::Status::active);
   const Kind kind = record_kind(mode);
   json rows = json::array();
   if (mode == dedupe::Mode::clients && client_id) {
@@ -194,7 +195,7 @@ mcp::ToolResult find_duplicates(halo::Client& halo, const json& args, mcp::Reque
 // ------------------------------------------------------------------------------------------------ merge_preview
 json client_facts(halo::Client& halo, long long id) {
   const json record = fetch_record(halo, Kind::client, id);
-  const Query related{{"client_id", std::to_string(id)}, {"includeactive", "true"}, {"includeinactive", "true"}};
+  const Query related = halo::with_status({{"client_id", std::to_string(id)}}, halo::Status::all);
   json facts{{"id", id},
              {"name", text_of(record, "name")},
              {"inactive", record.value("inactive", false) == true},

@@ -1,5 +1,6 @@
 // Paged searches, counts and the billing-children scan shared by the record tools.
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "tools/records.h"
 
 namespace tools {
@@ -10,8 +11,9 @@ constexpr std::size_t kScanCap = 1000;  // client-side filters never look at mor
 
 void add_status(std::vector<std::pair<std::string, std::string>>& query, const json& args) {
   const std::string status = args.value("status", std::string("active"));
-  query.emplace_back("includeactive", status == "inactive" ? "false" : "true");
-  query.emplace_back("includeinactive", status == "active" ? "false" : "true");
+  query = halo::with_status(std::move(query), status == "all"        ? halo::Status::all
+                                              : status == "inactive" ? halo::Status::inactive
+                                                                     : halo::Status::active);
 }
 
 json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query, const json& args,
@@ -58,7 +60,7 @@ std::size_t count_records(halo::Client& halo, Kind kind, std::vector<std::pair<s
 json billed_clients(halo::Client& halo, long long id, bool& complete) {
   halo::ListOptions options;
   options.max_rows = kScanCap;
-  auto all = halo.list("Client", "clients", {{"includeactive", "true"}, {"includeinactive", "true"}}, options);
+  auto all = halo.list("Client", "clients", halo::with_status({}, halo::Status::all), options);
   complete = !all.truncated;
   json out = json::array();
   for (const auto& c : all.rows)

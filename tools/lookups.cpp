@@ -4,6 +4,7 @@
 #include <map>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "halo/lookup_tables.h"
 #include "tools/records.h"
 
@@ -74,13 +75,13 @@ long long resolve_client(halo::Client& halo, const json& ref, const char* argume
   if (name.empty()) throw InputError(std::string(argument) + ": the client name is empty; give an id or a name.");
   if (auto id = digits(name)) return positive_id(json(*id), argument);
   halo::Page page = halo.page("Client", "clients",
-                              {{"search", name}, {"includeactive", "true"}, {"includeinactive", "true"}}, 1, 100);
+                              halo::with_status({{"search", name}}, halo::Status::all), 1, 100);
   if (page.rows.empty()) {
     // No substring match: offer near names from a normalised search on the first word.
     const std::string norm = normalise_name(name);
     const std::string first = norm.substr(0, norm.find(' '));
     if (!first.empty() && first != lower(name))
-      page = halo.page("Client", "clients", {{"search", first}, {"includeactive", "true"}, {"includeinactive", "true"}},
+      page = halo.page("Client", "clients", halo::with_status({{"search", first}}, halo::Status::all),
                        1, 100);
     std::vector<std::string> names;
     for (const auto& r : page.rows) names.push_back(r.value("name", std::string()));
@@ -106,7 +107,7 @@ json client_types(halo::Client& halo, std::string* source) {
   // Fallback: the distinct types in use on clients (bounded scan).
   halo::ListOptions options;
   options.max_rows = 1000;
-  auto list = halo.list("Client", "clients", {{"includeactive", "true"}, {"includeinactive", "true"}}, options);
+  auto list = halo.list("Client", "clients", halo::with_status({}, halo::Status::all), options);
   std::map<long long, std::string> seen;
   for (const auto& c : list.rows)
     if (c.contains("customertype") && c["customertype"].is_number_integer() && c["customertype"].get<long long>() > 0)
@@ -158,7 +159,7 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
   };
   collect(current);
   const KindInfo& k = kind_info(kind);
-  halo::Page page = halo.page(k.path, k.envelope, {{"includeactive", "true"}, {"includeinactive", "true"}}, 1, 100);
+  halo::Page page = halo.page(k.path, k.envelope, halo::with_status({}, halo::Status::all), 1, 100);
   for (const auto& r : page.rows) collect(r);
   if (defs.empty() && !page.rows.empty() && page.rows[0].contains("id"))
     collect(halo.get(std::string(k.path) + "/" + page.rows[0]["id"].dump(), {{"includedetails", "true"}}));

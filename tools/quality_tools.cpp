@@ -3,6 +3,7 @@
 #include <set>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
@@ -30,7 +31,7 @@ struct Finding {
 mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::RequestContext& ctx) {
   const std::size_t sample = args.value("sample", 5);
   const long long only = args.contains("client") ? resolve_client(halo, args["client"]) : 0;
-  const Query all{{"includeactive", "true"}, {"includeinactive", "true"}};
+  const Query all = halo::with_status({}, halo::Status::all);
   Query scoped = all;
   if (only) scoped.emplace_back("client_id", std::to_string(only));
 

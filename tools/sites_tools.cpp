@@ -4,6 +4,7 @@
 #include <set>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
@@ -95,7 +96,7 @@ mcp::ToolResult create_site(halo::Client& halo, const json& args) {
   const std::string name = body["name"].get<std::string>();
   std::set<long long> before;
   // Every site of the client (up to 1,000): a retail chain can have more than one page of them.
-  const halo::Query all_sites{{"client_id", std::to_string(client_id)}, {"includeactive", "true"}, {"includeinactive", "true"}};
+  const halo::Query all_sites = halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all);
   for (const auto& s : halo.list("Site", "sites", all_sites, {.page_size = 100, .max_rows = 1000}).rows) {
     before.insert(s.value("id", 0LL));
     if (lower(s.value("name", std::string())) == lower(name) && !args.value("dry_run", false))
@@ -148,7 +149,7 @@ mcp::ToolResult delete_site(halo::Client& halo, const json& args, mcp::RequestCo
   const long long id = args["site_id"].get<long long>();
   const json current = fetch_record(halo, Kind::site, id);
   const std::size_t contacts =
-      count_records(halo, Kind::contact, {{"site_id", std::to_string(id)}, {"includeactive", "true"}, {"includeinactive", "true"}});
+      count_records(halo, Kind::contact, halo::with_status({{"site_id", std::to_string(id)}}, halo::Status::all));
   const std::string alternative = "To keep its history, deactivate it instead with update_site site_id " +
                                   std::to_string(id) + " and inactive: true.";
   if (contacts > 0)
