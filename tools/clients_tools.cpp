@@ -72,7 +72,7 @@ mcp::ToolResult get_client(halo::Client& halo, const json& args) {
   const json record = fetch_record(halo, Kind::client, id);
   const int limit = args.value("related_limit", 20);
   const Query related = halo::with_status({{"client_id", std::to_string(id)}}, halo::Status::all);
-  halo::Page sites = halo.page("Site", "sites", related, 1, limit);
+  halo::Page sites = fetch_page(halo, Kind::site, related, 1, limit);
   halo::Page contacts = halo.page("Users", "users", related, 1, limit);
   bool complete = true;
   json billed = billed_clients(halo, id, complete);

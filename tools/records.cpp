@@ -467,15 +467,21 @@ std::string markdown_table(const json& rows, const std::vector<std::pair<std::st
     for (char c : s) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
     return out;
   };
+  // A column no row carries is left out: HaloPSA's list rows lack some fields, and a blank column would read as
+  // "none" (e.g. no main site) when the value is only unknown.
+  std::vector<std::pair<std::string, std::string>> shown_columns;
+  for (const auto& column : columns)
+    if (rows.empty() || std::any_of(rows.begin(), rows.end(), [&](const json& r) { return r.contains(column.first); }))
+      shown_columns.push_back(column);
   std::string text = "|";
-  for (const auto& [f, h] : columns) text += " " + h + " |";
+  for (const auto& [f, h] : shown_columns) text += " " + h + " |";
   text += "\n|";
-  for (std::size_t i = 0; i < columns.size(); ++i) text += "---|";
+  for (std::size_t i = 0; i < shown_columns.size(); ++i) text += "---|";
   std::size_t shown = 0;
   for (const auto& row : rows) {
     if (shown == max_rows) break;
     text += "\n|";
-    for (const auto& [f, h] : columns) text += " " + cell(row.contains(f) ? row[f] : json()) + " |";
+    for (const auto& [f, h] : shown_columns) text += " " + cell(row.contains(f) ? row[f] : json()) + " |";
     ++shown;
   }
   if (total > shown) text += "\n…and " + std::to_string(total - shown) + " more.";

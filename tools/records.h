@@ -121,6 +121,7 @@ std::string plain(const json& value);
 
 namespace halo {
 struct Page;
+struct ListOptions;
 }
 
 namespace tools {
@@ -130,6 +131,18 @@ namespace tools {
 // filtered here, and paged locally (the note says so).
 json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query, const json& args,
                  const std::function<bool(const json&)>& filter = {});
+// List rows as the tools read them. HaloPSA's list rows are a cut-down record (Area_List, Site_List, Users_List in
+// its OpenAPI): a Site row carries its address only with includeaddress=true, and then as flat
+// delivery_address_line1..5 fields. These add the include parameters the tools need and give every row one shape.
+std::vector<std::pair<std::string, std::string>> list_query(Kind kind, std::vector<std::pair<std::string, std::string>> query);
+// A Site row's flat delivery_address_line1..5 (or nested delivery_address) become one delivery_address object
+// {line1..line4, postcode}; a row that carried no address field at all is left without one (unknown, not empty).
+void normalise_row(Kind kind, json& row);
+// One page / every row (bounded by options) of `kind`, with list_query and normalise_row applied.
+halo::Page fetch_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query, int page,
+                      int page_size);
+json fetch_rows(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query,
+                const halo::ListOptions& options, bool* truncated = nullptr, std::size_t* record_count = nullptr);
 // includeactive / includeinactive for status "active" | "inactive" | "all".
 void add_status(std::vector<std::pair<std::string, std::string>>& query, const json& args);
 // Number of records a list query matches (one request, page size 1).
