@@ -48,6 +48,7 @@ struct Options {
   std::string token, allowed_origins, allowed_hosts;
   int session_idle_seconds = 1800;
   int sse_keepalive_seconds = 15;
+  int header_timeout_seconds = 10;
 };
 
 std::string env_or(const char* name, std::string fallback) {
@@ -208,6 +209,7 @@ int serve(const Options& o) {
     http.allowed_hosts = mcp::parse_host_or_origin_list(o.allowed_hosts);
     http.session_idle_timeout = std::chrono::seconds(o.session_idle_seconds);
     http.keepalive_interval = std::chrono::seconds(o.sse_keepalive_seconds);
+    http.header_timeout = std::chrono::seconds(o.header_timeout_seconds);
     mcp::HttpTransport transport(std::move(http));
     watcher = watch_signals(signals, [&transport] { transport.stop(); });
     code = transport.run(server);
@@ -289,8 +291,27 @@ int run(int argc, char** argv) {
   cli.add_option("--session-idle-timeout", o.session_idle_seconds, "Seconds before an idle session ends (default 1800)")
       ->check(CLI::PositiveNumber)
       ->group(http_group);
-  cli.add_option("--max-body-bytes", ho.max_body_bytes, "Largest request body accepted (default 4194304)")
+  cli.add_option("--max-body-bytes", ho.max_body_bytes, "Largest request body accepted, counted as read whatever the transfer encoding (chunked too); "
+                 "more is answered 413 as soon as it arrives (default 4194304)")
       ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--max-header-lines", ho.max_header_lines,
+                 "Header lines one request may carry; more is answered 431 before any check (default 100)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--max-header-bytes", ho.max_header_bytes,
+                 "Bytes of request line and headers one request may carry; more is answered 431 (default 65536)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--header-timeout", o.header_timeout_seconds,
+                 "Seconds from a request's first byte to the end of its headers, however slowly they come; "
+                 "later is answered 408 (default 10)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--max-connections-per-client", ho.max_connections_per_client,
+                 "Connections open at once from one client address; more are answered 429 (default 64; 0: no cap, "
+                 "e.g. behind a reverse proxy, where every client shares its address)")
+      ->check(CLI::NonNegativeNumber)
       ->group(http_group);
   cli.add_option("--max-streams", ho.max_streams, "Long-lived SSE streams open at once (default 32)")
       ->check(CLI::PositiveNumber)
