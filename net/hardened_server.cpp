@@ -116,7 +116,7 @@ class ConnectionStream final : public httplib::Stream {
     if (in_head_) return read_head(ptr, size);
     if (body_bytes_ >= limits_.max_body_bytes) {
       refuse(413, "Payload Too Large: the request body exceeds the configured limit of " +
-                      std::to_string(limits_.max_body_bytes) + " bytes (--max-body-bytes)");
+                      std::to_string(limits_.max_body_bytes) + " bytes");
       return -1;
     }
     size = std::min(size, limits_.max_body_bytes - body_bytes_);

@@ -305,6 +305,17 @@ std::string describe_status(int status) {
   }
 }
 
+// Which flag sets the limit behind a refusal of the listener (net::HardenedServer), so the answer says what to change.
+std::string limit_flag(int status) {
+  switch (status) {
+    case 408: return " (--header-timeout)";
+    case 413: return " (--max-body-bytes)";
+    case 429: return " (--max-connections-per-client)";
+    case 431: return " (--max-header-lines, --max-header-bytes)";
+    default: return "";
+  }
+}
+
 }  // namespace
 
 namespace http {
@@ -446,7 +457,10 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
        .head_timeout = std::chrono::duration_cast<milliseconds>(options_.header_timeout),
        .max_body_bytes = options_.max_body_bytes,
        .max_connections_per_client = options_.max_connections_per_client},
-      [](int, std::string_view message) { return std::pair{std::string("application/json"), error_body(kTransportError, message)}; });
+      [](int status, std::string_view message) {
+        return std::pair{std::string("application/json"),
+                         error_body(kTransportError, std::string(message) + limit_flag(status))};
+      });
   const std::size_t workers = std::max<std::size_t>(options_.worker_threads, options_.max_streams + 8);
   svr.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   svr.set_payload_max_length(options_.max_body_bytes);

@@ -83,7 +83,7 @@ describe("request heads: header count and size are capped before authentication"
     over.sock.write(`GET /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` + "X-A: b\r\n".repeat(100) + "\r\n");
     const overText = await within(over.answer, 10000, "101 header lines");
     assert.equal(statusOf(overText), 431, overText);
-    assert.match(overText, /more than 100 header lines/);
+    assert.match(overText, /more than 100 header lines \(--max-header-lines/);
 
     const under = openRaw(port);
     await under.connected;
@@ -148,6 +148,7 @@ describe("slowloris: a deadline for the request head and a cap on connections pe
       const refused = refusedNow();
       assert.equal(refused.length, 76);
       assert.match(refused[0].state.data, /Retry-After: 5/);
+      assert.match(refused[0].state.data, /64 connections from this address are open.*--max-connections-per-client/);
     } finally {
       timers.forEach(clearInterval);
       attackers.forEach((a) => a.sock.destroy());
@@ -166,6 +167,7 @@ describe("slowloris: a deadline for the request head and a cap on connections pe
     try {
       const text = await within(slow.answer, 15000, "a trickling head");
       assert.equal(statusOf(text), 408, text);
+      assert.match(text, /not complete within 1000 ms \(--header-timeout\)/);
       await within(slow.closed, 5000, "the connection closing");
     } finally {
       clearInterval(timer);
