@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/hardened_server.h"
+#include "net/host_check.h"
 #include "net/listen_socket.h"
 #include "server/http_internal.h"
 #include "server/jsonrpc.h"
@@ -303,6 +305,17 @@ std::string describe_status(int status) {
   }
 }
 
+// Which flag sets the limit behind a refusal of the listener (net::HardenedServer), so the answer says what to change.
+std::string limit_flag(int status) {
+  switch (status) {
+    case 408: return " (--header-timeout)";
+    case 413: return " (--max-body-bytes)";
+    case 429: return " (--max-connections-per-client)";
+    case 431: return " (--max-header-lines, --max-header-bytes)";
+    default: return "";
+  }
+}
+
 }  // namespace
 
 namespace http {
@@ -315,6 +328,11 @@ void install_routes(httplib::Server& svr, HttpTransport::State& st) {
       res.set_header("Connection", "close");  // the body (if any) was not read
       return httplib::Server::HandlerResponse::Handled;
     };
+    // One Host, exactly host[:port] (RFC 9112 §3.2: anything else is a 400), then an allowed one.
+    if (req.get_header_value_count("Host") > 1)
+      return reject(400, kTransportError, "Bad Request: more than one Host header");
+    if (const std::string host = req.get_header_value("Host"); !host.empty() && !net::parse_host(host))
+      return reject(400, kTransportError, "Bad Request: the Host header must be host[:port]");
     if (!host_allowed(st.policy, req.get_header_value("Host")))
       return reject(403, kTransportError, "Forbidden: this Host is not allowed (see --allowed-hosts)");
     const std::string origin = req.get_header_value("Origin");
@@ -431,7 +449,18 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
   // Up to 8 malloc arenas per core would serve the worker threads; a few keep contention low and RSS bounded.
   mallopt(M_ARENA_MAX, 4);
 
-  httplib::Server svr;
+  // Limits enforced before any route or token check sees the request: an unauthenticated client must not be
+  // able to grow memory or hold the workers (net/hardened_server.h).
+  net::HardenedServer svr(
+      {.max_header_bytes = options_.max_header_bytes,
+       .max_header_lines = options_.max_header_lines,
+       .head_timeout = std::chrono::duration_cast<milliseconds>(options_.header_timeout),
+       .max_body_bytes = options_.max_body_bytes,
+       .max_connections_per_client = options_.max_connections_per_client},
+      [](int status, std::string_view message) {
+        return std::pair{std::string("application/json"),
+                         error_body(kTransportError, std::string(message) + limit_flag(status))};
+      });
   const std::size_t workers = std::max<std::size_t>(options_.worker_threads, options_.max_streams + 8);
   svr.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   svr.set_payload_max_length(options_.max_body_bytes);
