@@ -17,7 +17,7 @@ test("the top-level plugin.json and .claude-plugin/plugin.json are the same mani
 
 test("every manifest carries the build's version, and so does the server", () => {
   assert.ok(projectVersion, "HALOPSA_PROJECT_VERSION is set by CMake (ctest)");
-  const server = run(bin, ["--version"]).stdout.trim();
+  const server = run(bin, ["--version"]).stdout.split("\n")[0];
   const found = {
     "halopsa-mcp --version": server,
     ".claude-plugin/plugin.json": plugin.version,
@@ -81,7 +81,7 @@ test("the source-tree launcher runs the built server, and says how to build it w
   const launcher = join(repo, "bin", "halopsa-mcp");
   const ok = run(launcher, ["--version"], { env: cleanEnv({ HALOPSA_MCP_BIN: bin }) });
   assert.equal(ok.status, 0, ok.stderr);
-  assert.equal(ok.stdout.trim(), projectVersion);
+  assert.equal(ok.stdout.split("\n")[0], projectVersion);
 
   const lonely = tempDir("launcher");
   mkdirSync(join(lonely, "bin"));
@@ -107,4 +107,12 @@ test("the skill and the slash commands are well-formed, and the skill maps every
   assert.ok(tools?.length, "the server lists its tools");
   const map = skill.slice(skill.indexOf("## Tool map"));
   for (const t of tools) assert.match(map, new RegExp("`" + t.name + "`"), `the skill's tool map names ${t.name}`);
+});
+
+test("--version names the version, then the libraries the server is made of", () => {
+  const lines = run(bin, ["--version"]).stdout.trim().split("\n");
+  assert.equal(lines[0], projectVersion);
+  for (const library of [/^OpenSSL 3\./, /^SQLite 3\./, /^cpp-httplib 0\./, /^spdlog 1\./, /^fmt \d+\./, /^nlohmann_json 3\./,
+                         /^CLI11 \d+\./, /^glibc 2\.\d+ \(running\)/])
+    assert.ok(lines.some((line) => library.test(line)), `--version has a line matching ${library}:\n${lines.join("\n")}`);
 });
