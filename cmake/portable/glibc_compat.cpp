@@ -13,7 +13,7 @@
 
 namespace {
 
-// glibc 2.35's struct dl_find_object on x86-64 (no dlfo_eh_dbase / dlfo_eh_count there).
+// glibc 2.35's struct dl_find_object on x86-64 and aarch64 (no dlfo_eh_dbase / dlfo_eh_count there).
 struct DlFindObject {
   unsigned long long flags;
   void* map_start;
@@ -22,7 +22,7 @@ struct DlFindObject {
   void* eh_frame;
   unsigned long long reserved[7];
 };
-static_assert(sizeof(void*) == 8, "the layout above is x86-64's");
+static_assert(sizeof(void*) == 8, "the layout above is that of the 64-bit targets");
 
 struct Lookup {
   std::uintptr_t pc;

@@ -2,7 +2,7 @@
 # against the C library of the sysroot packaging/portable/prepare.sh makes (Debian 11, glibc 2.31), so the
 # binary starts on any x86-64 Linux with glibc >= 2.31. Everything else is linked statically (Portable.cmake).
 set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR x86_64)
+set(CMAKE_SYSTEM_PROCESSOR "${CMAKE_HOST_SYSTEM_PROCESSOR}")
 if(NOT HALOPSA_PORTABLE_SYSROOT)
   if(DEFINED ENV{HALOPSA_CACHE_DIR})
     set(cache "$ENV{HALOPSA_CACHE_DIR}")
