@@ -116,3 +116,18 @@ test("--version names the version, then the libraries the server is made of", ()
                          /^CLI11 \d+\./, /^glibc 2\.\d+ \(running\)/])
     assert.ok(lines.some((line) => library.test(line)), `--version has a line matching ${library}:\n${lines.join("\n")}`);
 });
+
+test("the npm packages and the MCP registry's server.json carry the build's version and name each other", () => {
+  const launcher = readJson(repo, "npm", "halopsa-mcp", "package.json");
+  const platform = readJson(repo, "npm", "linux-x64", "package.json");
+  const registry = readJson(repo, "server.json");
+  assert.equal(launcher.version, projectVersion, "npm/halopsa-mcp/package.json version");
+  assert.equal(platform.version, projectVersion, "npm/linux-x64/package.json version");
+  assert.deepEqual(launcher.optionalDependencies, { [platform.name]: projectVersion });
+  assert.equal(registry.version, projectVersion, "server.json version");
+  const npmEntry = registry.packages.find((p) => p.registryType === "npm");
+  assert.deepEqual([npmEntry.identifier, npmEntry.version], [launcher.name, projectVersion]);
+  assert.equal(launcher.mcpName, registry.name, "the MCP registry checks npm ownership by package.json's mcpName");
+  const image = registry.packages.find((p) => p.registryType === "oci");
+  assert.match(image.identifier, new RegExp(`:${projectVersion.replace(/\./g, "\\.")}$`));
+});
