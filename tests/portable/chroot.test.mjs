@@ -24,7 +24,7 @@ const nobody = "--userspec=65534:65534";
 // The environment a client gives the server: nothing of this machine's but a PATH.
 const baseEnv = { PATH: "/usr/bin:/bin", HOME: "/tmp" };
 
-describe("the portable binary", { skip: skip ?? false }, () => {
+describe("the portable binary", () => {
   test("was built (scripts/setup.sh --portable builds build-portable/halopsa-mcp)", () => {
     assert.ok(existsSync(portableBin), `${portableBin} is missing: build it with scripts/setup.sh --portable`);
   });
