@@ -22,8 +22,12 @@ mirror="$("$here/debian-mirror.sh")"
 
 # The linker reads the sysroot from outside: its absolute links (the loader's, /usr/lib64/ld-linux-x86-64.so.2 ->
 # /lib/...) must point inside it.
-find "$sysroot/usr/lib" "$sysroot/usr/lib64" -type l -lname '/*' | while read -r link; do
-  ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$sysroot$(readlink "$link")")" "$link"
+# (Without merged /usr, as in the debian:11 image the Dockerfile uses, /lib and /lib64 are folders of their own.)
+for dir in usr/lib usr/lib64 lib lib64; do
+  [[ -d "$sysroot/$dir" && ! -L "$sysroot/$dir" ]] || continue
+  find "$sysroot/$dir" -type l -lname '/*' | while read -r link; do
+    ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$sysroot$(readlink "$link")")" "$link"
+  done
 done
 
 # 2. cpp-httplib's header-only source, same Debian version as the installed -dev package (its patches applied).
