@@ -72,7 +72,9 @@ struct HttpTransport::Connection {
 HttpTransport::HttpTransport(Options options) : options_(std::move(options)) {
   if (options_.ca_file.empty()) {
     options_.ca_file = system_ca_file();
-    spdlog::debug("TLS: CA certificates from {}", options_.ca_file.empty() ? "OpenSSL's default paths" : options_.ca_file);
+    spdlog::debug("TLS: CA certificates from {}", options_.ca_file.empty()
+                                                       ? "OpenSSL's defaults (SSL_CERT_FILE / SSL_CERT_DIR when set)"
+                                                       : options_.ca_file);
   }
 }
 
