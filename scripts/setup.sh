@@ -42,7 +42,9 @@ build_type="${HALOPSA_BUILD_TYPE:-RelWithDebInfo}"
 cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE="$build_type" >&2
 cmake --build "$root/build" -j"$(nproc)" >&2
 
-if ((portable)); then
+if ((portable)) && [[ $(id -u) != 0 ]] && ! command -v sudo >/dev/null; then
+  echo "setup: skipping the portable build: making its sysroot needs root once (debootstrap); run as root" >&2
+elif ((portable)); then
   cache="${HALOPSA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/halopsa-mcp}"
   as_root=""
   [[ $(id -u) == 0 ]] || as_root="sudo"

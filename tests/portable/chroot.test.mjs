@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cannotRun, chrootBin, makeTestCa, place, portableBin, projectVersion, repo, run, runTree, startSandbox, startTlsFront, textOf,
+import { cannotRun, chrootBin, makeTestCa, noPortableBinary, place, portableBin, projectVersion, repo, run, runTree, startSandbox, startTlsFront, textOf,
          withMcp } from "./helpers.mjs";
 
 const skip = cannotRun();
@@ -24,7 +24,7 @@ const nobody = "--userspec=65534:65534";
 // The environment a client gives the server: nothing of this machine's but a PATH.
 const baseEnv = { PATH: "/usr/bin:/bin", HOME: "/tmp" };
 
-describe("the portable binary", () => {
+describe("the portable binary", { skip: noPortableBinary() ?? false }, () => {
   test("was built (scripts/setup.sh --portable builds build-portable/halopsa-mcp)", () => {
     assert.ok(existsSync(portableBin), `${portableBin} is missing: build it with scripts/setup.sh --portable`);
   });

@@ -30,6 +30,14 @@ export function run(command, args, options = {}) {
   return spawnSync(command, args, { encoding: "utf8", timeout: 600000, stdio: ["ignore", "pipe", "pipe"], ...options });
 }
 
+// Why the tests of the binary itself cannot run, or null: making the portable build's sysroot needs root once
+// (debootstrap), so without root and without the binary they are skipped; as root a missing binary is a failure.
+export function noPortableBinary() {
+  if (existsSync(portableBin)) return null;
+  if (process.getuid?.() === 0) return null;
+  return `${portableBin} is not built, and building it needs root once (debootstrap): run scripts/setup.sh --portable as root`;
+}
+
 // chroot by its full path: the tests give the server a PATH of the chroot's, in which spawn would look for it.
 export const chrootBin = ["/usr/sbin/chroot", "/usr/bin/chroot", "/sbin/chroot"].find((p) => existsSync(p)) ?? "chroot";
 
