@@ -13,7 +13,7 @@ FROM debian:11 AS glibc
 RUN apt-get update && apt-get install -y --no-install-recommends libc6-dev && rm -rf /var/lib/apt/lists/*
 
 FROM debian:12 AS build
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates sudo && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
 COPY --from=glibc / /root/.cache/halopsa-mcp/sysroot/bullseye-libc6-dev/
 WORKDIR /src
 COPY . .
