@@ -15,8 +15,7 @@ set(ENV{PKG_CONFIG_LIBDIR} "${CMAKE_SYSROOT}/usr/local/lib/pkgconfig")
 set(ENV{PKG_CONFIG_PATH} "")
 add_compile_definitions(HALOPSA_PORTABLE_GLIBC="2.31")
 add_link_options(-static-libstdc++ -static-libgcc)
-# The two symbols the Debian 12 libstdc++.a takes from glibc 2.32+ (glibc_compat.cpp), linked into the server
-# once the top-level file has defined it.
-# (A deferred call's arguments are expanded when it runs, in the top-level directory.)
+# The three symbols Debian 12's libstdc++.a and libgcc_eh.a take from glibc 2.32+ (glibc_compat.cpp), linked into
+# the server once the top-level file has defined it (a deferred call's arguments are expanded when it runs).
 set(HALOPSA_PORTABLE_COMPAT "${CMAKE_CURRENT_LIST_DIR}/glibc_compat.cpp")
 cmake_language(DEFER CALL target_sources halopsa-mcp PRIVATE "${HALOPSA_PORTABLE_COMPAT}")
