@@ -4,7 +4,7 @@
 import { before, test } from "node:test";
 import { spawn } from "node:child_process";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { noPortableBinary, portableBin, projectVersion, repo, run, tempDir, textOf, withMcp } from "./helpers.mjs";
 
