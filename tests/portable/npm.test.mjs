@@ -4,7 +4,7 @@
 import { before, test } from "node:test";
 import { spawn } from "node:child_process";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { noPortableBinary, portableBin, projectVersion, repo, run, tempDir, textOf, withMcp } from "./helpers.mjs";
 
@@ -88,7 +88,8 @@ test("the launcher passes SIGTERM on to the server, which ends instead of being 
     child.stderr.on("data", (chunk) => { stderr += chunk; if (/serving \d+ tools over stdio/.test(stderr)) resolve(); });
     child.on("exit", () => reject(new Error(`the launcher exited early:\n${stderr}`)));
   });
-  const children = run("pgrep", ["-P", String(child.pid)]).stdout.trim().split("\n").filter(Boolean).map(Number);
+  // Linux lists a thread's children in /proc (node spawns from its main thread, whose id is the pid).
+  const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
   assert.equal(children.length, 1, `the launcher has one child, the server (${children})`);
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   child.kill("SIGTERM");
