@@ -9,8 +9,15 @@
 #include <sstream>
 #include <thread>
 
+#include <gnu/libc-version.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+
 #include <CLI/CLI.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <spdlog/version.h>
 
 #include "halo/client.h"
 #include "halo/config.h"
@@ -247,6 +254,30 @@ int serve(const Options& o) {
 
 }  // namespace
 
+namespace {
+
+// `--version`: ours on the first line, then what the binary is made of (the linked libraries report their own
+// version at run time where they can, so a shared-library build names the ones it actually loaded).
+std::string version_text() {
+  std::ostringstream out;
+  out << HALOPSA_VERSION << "\n"
+      << OpenSSL_version(OPENSSL_VERSION) << "\n"
+      << "SQLite " << sqlite3_libversion() << "\n"
+      << "cpp-httplib " << CPPHTTPLIB_VERSION << "\n"
+      << "spdlog " << SPDLOG_VER_MAJOR << '.' << SPDLOG_VER_MINOR << '.' << SPDLOG_VER_PATCH << "\n"
+      << "fmt " << FMT_VERSION / 10000 << '.' << FMT_VERSION / 100 % 100 << '.' << FMT_VERSION % 100 << "\n"
+      << "nlohmann_json " << NLOHMANN_JSON_VERSION_MAJOR << '.' << NLOHMANN_JSON_VERSION_MINOR << '.'
+      << NLOHMANN_JSON_VERSION_PATCH << "\n"
+      << "CLI11 " << CLI11_VERSION << "\n"
+      << "glibc " << gnu_get_libc_version() << " (running)";
+#ifdef HALOPSA_PORTABLE_GLIBC
+  out << "; portable build: all of the above linked in, needs glibc >= " HALOPSA_PORTABLE_GLIBC;
+#endif
+  return out.str();
+}
+
+}  // namespace
+
 int run(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   Options o;
@@ -255,7 +286,7 @@ int run(int argc, char** argv) {
                "By default it speaks MCP over stdio; point any MCP client at this binary.",
                "halopsa-mcp"};
   cli.footer(kEnvironmentHelp);
-  cli.set_version_flag("--version", HALOPSA_VERSION);
+  cli.set_version_flag("--version", version_text());
   cli.add_option("--log-level", o.log_level, "Log level on stderr (env HALOPSA_LOG_LEVEL; default info)");
   cli.add_flag("--read-only", o.read_only_flag, "Expose and allow no tool that writes (env HALOPSA_READ_ONLY=1)");
   cli.add_option("--tools", o.tools, "Comma list: expose only these tools (env HALOPSA_TOOLS)");
