@@ -176,7 +176,16 @@ class StreamableHttp {
     // that negotiated 2025-11-25 can resume it (older ones cannot parse the empty priming event).
     const bool resumable = !modern && !st_.options.stateless && hs->session->protocol_version() >= "2025-11-25";
     if (resumable) hs->keep_stream(reply);
-    serve_replies(res, reply, reader, 0, resumable ? Resume::post : Resume::no, lease);
+    std::shared_ptr<void> keep = lease;
+    // 2026-07-28: closing a response stream cancels its request (nothing could resume it). The stream ends when a
+    // write fails, at the next progress event or keep-alive.
+    if (modern)
+      keep = on_release([lease, hs, reply] {
+        if (reply->finished_at()) return;
+        spdlog::debug("http: a 2026-07-28 response stream closed before its response: request cancelled");
+        hs->session->close(milliseconds(0));
+      });
+    serve_replies(res, reply, reader, 0, resumable ? Resume::post : Resume::no, keep);
   }
 
   void get(const httplib::Request& req, httplib::Response& res) {
