@@ -239,6 +239,7 @@ std::optional<RpcError> check_http_request(const json& message, const MirroredHe
   const json params = message.contains("params") ? message["params"] : json::object();
   const json* meta = meta_of(params);
 
+  if (!is_request && (!meta || !meta->contains(kVersionKey))) return std::nullopt;  // no rules for these
   if (!meta || !meta->contains(kVersionKey)) {
     // Only the header claims the modern era.
     if (method == "initialize")
