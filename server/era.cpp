@@ -204,12 +204,21 @@ void finish_result(json& result, std::string_view method, const ServerInfo& info
   }
 }
 
-std::string finish_serialized(std::string_view result, std::string_view method, const ServerInfo& info) {
+void append_finished(std::string& out, std::string_view result, std::string_view method, const ServerInfo& info) {
+  if (result.size() < 2 || result.front() != '{') {
+    out += result;
+    return;
+  }
   std::string fields = dump_safe(result_fields(method, info));  // "{...}", never empty
-  if (result.size() < 2 || result.front() != '{') return std::string(result);
+  fields.pop_back();                                             // its closing brace
+  out += fields;
   const bool empty = result.find_first_not_of(" \t\r\n", 1) == result.size() - 1;
-  fields.pop_back();  // the closing brace
-  return fields + (empty ? "}" : "," + std::string(result.substr(1)));
+  if (empty) {
+    out += '}';
+    return;
+  }
+  out += ',';
+  out.append(result.substr(1));
 }
 
 std::string_view capability_for(std::string_view method) {

@@ -54,8 +54,9 @@ json discover(const McpServer& server);
 // Marks a finished result as modern: resultType "complete", the server's identity in _meta, and the caching hints
 // the revision requires on list results, resources/read and server/discover.
 void finish_result(json& result, std::string_view method, const ServerInfo& info);
-// The same for a result already serialised as a JSON object (a cached tools/list page): returns the new text.
-std::string finish_serialized(std::string_view result, std::string_view method, const ServerInfo& info);
+// The same for a result already serialised as a JSON object (a cached tools/list page), without parsing or
+// copying it again: appends the finished result to `out`.
+void append_finished(std::string& out, std::string_view result, std::string_view method, const ServerInfo& info);
 
 // The client capability a server-to-client request needs ("elicitation/create" → "elicitation"), or empty.
 std::string_view capability_for(std::string_view method);

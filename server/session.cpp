@@ -318,8 +318,12 @@ void Session::run(const json& id, const std::string& method, json params, const 
     // Built and serialised once per run (the tool set is fixed): only the envelope is new.
     try {
       auto page = server_->tools.list_serialized(params.value("cursor", json()), server_->tools_page_size);
-      const std::string result = modern ? era::finish_serialized(*page, method, server_->info) : *page;
-      reply->send_serialized(R"({"jsonrpc":"2.0","id":)" + dump_safe(id) + R"(,"result":)" + result + "}");
+      std::string text = R"({"jsonrpc":"2.0","id":)" + dump_safe(id) + R"(,"result":)";
+      text.reserve(text.size() + page->size() + 256);
+      if (modern) era::append_finished(text, *page, method, server_->info);
+      else text += *page;
+      text += '}';
+      reply->send_serialized(std::move(text));
     } catch (const RpcError& e) {
       reply->send(make_error(id, e.code, e.what(), e.data));
     }

@@ -262,10 +262,14 @@ TEST_CASE("what claims the modern era") {
 
 TEST_CASE("a serialised page gets the modern fields without being parsed") {
   mcp::ServerInfo info{"n", "", "1", ""};
-  json page = json::parse(mcp::era::finish_serialized(R"({"tools":[]})", "tools/list", info));
+  auto finished = [&](std::string_view page) {
+    std::string out;
+    mcp::era::append_finished(out, page, "tools/list", info);
+    return json::parse(out);
+  };
+  json page = finished(R"({"tools":[]})");
   CHECK(page["tools"] == json::array());
   CHECK(page["resultType"] == "complete");
   CHECK(page["cacheScope"] == "public");
-  json empty = json::parse(mcp::era::finish_serialized("{}", "tools/list", info));
-  CHECK(empty["resultType"] == "complete");
+  CHECK(finished("{}")["resultType"] == "complete");
 }
