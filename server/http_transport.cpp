@@ -41,6 +41,12 @@ bool supported_version(const std::string& v) {
 bool check_version_header(const httplib::Request& req, httplib::Response& res) {
   std::string v = req.get_header_value("MCP-Protocol-Version");
   if (v.empty() || supported_version(v)) return true;
+  if (v == era::kModernVersion) {  // what reaches here is no single modern request
+    refuse(res, 400, rpc::kInvalidRequest,
+           "Bad Request: MCP-Protocol-Version 2026-07-28 takes one JSON-RPC request per POST, with its _meta (no "
+           "batches, no GET stream, no DELETE: it has no sessions)");
+    return false;
+  }
   std::string list;
   for (const auto& s : supported_protocol_versions()) list += (list.empty() ? "" : ", ") + s;
   refuse(res, 400, kTransportError, "Bad Request: unsupported MCP-Protocol-Version \"" + v + "\" (supported: " + list + ")");

@@ -211,6 +211,12 @@ void Session::handle_batch(const json& batch, const std::shared_ptr<MessageSink>
       sink->send(make_error(nullptr, rpc::kInvalidRequest, "Invalid Request: nested batch"));
       continue;
     }
+    if (era::claims_modern(m)) {  // 2026-07-28 has no batches; a modern notification is dropped unanswered
+      if (classify(m) == MessageKind::request)
+        sink->send(make_error(m["id"], rpc::kInvalidRequest,
+                              "Invalid Request: a 2026-07-28 request cannot be part of a batch; send it on its own"));
+      continue;
+    }
     receive_message(m, sink);
   }
 }

@@ -68,6 +68,14 @@ describe("Streamable HTTP", () => {
     await servesStill();
   });
 
+  test("a batch under a 2026-07-28 header is -32600: one request per POST", async () => {
+    const r = await post(http.url, [list(12)], mirrored("tools/list"));
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error.code, -32600);
+    assert.match(r.body.error.message, /one JSON-RPC request per POST/);
+    await servesStill();
+  });
+
   test("legacy-only methods are 404 with -32601 for modern requests", async () => {
     for (const method of ["ping", "logging/setLevel", "resources/subscribe"]) {
       const r = await post(http.url, { jsonrpc: "2.0", id: 7, method, params: { uri: "halopsa://clients/1", level: "info", _meta: envelope() } },

@@ -273,3 +273,20 @@ TEST_CASE("a serialised page gets the modern fields without being parsed") {
   CHECK(page["cacheScope"] == "public");
   CHECK(finished("{}")["resultType"] == "complete");
 }
+
+TEST_CASE("a modern request inside a 2025-03-26 batch is refused on its own; the rest of the batch is served") {
+  Harness h;
+  h.send(init_request("2025-03-26"));
+  h.sink->clear();
+  json batch = json::array({request(1, "ping"), modern(2, "tools/list"),
+                            json{{"jsonrpc", "2.0"}, {"method", "notifications/x"}, {"params", {{"_meta", envelope()}}}}});
+  h.session->receive(batch.dump());
+  auto m = h.sink->wait_for(1);
+  REQUIRE(m.size() == 1);
+  REQUIRE(m[0].is_array());
+  REQUIRE(m[0].size() == 2);
+  for (const auto& r : m[0]) {
+    if (r["id"] == 1) CHECK(r["result"] == json::object());
+    else CHECK(r["error"]["code"] == -32600);
+  }
+}
