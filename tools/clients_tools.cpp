@@ -7,6 +7,7 @@
 #include "tools/common.h"
 #include "tools/schemas.h"
 #include "tools/toolbox.h"
+#include "tools/workflow_support.h"
 #include "tools/writes.h"
 
 namespace tools {
@@ -18,6 +19,24 @@ using Query = std::vector<std::pair<std::string, std::string>>;
 const std::vector<std::pair<std::string, std::string>> kClientColumns = {
     {"id", "Id"}, {"name", "Name"}, {"inactive", "Inactive"}, {"toplevel_name", "TopLevel"},
     {"client_to_invoice_name", "Billed by"}, {"main_site_name", "Main site"}};
+
+// Following `parent`'s own billing parents upward must not come back to `self_id`: 5 billed by 6 and 6 by 5 would
+// leave HaloPSA with a loop no invoice run can settle. At most kBillingDepth records are read.
+constexpr int kBillingDepth = 10;
+void refuse_billing_loop(halo::Client& halo, long long self_id, long long parent) {
+  std::string chain = std::to_string(parent);
+  long long at = parent;
+  for (int depth = 0; depth < kBillingDepth; ++depth) {
+    const json record = fetch_record(halo, Kind::client, at);
+    const long long next = id_of(record.value("client_to_invoice", json()));
+    if (next <= 0) return;
+    chain += " -> " + std::to_string(next);
+    if (next == self_id)
+      throw InputError("billing_parent: client " + std::to_string(parent) + " is itself invoiced through this client (" +
+                       chain + "), so this would make a billing loop. Change the other client's billing parent first.");
+    at = next;
+  }
+}
 
 // Client fields from the arguments, references resolved by name.
 json client_body(halo::Client& halo, const json& args, long long self_id, const json& current) {
@@ -31,6 +50,7 @@ json client_body(halo::Client& halo, const json& args, long long self_id, const 
     } else {
       const long long parent = resolve_client(halo, args["billing_parent"], "billing_parent");
       if (parent == self_id) throw InputError("billing_parent: a client cannot be its own billing parent.");
+      if (self_id > 0) refuse_billing_loop(halo, self_id, parent);
       body["client_to_invoice"] = parent;
     }
   }

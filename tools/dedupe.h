@@ -103,5 +103,8 @@ std::string address_key(std::string_view address);
 int edit_distance(std::string_view a, std::string_view b, int max_distance);
 // Lower case with accents folded to ASCII (UTF-8 Latin-1 letters).
 std::string fold(std::string_view text);
+// `text` with invisible format characters removed, no-break and other fixed-width spaces as spaces and fullwidth
+// ASCII as ASCII: what fold() and every name and e-mail comparison start from.
+std::string visible(std::string_view text);
 
 }  // namespace tools::dedupe

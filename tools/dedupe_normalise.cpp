@@ -54,7 +54,46 @@ bool is_word_char(unsigned char c) { return std::isalnum(c) != 0; }
 
 }  // namespace
 
-std::string fold(std::string_view text) {
+std::string visible(std::string_view text) {
+  // The compatibility forms people can type or paste that look like plain text: invisible format characters are
+  // dropped, the no-break and other fixed-width spaces become a space, fullwidth ASCII becomes ASCII. (A subset of
+  // NFKC aimed at what defeats a duplicate check: "Acme\u200BCorp", "Acme\u00A0Corp", "ＡＣＭＥ".)
+  std::string out;
+  out.reserve(text.size());
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = s[i];
+    if (c == 0xC2 && i + 1 < n && (s[i + 1] == 0xA0 || s[i + 1] == 0xAD)) {  // U+00A0 no-break space, U+00AD soft hyphen
+      if (s[i + 1] == 0xA0) out += ' ';
+      ++i;
+    } else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
+               ((s[i + 2] >= 0x80 && s[i + 2] <= 0x8F) || s[i + 2] == 0xAF)) {
+      // U+2000-U+200B spaces (zero-width space included: it separates words), U+202F narrow no-break space -> a
+      // space; U+200C-U+200F joiners and direction marks -> nothing.
+      if (s[i + 2] <= 0x8B || s[i + 2] == 0xAF) out += ' ';
+      i += 2;
+    } else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x81 && s[i + 2] >= 0xA0 && s[i + 2] <= 0xA4) {
+      i += 2;  // U+2060 word joiner .. U+2064 invisible plus
+    } else if (c == 0xEF && i + 2 < n && s[i + 1] == 0xBB && s[i + 2] == 0xBF) {
+      i += 2;  // U+FEFF zero-width no-break space (BOM)
+    } else if (c == 0xE3 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0x80) {
+      out += ' ';  // U+3000 ideographic space
+      i += 2;
+    } else if (c == 0xEF && i + 2 < n && ((s[i + 1] == 0xBC && s[i + 2] >= 0x81) || (s[i + 1] == 0xBD && s[i + 2] <= 0x9E))) {
+      // U+FF01-U+FF5E fullwidth ASCII: EF BC 81..BF = U+FF01..FF3F, EF BD 80..9E = U+FF40..FF5E.
+      const unsigned cp = 0xFF00u + (s[i + 1] == 0xBC ? s[i + 2] - 0x80u : 0x40u + (s[i + 2] - 0x80u));
+      out += static_cast<char>(cp - 0xFF00u + 0x20u);
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string fold(std::string_view raw) {
+  const std::string text = visible(raw);
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {

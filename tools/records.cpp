@@ -7,6 +7,7 @@
 
 #include "halo/field_policy.h"
 #include "halo/openapi_fields.h"
+#include "tools/dedupe.h"
 #include "tools/schemas.h"
 
 namespace tools {
@@ -275,6 +276,10 @@ std::string checked_name(const json& value, const char* field) {
   if (!value.is_string()) throw InputError(std::string(field) + ": expected a text value.");
   std::string name = checked_line(trim(value.get<std::string>()), field);
   if (name.empty()) throw InputError(std::string(field) + ": must not be empty or only spaces.");
+  const std::string seen = dedupe::fold(name);
+  if (std::none_of(seen.begin(), seen.end(), [](unsigned char c) { return std::isalnum(c) || c >= 0x80; }))
+    throw InputError(std::string(field) + ": has no letter or digit once invisible characters and punctuation are "
+                     "set aside; give the real name.");
   if (name.size() > 255)
     throw InputError(std::string(field) + ": at most 255 characters (got " + std::to_string(name.size()) + ").");
   return name;
@@ -354,35 +359,9 @@ json map_arguments(Kind kind, const json& args) {
   return body;
 }
 
-std::string normalise_name(std::string_view name) {
-  static const std::set<std::string> legal = {"ltd",  "limited", "llc",  "llp", "lp",   "inc",  "incorporated",
-                                              "corp", "corporation", "co", "company", "plc", "gmbh", "ag",
-                                              "sa",   "sarl",    "bv",   "nv",  "pty",  "pvt",  "srl", "oy", "ab"};
-  std::vector<std::string> words;
-  std::string word;
-  auto flush = [&] {
-    if (!word.empty()) words.push_back(word);
-    word.clear();
-  };
-  for (unsigned char c : name) {
-    if (std::isalnum(c) || c >= 0x80)
-      word += static_cast<char>(std::tolower(c));
-    else if (c == '&')
-      flush(), words.push_back("and");
-    else if (c == '.' || c == '\'')
-      continue;  // "Inc." / "St Mary's": punctuation inside a word does not split it
-    else
-      flush();
-  }
-  flush();
-  if (words.size() > 1 && words.front() == "the") words.erase(words.begin());
-  while (words.size() > 1 && legal.contains(words.back())) words.pop_back();
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
+std::string normalise_name(std::string_view name) { return dedupe::company_key(name); }
 
-std::string normalise_email(std::string_view email) { return lower(trim(email)); }
+std::string normalise_email(std::string_view email) { return lower(trim(dedupe::visible(email))); }
 
 namespace {
 

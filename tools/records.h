@@ -97,8 +97,9 @@ json client_types(halo::Client& halo, std::string* source = nullptr);
 // tenant's records of this kind (and `current`); unknown names are rejected with the nearest real ones.
 json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields, const json& current);
 
-// Duplicate detection: lower case, punctuation and a leading "the" dropped, legal suffixes (Ltd, LLC, Inc, Corp,
-// Corporation, GmbH…) removed, spaces collapsed. "ACME Corporation" and "Acme Corp." both become "acme".
+// Duplicate detection: the one company-name key (dedupe::company_key) every guard, name resolution and find_duplicates
+// share: invisible characters, case, accents, punctuation, a leading "the", legal suffixes and abbreviations set
+// aside. "ACME Corporation", "Acme Corp." and "ACME\u200BCorp" all become "acme".
 std::string normalise_name(std::string_view name);
 std::string normalise_email(std::string_view email);
 

@@ -10,6 +10,7 @@
 #include "tools/common.h"
 #include "tools/schemas.h"
 #include "tools/toolbox.h"
+#include "tools/workflow_support.h"
 #include "tools/writes.h"
 
 namespace tools {
@@ -52,6 +53,20 @@ json site_body(halo::Client& halo, const json& args, const json& current_or_null
   if (args.contains("custom_fields"))
     body["customfields"] = map_custom_fields(halo, Kind::site, args["custom_fields"], current);
   return body;
+}
+
+// A site's main contact must be one of its client's contacts.
+void check_main_contact(halo::Client& halo, const json& body, long long client_id) {
+  if (!body.contains("maincontact_id") || !body["maincontact_id"].is_number() || body["maincontact_id"].get<long long>() <= 0)
+    return;
+  const json contact = fetch_record(halo, Kind::contact, body["maincontact_id"].get<long long>());
+  const long long owner = id_of(contact.value("client_id", json()));
+  if (owner != client_id)
+    throw InputError("main_contact_id: contact " + contact.value("id", json(0)).dump() + " (\"" +
+                     contact.value("name", std::string()) + "\") belongs to " +
+                     contact.value("client_name", std::string("another client")) + " (client " + std::to_string(owner) +
+                     "), not to this site's client " + std::to_string(client_id) +
+                     ". Choose one of the client's own contacts (search_contacts with client " + std::to_string(client_id) + ").");
 }
 
 const std::vector<std::pair<std::string, std::string>> kSiteColumns = {
@@ -108,6 +123,7 @@ mcp::ToolResult create_site(halo::Client& halo, const json& args) {
   const json client = fetch_record(halo, Kind::client, client_id);  // a clear not-found before anything is sent
   json body = site_body(halo, args, json());
   body["client_id"] = client_id;
+  check_main_contact(halo, body, client_id);
   const auto fields = requested_fields(Kind::site, args);
   const std::string name = body["name"].get<std::string>();
   std::set<long long> before;
@@ -142,6 +158,7 @@ mcp::ToolResult update_site(halo::Client& halo, const json& args) {
   const long long id = args["site_id"].get<long long>();
   const json current = fetch_record(halo, Kind::site, id);
   json body = site_body(halo, args, current);
+  check_main_contact(halo, body, id_of(current.value("client_id", json())));
   const bool main_wanted = args.value("make_main_site", false);
   if (body.empty() && !main_wanted)
     throw InputError("Nothing to update: give at least one field to change besides site_id (e.g. address, phonenumber).");

@@ -181,6 +181,37 @@ test("one-line fields refuse line breaks and control characters; notes keep thei
   assert.equal(saved.notes, "First line\nSecond line");
 });
 
+test("invisible characters, no-break spaces and fullwidth letters do not beat the duplicate guard", async () => {
+  for (const name of ["Acme\u200BCorp", "Acme\u00A0Corp", "\uFF21\uFF23\uFF2D\uFF25 Corp", "ACME\uFEFF Corporation"]) {
+    const r = await t.ok("create_client", { name });
+    assert.equal(r.written, false, `${JSON.stringify(name)} was created as a new client`);
+    assert.ok([1, 2].includes(r.record.id), JSON.stringify(r.record));
+  }
+  assert.match(await t.fails("create_client", { name: "\u200B\u2060" }), /name: (has no letter or digit|must not be empty)/);
+  // create_client's guard uses the normaliser of onboard_client and find_duplicates: abbreviations meet.
+  const intl = await t.ok("create_client", { name: "Kestrel Intl Freight" });
+  assert.equal(intl.written, true);
+  const guarded = await t.ok("create_client", { name: "Kestrel International Freight Ltd" });
+  assert.equal(guarded.written, false);
+  assert.equal(guarded.record.id, intl.record.id);
+});
+
+test("billing loops, a site's main contact from another client and an ambiguous numeric reference are refused", async () => {
+  // 11 is billed by 10: making 10 billed by 11 would close a loop.
+  assert.match(await t.fails("update_client", { client: 10, billing_parent: 11 }),
+               /billing_parent: client 11 is itself invoiced through this client \(11 -> 10\)/);
+  const other = (await t.ok("get_client", { client: 2 })).contacts.items[0];
+  assert.ok(other, "client 2 has a contact");
+  assert.match(await t.fails("update_site", { site_id: 101, main_contact_id: other.id }),
+               new RegExp(`main_contact_id: contact ${other.id} .* belongs to .*not to this site's client 1`));
+  assert.deepEqual(await t.writes(), [], "nothing was written");
+  const twelve = await t.ok("create_client", { name: "12" });
+  assert.match(await t.fails("update_client", { client: "12", notes: "x" }),
+               new RegExp(`"12" is both the id of a client and the name of client ${twelve.record.id}`));
+  await t.ok("update_client", { client: 12, notes: "by id" });
+  await t.ok("update_client", { client: twelve.record.id, notes: "by the id of the client named 12" });
+});
+
 test("create_client duplicate guard returns the existing client unless allow_duplicate", async () => {
   const r = await t.ok("create_client", { name: "ACME Corp." });
   assert.equal(r.written, false);

@@ -7,13 +7,21 @@
 
 using tools::json;
 
-TEST_CASE("normalise_name folds case, punctuation, a leading 'the' and legal suffixes") {
+TEST_CASE("normalise_name folds case, punctuation, a leading 'the', legal suffixes, abbreviations and invisible characters") {
   CHECK(tools::normalise_name("ACME Corporation") == "acme");
   CHECK(tools::normalise_name("Acme Corp.") == "acme");
   CHECK(tools::normalise_name("  The Carter Group  ") == "carter group");
   CHECK(tools::normalise_name("Carter Group Ltd") == "carter group");
-  CHECK(tools::normalise_name("Hartley & Moss LLP") == "hartley and moss");
-  CHECK(tools::normalise_name("St Mary's High School") == "st marys high school");
+  CHECK(tools::normalise_name("Hartley & Moss LLP") == tools::normalise_name("Hartley and Moss"));
+  CHECK(tools::normalise_name("St Mary's High School") == tools::normalise_name("Saint Marys High School"));
+  // The same key as find_duplicates and onboard_client (one normaliser): abbreviations meet their long forms.
+  CHECK(tools::normalise_name("Acme Intl") == tools::normalise_name("Acme International Ltd"));
+  // Zero-width, no-break spaces and fullwidth letters do not make a new company.
+  CHECK(tools::normalise_name("Acme\u200BCorp") == tools::normalise_name("Acme Corp"));
+  CHECK(tools::normalise_name("Acme\u00A0Corp") == tools::normalise_name("Acme Corp"));
+  CHECK(tools::normalise_name("\uFF21\uFF23\uFF2D\uFF25 Corp") == "acme");
+  CHECK(tools::normalise_email(" Jane.Doe@ACME.com\u200B ") == "jane.doe@acme.com");
+  CHECK_THROWS_WITH_AS(tools::checked_name(json("\u200B\u200B"), "name"), doctest::Contains("no letter or digit"), tools::InputError);
   // Real differences survive.
   CHECK(tools::normalise_name("Summit Dental") != tools::normalise_name("Summit Legal LLP"));
   CHECK(tools::normalise_name("Brightwater Logistics") != tools::normalise_name("Brightwater Logistcs"));
