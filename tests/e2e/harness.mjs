@@ -26,9 +26,11 @@ export async function connect({ env = {}, args = [], capabilities = {}, name = "
 }
 
 // A standalone sandbox (`halopsa-mcp sandbox`) whose control API the test can use, and the
-// environment that points the MCP server at it as if it were a real tenant.
+// environment that points the MCP server at it as if it were a real tenant. HALOPSA_SANDBOX_BIN runs the sandbox
+// from another build than the server under test: how a fix is shown to fail on the code before it (an old server
+// against today's strict sandbox).
 export async function startSandbox({ args = [] } = {}) {
-  const child = spawn(binary, ["sandbox", "--port", "0", "--db", ":memory:", ...args], {
+  const child = spawn(process.env.HALOPSA_SANDBOX_BIN ?? binary, ["sandbox", "--port", "0", "--db", ":memory:", ...args], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
