@@ -66,8 +66,13 @@ if(HALOPSA_PORTABLE AND HALOPSA_NODE)
     VERBATIM)
 endif()
 
-# docs/tools.md from schemas/*.json and the built server's tools/list.
+# docs/tools.md and tests/toolsnaps from the built server's tools/list.
 if(HALOPSA_NODE)
+  add_custom_target(toolsnaps
+    COMMAND "${HALOPSA_NODE}" "${CMAKE_SOURCE_DIR}/packaging/toolsnaps.mjs" --bin "$<TARGET_FILE:halopsa-mcp>" --update
+    DEPENDS halopsa-mcp
+    COMMENT "Rewriting tests/toolsnaps from the served tool definitions"
+    VERBATIM)
   add_custom_target(tools-doc
     COMMAND "${HALOPSA_NODE}" "${CMAKE_SOURCE_DIR}/packaging/gen-tools-doc.mjs"
             --bin "$<TARGET_FILE:halopsa-mcp>" --out "${CMAKE_SOURCE_DIR}/docs/tools.md"

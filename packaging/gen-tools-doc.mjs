@@ -1,17 +1,16 @@
 #!/usr/bin/env node
-// Renders docs/tools.md, the tool reference, from schemas/<tool>.{input,output}.json and the built server's
-// own tools/list and prompts/list (titles, descriptions, annotations, toolsets), so the reference cannot
-// drift from what the server serves.
+// Renders docs/tools.md, the tool reference, from the built server's own tools/list and prompts/list (titles,
+// descriptions, annotations, both schemas, toolsets): the reference is what a model is served, so it cannot drift.
 //
 //   node packaging/gen-tools-doc.mjs --bin build/halopsa-mcp --out docs/tools.md     write it
 //   node packaging/gen-tools-doc.mjs --bin build/halopsa-mcp --check docs/tools.md   exit 1 if it differs
 //
 // The server runs on the in-memory sandbox with every HALOPSA_* variable of the caller removed, so a
 // developer's tenant configuration or tool policy never changes the output.
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { listFromServer } from "./served-tools.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 // Toolsets in reading order; a toolset the server does not know yet simply has no tools.
@@ -19,11 +18,11 @@ const TOOLSETS = ["status", "clients", "sites", "contacts", "workflows"];
 const REGENERATE = "cmake --build build --target tools-doc   (or: node packaging/gen-tools-doc.mjs --bin build/halopsa-mcp --out docs/tools.md)";
 
 function parseArgs(argv) {
-  const args = { bin: join(repo, "build", "halopsa-mcp"), out: null, check: null, schemas: join(repo, "schemas") };
+  const args = { bin: join(repo, "build", "halopsa-mcp"), out: null, check: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i], value = argv[i + 1];
-    if (!["--bin", "--out", "--check", "--schemas"].includes(flag) || value === undefined)
-      throw new Error(`usage: gen-tools-doc.mjs --bin PATH (--out FILE | --check FILE) [--schemas DIR]; bad argument ${flag}`);
+    if (!["--bin", "--out", "--check"].includes(flag) || value === undefined)
+      throw new Error(`usage: gen-tools-doc.mjs --bin PATH (--out FILE | --check FILE); bad argument ${flag}`);
     args[flag.slice(2)] = resolve(value);
     i++;
   }
@@ -31,75 +30,6 @@ function parseArgs(argv) {
   return args;
 }
 
-// One server process: initialize, then the given list requests (following nextCursor), then EOF.
-// Resolves to { tools, prompts } or, when the server refuses to start (an unknown toolset), to null.
-function listFromServer(bin, extraEnv) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("HALOPSA_")));
-  Object.assign(env, { HALOPSA_SANDBOX_DB: ":memory:", HALOPSA_LOG_LEVEL: "error" }, extraEnv);
-  const child = spawn(bin, [], { env, stdio: ["pipe", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d));
-  const pending = new Map();
-  let nextId = 1, buffer = "";
-  child.stdout.on("data", (chunk) => {
-    buffer += chunk;
-    let nl;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl).trim();
-      buffer = buffer.slice(nl + 1);
-      if (!line) continue;
-      const msg = JSON.parse(line);
-      if (msg.id !== undefined && pending.has(msg.id)) {
-        pending.get(msg.id)(msg);
-        pending.delete(msg.id);
-      }
-    }
-  });
-  const exited = new Promise((res) => child.on("close", (code) => res(code)));
-  const request = (method, params = {}) =>
-    new Promise((res, rej) => {
-      const id = nextId++;
-      pending.set(id, (msg) => (msg.error ? rej(new Error(`${method}: ${JSON.stringify(msg.error)}`)) : res(msg.result)));
-      child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n");
-    });
-  const listAll = async (method, key) => {
-    const items = [];
-    let cursor;
-    do {
-      const page = await request(method, cursor ? { cursor } : {});
-      items.push(...(page[key] ?? []));
-      cursor = page.nextCursor;
-    } while (cursor);
-    return items;
-  };
-  const timeout = setTimeout(() => child.kill("SIGKILL"), 60000);
-  const session = (async () => {
-    const init = await request("initialize", {
-      protocolVersion: "2025-11-25",
-      capabilities: {},
-      clientInfo: { name: "gen-tools-doc", version: "1" },
-    });
-    child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n");
-    const tools = await listAll("tools/list", "tools");
-    const prompts = init.capabilities?.prompts ? await listAll("prompts/list", "prompts") : [];
-    child.stdin.end();
-    return { tools, prompts };
-  })();
-  child.stdin.on("error", () => {});
-  return Promise.race([
-    session,
-    exited.then((code) => {
-      if (pending.size === 0) return session;
-      if (/no toolset named/.test(stderr)) return null;  // a toolset this build does not have (yet)
-      throw new Error(`${bin} exited with ${code} before answering:\n${stderr}`);
-    }),
-  ]).finally(async () => {
-    clearTimeout(timeout);
-    await exited;
-  });
-}
-
-const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null);
 const cell = (text) => String(text ?? "").replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|").trim();
 const code = (value) => "`" + (typeof value === "string" ? value : JSON.stringify(value)) + "`";
 
@@ -156,6 +86,15 @@ function propertyRows(schema, root, prefix = "", depth = 0) {
   return rows;
 }
 
+// One branch of a composition rule, in words: "`client` given", "`a` and `b` given", or its description.
+function rule(branch) {
+  for (const [key, word] of [["anyOf", "at least one of"], ["oneOf", "exactly one of"], ["allOf", "all of"]])
+    if (Array.isArray(branch?.[key])) return `${word} (${branch[key].map(rule).join(", ")})`;
+  if (branch?.required?.length) return branch.required.map(code).join(" and ") + " given";
+  if (branch?.not?.required?.length) return branch.not.required.map(code).join(" and ") + " not given";
+  return branch?.description ?? code(branch);
+}
+
 function schemaSection(title, schema, withRequired) {
   const lines = [`**${title}**`, ""];
   const rows = propertyRows(schema, schema);
@@ -166,6 +105,9 @@ function schemaSection(title, schema, withRequired) {
   lines.push(withRequired ? "| name | type | required | notes |" : "| field | type | always there | notes |");
   lines.push(withRequired ? "|---|---|---|---|" : "|---|---|---|---|");
   for (const r of rows) lines.push(`| ${code(r.path)} | ${cell(r.type)} | ${r.required ? "yes" : ""} | ${cell(r.notes)} |`);
+  // Rules across arguments (create_contact's "client or site_id"): the top-level anyOf / oneOf / allOf.
+  for (const [key, word] of [["anyOf", "at least one of"], ["oneOf", "exactly one of"], ["allOf", "all of"]])
+    if (Array.isArray(schema[key])) lines.push("", `Also required, ${word}: ` + schema[key].map((s) => rule(s)).join("; ") + ".");
   if (schema.additionalProperties === false && withRequired) lines.push("", "Other arguments are refused.");
   lines.push("");
   return lines;
@@ -178,11 +120,11 @@ function traits(tool) {
   return out;
 }
 
-function render(groups, prompts, schemasDir) {
+function render(groups, prompts) {
   const lines = [
     "# Tool reference",
     "",
-    "<!-- GENERATED by packaging/gen-tools-doc.mjs from schemas/*.json and the server's tools/list. Do not edit. -->",
+    "<!-- GENERATED by packaging/gen-tools-doc.mjs from the server's tools/list and prompts/list. Do not edit. -->",
     `<!-- Regenerate: ${REGENERATE} -->`,
     "",
     "Every tool the server can expose, by toolset. `--toolsets`, `--tools`, `--read-only` and `--allow-writes`",
@@ -200,8 +142,8 @@ function render(groups, prompts, schemasDir) {
     if (tools.length === 0) continue;
     lines.push(`## Toolset \`${toolset}\``, "");
     for (const t of tools) {
-      const input = readJson(join(schemasDir, `${t.name}.input.json`)) ?? t.inputSchema ?? {};
-      const output = readJson(join(schemasDir, `${t.name}.output.json`)) ?? t.outputSchema;
+      const input = t.inputSchema ?? {};
+      const output = t.outputSchema;
       lines.push(`### ${t.name}`, "");
       lines.push(`${t.title ? `**${cell(t.title)}** · ` : ""}${traits(t).join(" · ")}`, "");
       if (t.description) lines.push(t.description.trim(), "");
@@ -237,10 +179,8 @@ async function main() {
   const others = all.tools.filter((t) => !seen.has(t.name));
   if (others.length) groups.push({ toolset: "other", tools: others });
 
-  const schemaless = all.tools.filter((t) => !existsSync(join(args.schemas, `${t.name}.input.json`))).map((t) => t.name);
-  if (schemaless.length) console.error(`gen-tools-doc: no schemas/<tool>.input.json for ${schemaless.join(", ")}; used the served schema`);
 
-  const text = render(groups, all.prompts, args.schemas) + "\n";
+  const text = render(groups, all.prompts) + "\n";
   if (args.out) {
     writeFileSync(args.out, text);
     console.error(`gen-tools-doc: wrote ${args.out} (${all.tools.length} tools, ${all.prompts.length} prompts)`);
@@ -254,7 +194,7 @@ async function main() {
   const a = current.split("\n"), b = text.split("\n");
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  console.error(`${args.check} is out of date with the schemas and the server's tools/list.`);
+  console.error(`${args.check} is out of date with the server's tools/list.`);
   console.error(`First difference at line ${i + 1}:\n  checked in: ${a[i] ?? "(end of file)"}\n  generated:  ${b[i] ?? "(end of file)"}`);
   console.error(`Regenerate it with:\n  ${REGENERATE}`);
   return 1;
