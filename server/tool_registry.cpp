@@ -234,8 +234,10 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
   try {
     result = tool.handler(arguments, ctx);
   } catch (const std::exception& ex) {
-    if (audited) audit_->failed(call_id, tool.name, ctx.session_id(), arguments, ex.what());
-    throw;
+    const std::optional<std::string> told = translate_ ? translate_(ex) : std::nullopt;
+    if (audited) audit_->failed(call_id, tool.name, ctx.session_id(), arguments, told ? *told : ex.what());
+    if (!told) throw;
+    result = ToolResult::error(*told);
   } catch (const era::InputRequired&) {
     // A 2026-07-28 call paused to ask the user; its retry is a new call with its own trail.
     if (audited)

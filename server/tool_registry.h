@@ -2,6 +2,7 @@
 // The policy is enforced here, centrally: a hidden tool cannot be called, whatever a client sends.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,6 +63,12 @@ class ToolRegistry {
   // Check every structuredContent against the tool's outputSchema (on in debug builds and in tests).
   void set_validate_output(bool on) { validate_output_ = on; }
 
+  // Turns what a handler throws into the text of an isError result the model can act on (the domain layer knows
+  // its own failures: a refused argument, an upstream error); nullopt leaves it an internal error. Set once, before
+  // serving. Handlers then hold no try/catch of their own.
+  using ErrorTranslator = std::function<std::optional<std::string>(const std::exception&)>;
+  void set_error_translator(ErrorTranslator translate) { translate_ = std::move(translate); }
+
  private:
   struct Entry {
     ToolSpec spec;
@@ -72,6 +79,7 @@ class ToolRegistry {
   const Entry* entry(std::string_view name) const;
   ToolResult run(const Entry& e, const json& arguments, RequestContext& ctx) const;
   std::vector<Entry> entries_;
+  ErrorTranslator translate_;
   mutable std::mutex list_cache_mutex_;
   struct ListPage {
     std::shared_ptr<const json> json_page;

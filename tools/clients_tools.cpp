@@ -234,7 +234,7 @@ void register_client_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("search_clients.input"),
       .output_schema = schema("search_clients.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return search_clients(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return search_clients(*halo, a); },
   });
   server.tools.add({
       .name = "get_client",
@@ -246,7 +246,7 @@ void register_client_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("get_client.input"),
       .output_schema = schema("get_client.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return get_client(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return get_client(*halo, a); },
   });
   server.tools.add({
       .name = "create_client",
@@ -260,7 +260,7 @@ void register_client_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("create_client.input"),
       .output_schema = schema("create_client.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = false},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return create_client(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return create_client(*halo, a); },
   });
   server.tools.add({
       .name = "update_client",
@@ -273,7 +273,7 @@ void register_client_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("update_client.input"),
       .output_schema = schema("update_client.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return update_client(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return update_client(*halo, a); },
   });
   server.tools.add({
       .name = "set_client_active",
@@ -285,7 +285,7 @@ void register_client_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("set_client_active.input"),
       .output_schema = schema("set_client_active.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return set_client_active(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return set_client_active(*halo, a); },
   });
   server.tools.add({
       .name = "delete_client",
@@ -298,7 +298,7 @@ void register_client_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("delete_client.input"),
       .output_schema = schema("delete_client.output"),
       .annotations = {.read_only = false, .destructive = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return guarded([&] { return delete_client(*halo, a, ctx); }); },
+      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return delete_client(*halo, a, ctx); },
   });
 }
 

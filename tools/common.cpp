@@ -33,14 +33,10 @@ std::string explain(const halo::Error& error) {
   return text;
 }
 
-mcp::ToolResult guarded(const std::function<mcp::ToolResult()>& body) {
-  try {
-    return body();
-  } catch (const halo::Error& e) {
-    return mcp::ToolResult::error(explain(e));
-  } catch (const InputError& e) {
-    return mcp::ToolResult::error(e.what());
-  }
+std::optional<std::string> translate_error(const std::exception& error) {
+  if (const auto* halo_error = dynamic_cast<const halo::Error*>(&error)) return explain(*halo_error);
+  if (const auto* input = dynamic_cast<const InputError*>(&error)) return std::string(input->what());
+  return std::nullopt;
 }
 
 }  // namespace tools

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "halo/errors.h"
@@ -12,7 +13,8 @@ namespace tools {
 // The text a model reads for a HaloPSA failure: what happened and what to do next.
 std::string explain(const halo::Error& error);
 
-// Runs a handler body; a halo::Error or tools::InputError becomes an isError result instead of an exception.
-mcp::ToolResult guarded(const std::function<mcp::ToolResult()>& body);
+// The text of the isError result for what a handler threw: a halo::Error explained, an InputError as it is; nullopt
+// for anything else (an internal error). Installed once in the tool registry by register_all().
+std::optional<std::string> translate_error(const std::exception& error);
 
 }  // namespace tools

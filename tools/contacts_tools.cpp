@@ -199,7 +199,7 @@ void register_contact_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("search_contacts.input"),
       .output_schema = schema("search_contacts.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return search_contacts(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return search_contacts(*halo, a); },
   });
   server.tools.add({
       .name = "get_contact",
@@ -209,7 +209,7 @@ void register_contact_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("get_contact.input"),
       .output_schema = schema("get_contact.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return get_contact(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return get_contact(*halo, a); },
   });
   server.tools.add({
       .name = "create_contact",
@@ -223,7 +223,7 @@ void register_contact_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("create_contact.input"),
       .output_schema = schema("create_contact.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = false},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return create_contact(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return create_contact(*halo, a); },
   });
   server.tools.add({
       .name = "update_contact",
@@ -236,7 +236,7 @@ void register_contact_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("update_contact.input"),
       .output_schema = schema("update_contact.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return update_contact(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return update_contact(*halo, a); },
   });
   server.tools.add({
       .name = "delete_contact",
@@ -248,7 +248,7 @@ void register_contact_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("delete_contact.input"),
       .output_schema = schema("delete_contact.output"),
       .annotations = {.read_only = false, .destructive = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return guarded([&] { return delete_contact(*halo, a, ctx); }); },
+      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return delete_contact(*halo, a, ctx); },
   });
 }
 

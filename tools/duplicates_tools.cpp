@@ -345,7 +345,7 @@ void register_duplicate_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("find_duplicates.input"),
       .output_schema = schema("find_duplicates.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return guarded([&] { return find_duplicates(*halo, a, ctx); }); },
+      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return find_duplicates(*halo, a, ctx); },
   });
   server.tools.add({
       .name = "merge_preview",
@@ -359,7 +359,7 @@ void register_duplicate_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("merge_preview.input"),
       .output_schema = schema("merge_preview.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return merge_preview(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return merge_preview(*halo, a); },
   });
 }
 

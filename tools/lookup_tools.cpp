@@ -89,7 +89,7 @@ void register_lookup_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("get_client_hierarchy.input"),
       .output_schema = schema("get_client_hierarchy.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return get_client_hierarchy(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return get_client_hierarchy(*halo, a); },
   });
   server.tools.add({
       .name = "list_toplevels",
@@ -101,7 +101,7 @@ void register_lookup_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("list_toplevels.input"),
       .output_schema = schema("list_toplevels.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return list_toplevels(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return list_toplevels(*halo, a); },
   });
   server.tools.add({
       .name = "list_client_types",
@@ -113,7 +113,7 @@ void register_lookup_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("list_client_types.input"),
       .output_schema = schema("list_client_types.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json&, mcp::RequestContext&) { return guarded([&] { return list_client_types(*halo); }); },
+      .handler = [halo](const json&, mcp::RequestContext&) { return list_client_types(*halo); },
   });
 }
 

@@ -215,7 +215,7 @@ void register_quality_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("data_quality_report.input"),
       .output_schema = schema("data_quality_report.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return guarded([&] { return data_quality_report(*halo, a, ctx); }); },
+      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return data_quality_report(*halo, a, ctx); },
   });
 }
 

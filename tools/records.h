@@ -20,8 +20,9 @@ namespace tools {
 
 using json = nlohmann::json;
 
-// A problem with the caller's arguments (or a refusal) found before anything is written. guarded() turns it into
-// an isError result whose text is the message, so it must name the field and say what to do.
+// A problem with the caller's arguments (or a refusal) found before anything is written. The registry (through
+// translate_error) turns it into an isError result whose text is the message, so it must name the field and say
+// what to do.
 class InputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

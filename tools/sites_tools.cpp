@@ -220,7 +220,7 @@ void register_site_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("search_sites.input"),
       .output_schema = schema("search_sites.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return search_sites(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return search_sites(*halo, a); },
   });
   server.tools.add({
       .name = "create_site",
@@ -233,7 +233,7 @@ void register_site_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("create_site.input"),
       .output_schema = schema("create_site.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = false},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return create_site(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return create_site(*halo, a); },
   });
   server.tools.add({
       .name = "update_site",
@@ -246,7 +246,7 @@ void register_site_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("update_site.input"),
       .output_schema = schema("update_site.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return guarded([&] { return update_site(*halo, a); }); },
+      .handler = [halo](const json& a, mcp::RequestContext&) { return update_site(*halo, a); },
   });
   server.tools.add({
       .name = "delete_site",
@@ -259,7 +259,7 @@ void register_site_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("delete_site.input"),
       .output_schema = schema("delete_site.output"),
       .annotations = {.read_only = false, .destructive = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return guarded([&] { return delete_site(*halo, a, ctx); }); },
+      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return delete_site(*halo, a, ctx); },
   });
 }
 

@@ -1,8 +1,11 @@
 #include "tools/toolbox.h"
 
+#include "tools/common.h"
+
 namespace tools {
 
 void register_all(mcp::McpServer& server, const Backend& backend) {
+  server.tools.set_error_translator(translate_error);
   register_status_tools(server, backend);
   register_client_tools(server, backend);
   register_lookup_tools(server, backend);

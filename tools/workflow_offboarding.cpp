@@ -181,7 +181,7 @@ void register_offboarding_tools(mcp::McpServer& server, const Backend& backend) 
       .input_schema = schema("offboard_client.input"),
       .output_schema = schema("offboard_client.output"),
       .annotations = {.read_only = false, .destructive = true, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return guarded([&] { return offboard_client(*halo, a, ctx); }); },
+      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return offboard_client(*halo, a, ctx); },
   });
 }
 

@@ -470,7 +470,7 @@ void register_onboarding_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("onboard_client.input"),
       .output_schema = schema("onboard_client.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return guarded([&] { return onboard_client(*halo, a, ctx); }); },
+      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return onboard_client(*halo, a, ctx); },
   });
   server.tools.add({
       .name = "onboard_contact",
@@ -484,7 +484,7 @@ void register_onboarding_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("onboard_contact.input"),
       .output_schema = schema("onboard_contact.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return guarded([&] { return onboard_contact(*halo, a, ctx); }); },
+      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return onboard_contact(*halo, a, ctx); },
   });
 }
 

@@ -2,6 +2,8 @@
 
 #include "fixture_server.h"
 #include "server/jsonrpc.h"
+#include "server/request_context.h"
+#include "server/tool_registry.h"
 
 using mcp::json;
 
@@ -70,4 +72,36 @@ TEST_CASE("tool definitions carry title, schemas and annotations") {
   json write = server->tools.find("confirm")->definition();
   CHECK(write["annotations"]["readOnlyHint"] == false);
   CHECK(write["annotations"]["destructiveHint"] == true);
+}
+
+TEST_CASE("what a handler throws is translated once, by the registry: the model reads the domain's text") {
+  struct Refused : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
+  struct Channel : mcp::RequestContext::Channel {
+    void notify(const json&) override {}
+    json request(std::string_view, json, std::chrono::milliseconds, std::stop_token) override { return {}; }
+    mcp::LogLevel log_level() const override { return mcp::LogLevel::info; }
+    const json& client_capabilities() const override { return caps; }
+    std::string session_id() const override { return "stdio"; }
+    json caps = json::object();
+  } channel;
+  mcp::ToolRegistry registry;
+  registry.add({.name = "refuse",
+                .title = "Refuse",
+                .description = "Always refuses.",
+                .toolset = "misc",
+                .input_schema = {{"type", "object"}},
+                .annotations = {.read_only = true},
+                .handler = [](const json&, mcp::RequestContext&) -> mcp::ToolResult { throw Refused("name: give one"); }});
+  mcp::RequestContext ctx(channel, nullptr, {});
+  // No translator: an internal error the session reports without details.
+  CHECK_THROWS_AS(registry.call(*registry.find("refuse"), json::object(), ctx), Refused);
+  registry.set_error_translator([](const std::exception& e) -> std::optional<std::string> {
+    if (dynamic_cast<const Refused*>(&e)) return std::string("Refused: ") + e.what();
+    return std::nullopt;
+  });
+  const mcp::ToolResult r = registry.call(*registry.find("refuse"), json::object(), ctx);
+  CHECK(r.is_error);
+  CHECK(r.to_json()["content"][0]["text"] == "Refused: name: give one");
 }
