@@ -86,6 +86,7 @@ Environment (a flag wins over its variable; blank values and unexpanded ${...} c
   HALOPSA_TOOLS, HALOPSA_TOOLSETS, HALOPSA_ALLOW_WRITES  comma lists, as the flags
   HALOPSA_LOG_LEVEL       trace, debug, info, warn, error, critical, off (default info; logs go to stderr)
   HALOPSA_SANDBOX_DB      sandbox database file, or :memory: (default ~/.local/share/halopsa-mcp/sandbox.db)
+  HALOPSA_SANDBOX_QUIRKS  sandbox quirk switches, a JSON object or kind / strict (default strict; see sandbox/README.md)
   HALOPSA_AUDIT_LOG       file to append a JSON line to for every write tool call (off by default)
   HALOPSA_REDACT_PII=1    mask e-mail addresses and phone numbers in tool results
   HALOPSA_MCP_TOKEN       with --http: the bearer token clients must send (never logged, never sent to HaloPSA)
@@ -156,6 +157,9 @@ int serve(const Options& o) {
   } else {
     sandbox::Options so;
     so.db_path = sandbox_db_path(o);
+    // Users get hosted Halo's budget, so a tool that would exhaust it on a real tenant does so here too.
+    so.rate_limit = {300, 300};
+    so.quirks = env_or("HALOPSA_SANDBOX_QUIRKS", "");
     embedded = std::make_unique<sandbox::Sandbox>(so);
     embedded->start();
     config.base_url = embedded->base_url();
@@ -321,6 +325,7 @@ int run(int argc, char** argv) {
       sandbox::Options so;
       so.db_path = sandbox_db_path(o);
       so.port = o.sandbox_port;
+      so.quirks = env_or("HALOPSA_SANDBOX_QUIRKS", "");
       return sandbox::run_standalone(so);
     }
     return serve(o);

@@ -170,7 +170,7 @@ test("create_client duplicate guard finds the existing client beyond the first 1
     headers: { authorization: `Bearer ${token.access_token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  assert.equal((await post(Array.from({ length: 150 }, (_, i) => ({ name: `Zenith A${String(i).padStart(3, "0")}` })))).status, 200);
+  assert.equal((await post(Array.from({ length: 150 }, (_, i) => ({ name: `Zenith A${String(i).padStart(3, "0")}` })))).status, 201);  // Halo answers a POST with 201
   const original = await (await post([{ name: "Zenith Zone Ltd" }])).json();
   await t.mark();
   const r = await t.ok("create_client", { name: "ZENITH ZONE LIMITED" });
