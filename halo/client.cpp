@@ -328,4 +328,13 @@ Client::Status Client::probe() {
   return s;
 }
 
+json Client::remembered(const std::string& key, const std::function<json()>& learn) {
+  // Held while learning: a fact costs one look-up however many calls need it at once.
+  std::lock_guard lock(facts_mu_);
+  if (auto it = facts_.find(key); it != facts_.end()) return it->second;
+  json value = learn();
+  facts_.emplace(key, value);
+  return value;
+}
+
 }  // namespace halo

@@ -3,6 +3,8 @@
 // the shared rate budget and token, is retried only where repeating it cannot do harm, and fails
 // with a typed halo::Error whose message never contains a secret.
 #include <functional>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stop_token>
@@ -79,6 +81,10 @@ class Client {
   // Closes idle pooled connections: at shutdown, so the embedded sandbox stops without waiting them out.
   void close_idle_connections() { transport_.close_idle(); }
 
+  // A fact about the tenant learnt once and kept for the life of this client (e.g. which Lookup table holds client
+  // types): `learn` runs on the first call for `key` (concurrent first calls wait for it); a throw is not kept.
+  nlohmann::json remembered(const std::string& key, const std::function<nlohmann::json()>& learn);
+
  private:
   enum class Retry { read, idempotent, create, none };
   struct Outcome {
@@ -101,6 +107,8 @@ class Client {
   HttpTransport transport_;
   TokenCache tokens_;
   RateBudget budget_;
+  std::mutex facts_mu_;
+  std::map<std::string, nlohmann::json> facts_;
 };
 
 }  // namespace halo

@@ -108,6 +108,7 @@ Config Config::from_env(const Getenv& getenv) {
   c.read_timeout_ms = read_int(getenv, "HALOPSA_READ_TIMEOUT_MS", c.read_timeout_ms);
   c.page_concurrency = read_int(getenv, "HALOPSA_PAGE_CONCURRENCY", c.page_concurrency);
   c.default_page_size = read_int(getenv, "HALOPSA_PAGE_SIZE", c.default_page_size);
+  c.client_type_lookup_id = read_int(getenv, "HALOPSA_CLIENT_TYPE_LOOKUP_ID", c.client_type_lookup_id);
   return c;
 }
 
@@ -150,6 +151,7 @@ void Config::validate() const {
   check_range("HALOPSA_READ_TIMEOUT_MS", read_timeout_ms, 1, 3600000);
   check_range("HALOPSA_PAGE_CONCURRENCY", page_concurrency, 1, 64);
   check_range("HALOPSA_PAGE_SIZE", default_page_size, 1, 10000);
+  check_range("HALOPSA_CLIENT_TYPE_LOOKUP_ID", client_type_lookup_id, 0, 1000000);
   check_range("max_retries", max_retries, 0, 20);
   check_range("backoff_base_ms", backoff_base_ms, 1, 60000);
   check_range("token_refresh_margin_seconds", token_refresh_margin_seconds, 0, 3600);

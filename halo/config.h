@@ -43,6 +43,9 @@ struct Config {
   int max_retries = 3;             // transient-failure retries per read (429s are bounded by time)
   int backoff_base_ms = 500;       // first backoff step; doubles per attempt, with jitter
   int token_refresh_margin_seconds = 60;  // refresh this long before expires_in runs out
+  // HALOPSA_CLIENT_TYPE_LOOKUP_ID: the Lookup table holding client types; 0 = find it in Halo's table of lookup
+  // types (halo/lookup_tables.h). Lookup table ids differ between tenants.
+  int client_type_lookup_id = 0;
 
   static Config from_env(const Getenv& getenv = system_getenv);  // throws ConfigError on bad numbers
 

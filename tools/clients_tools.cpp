@@ -2,6 +2,7 @@
 #include <set>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
@@ -70,8 +71,8 @@ mcp::ToolResult get_client(halo::Client& halo, const json& args) {
   const auto fields = requested_fields(Kind::client, args);
   const json record = fetch_record(halo, Kind::client, id);
   const int limit = args.value("related_limit", 20);
-  const Query related{{"client_id", std::to_string(id)}, {"includeactive", "true"}, {"includeinactive", "true"}};
-  halo::Page sites = halo.page("Site", "sites", related, 1, limit);
+  const Query related = halo::with_status({{"client_id", std::to_string(id)}}, halo::Status::all);
+  halo::Page sites = fetch_page(halo, Kind::site, related, 1, limit);
   halo::Page contacts = halo.page("Users", "users", related, 1, limit);
   bool complete = true;
   json billed = billed_clients(halo, id, complete);
@@ -119,7 +120,7 @@ mcp::ToolResult create_client(halo::Client& halo, const json& args) {
   // the first normalised word finds "ACME Corp." for "Acme Corporation"; a common word can match hundreds, so the
   // walk goes on to 1,000 matches, and past that the name as typed is searched too.
   const std::string term = norm.substr(0, norm.find(' ')).size() >= 3 ? norm.substr(0, norm.find(' ')) : name;
-  const halo::Query both{{"includeactive", "true"}, {"includeinactive", "true"}};
+  const halo::Query both = halo::with_status({}, halo::Status::all);
   auto search = [&](const std::string& text) {
     halo::Query q = both;
     q.emplace_back("search", text);
@@ -139,7 +140,7 @@ mcp::ToolResult create_client(halo::Client& halo, const json& args) {
           .result();
   }
   auto find_landed = [&halo, name, existing_ids]() -> std::optional<json> {
-    halo::Page p = halo.page("Client", "clients", {{"search", name}, {"includeactive", "true"}, {"includeinactive", "true"}}, 1, 100);
+    halo::Page p = halo.page("Client", "clients", halo::with_status({{"search", name}}, halo::Status::all), 1, 100);
     std::optional<json> best;
     for (const auto& c : p.rows)
       if (c.value("name", std::string()) == name && !existing_ids.contains(c.value("id", 0LL)) &&
@@ -174,7 +175,7 @@ mcp::ToolResult set_client_active(halo::Client& halo, const json& args) {
 mcp::ToolResult delete_client(halo::Client& halo, const json& args, mcp::RequestContext& ctx) {
   const long long id = resolve_client(halo, args["client"]);
   const json current = fetch_record(halo, Kind::client, id);
-  const Query related{{"client_id", std::to_string(id)}, {"includeactive", "true"}, {"includeinactive", "true"}};
+  const Query related = halo::with_status({{"client_id", std::to_string(id)}}, halo::Status::all);
   const std::size_t sites = count_records(halo, Kind::site, related);
   const std::size_t contacts = count_records(halo, Kind::contact, related);
   const std::string alternative = "To retire the client instead (reversible, keeps history), use set_client_active "

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
@@ -96,7 +97,7 @@ mcp::ToolResult create_contact(halo::Client& halo, const json& args) {
   const std::string norm = normalise_name(display);
 
   // Duplicate guard: the same e-mail anywhere, else the same normalised name at this client.
-  Query query{{"includeactive", "true"}, {"includeinactive", "true"}};
+  Query query = halo::with_status({}, halo::Status::all);
   if (!email.empty()) query.emplace_back("search", email);
   else {
     query.emplace_back("client_id", std::to_string(client_id));

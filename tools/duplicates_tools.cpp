@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
@@ -34,6 +35,7 @@ struct Scan {
   dedupe::Candidates candidates;
   Clock::time_point computed;
   std::string computed_at;  // ISO time, for the caller
+  std::string unavailable;  // signals HaloPSA's list rows did not carry, said to the caller ("" when all were there)
 };
 
 // Scans keyed by (kind, scope, status); a repeated call within kCacheLifetime regroups without refetching.
@@ -75,7 +77,7 @@ Kind record_kind(dedupe::Mode mode) {
 
 std::shared_ptr<const Scan> scan(halo::Client& halo, dedupe::Mode mode, long long client_id, bool include_inactive,
                                  mcp::RequestContext& ctx) {
-  const Query status{{"includeactive", "true"}, {"includeinactive", include_inactive ? "true" : "false"}};
+  const Query status = halo::with_status({}, include_inactive ? halo::Status::all : halo::Status::active);
   const Kind kind = record_kind(mode);
   json rows = json::array();
   if (mode == dedupe::Mode::clients && client_id) {
@@ -95,6 +97,22 @@ std::shared_ptr<const Scan> scan(halo::Client& halo, dedupe::Mode mode, long lon
   for (const auto& r : rows) {
     out->records.push_back(dedupe_record(mode, r));
     out->extras.push_back({text_of(r, "client_name"), text_of(r, "site_name"), r.value("inactive", false) == true});
+  }
+  // What the list rows did not carry is not compared, and the caller is told (a missing field is not an empty one).
+  auto carried = [&rows](const char* field) {
+    return std::any_of(rows.begin(), rows.end(), [field](const json& r) { return r.contains(field); });
+  };
+  if (mode == dedupe::Mode::clients) {
+    std::string missing;
+    for (const char* f : {"website", "main_phonenumber", "accountsemailaddress"})
+      if (!rows.empty() && !carried(f)) missing += (missing.empty() ? "" : ", ") + std::string(f);
+    if (!missing.empty())
+      out->unavailable = "HaloPSA's client list rows carry no " + missing + ", so clients were compared without them";
+  } else if (mode == dedupe::Mode::sites) {
+    const auto without = std::count_if(rows.begin(), rows.end(), [](const json& r) { return !r.contains("delivery_address"); });
+    if (without)
+      out->unavailable = std::to_string(without) + " site(s) came without any address field (even with includeaddress=true), "
+                         "so their addresses were not compared";
   }
   rows = json();  // the raw rows are the largest thing held: free them before scoring
   ctx.progress(85, 100, "Comparing " + std::to_string(out->records.size()) + " records");
@@ -173,6 +191,7 @@ mcp::ToolResult find_duplicates(halo::Client& halo, const json& args, mcp::Reque
   }
   out["has_more"] = to < groups.size();
   out["records_in_groups"] = in_groups;
+  if (!s->unavailable.empty()) out["note"] = s->unavailable + ".";
 
   std::string text = std::to_string(groups.size()) + " likely duplicate group(s) among " +
                      std::to_string(s->records.size()) + " " + kind + " (threshold " + std::to_string(threshold).substr(0, 4) +
@@ -187,6 +206,7 @@ mcp::ToolResult find_duplicates(halo::Client& halo, const json& args, mcp::Reque
     text += "]";
   }
   if (out["has_more"].get<bool>()) text += "\nMore: call again with page " + std::to_string(page + 1) + ".";
+  if (out.contains("note")) text += "\nNote: " + out["note"].get<std::string>();
   if (!groups.empty()) text += "\nmerge_preview shows which record to keep for a group and the merge request; merging is left to a person.";
   return mcp::ToolResult::data(std::move(out), text);
 }
@@ -194,7 +214,7 @@ mcp::ToolResult find_duplicates(halo::Client& halo, const json& args, mcp::Reque
 // ------------------------------------------------------------------------------------------------ merge_preview
 json client_facts(halo::Client& halo, long long id) {
   const json record = fetch_record(halo, Kind::client, id);
-  const Query related{{"client_id", std::to_string(id)}, {"includeactive", "true"}, {"includeinactive", "true"}};
+  const Query related = halo::with_status({{"client_id", std::to_string(id)}}, halo::Status::all);
   json facts{{"id", id},
              {"name", text_of(record, "name")},
              {"inactive", record.value("inactive", false) == true},

@@ -4,6 +4,8 @@
 #include <map>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
+#include "halo/lookup_tables.h"
 #include "tools/records.h"
 
 namespace tools {
@@ -73,13 +75,13 @@ long long resolve_client(halo::Client& halo, const json& ref, const char* argume
   if (name.empty()) throw InputError(std::string(argument) + ": the client name is empty; give an id or a name.");
   if (auto id = digits(name)) return positive_id(json(*id), argument);
   halo::Page page = halo.page("Client", "clients",
-                              {{"search", name}, {"includeactive", "true"}, {"includeinactive", "true"}}, 1, 100);
+                              halo::with_status({{"search", name}}, halo::Status::all), 1, 100);
   if (page.rows.empty()) {
     // No substring match: offer near names from a normalised search on the first word.
     const std::string norm = normalise_name(name);
     const std::string first = norm.substr(0, norm.find(' '));
     if (!first.empty() && first != lower(name))
-      page = halo.page("Client", "clients", {{"search", first}, {"includeactive", "true"}, {"includeinactive", "true"}},
+      page = halo.page("Client", "clients", halo::with_status({{"search", first}}, halo::Status::all),
                        1, 100);
     std::vector<std::string> names;
     for (const auto& r : page.rows) names.push_back(r.value("name", std::string()));
@@ -90,26 +92,22 @@ long long resolve_client(halo::Client& halo, const json& ref, const char* argume
 }
 
 json client_types(halo::Client& halo, std::string* source) {
-  long long lookup_id = 33;
-  if (const char* env = std::getenv("HALOPSA_CLIENT_TYPE_LOOKUP_ID"); env && *env)
-    if (auto id = digits(env)) lookup_id = *id;
   json out = json::array();
-  json values = halo.get("Lookup", {{"lookupid", std::to_string(lookup_id)}});
-  if (values.is_object())
-    for (const auto& [k, v] : values.items())
-      if (v.is_array()) values = v;
-  if (values.is_array())
-    for (const auto& v : values)
-      if (v.is_object() && v.contains("id") && v.value("lookupid", lookup_id) == lookup_id && !v.value("inactive", false))
-        out.push_back({{"id", v["id"]}, {"name", v.value("name", std::string())}});
-  if (!out.empty()) {
-    if (source) *source = "lookup " + std::to_string(lookup_id);
-    return out;
+  const auto table = halo::find_client_type_table(halo);
+  if (table) {
+    for (const auto& row : halo::lookup_rows(halo, table->id))
+      if (!row["inactive"].get<bool>()) out.push_back({{"id", row["id"]}, {"name", row["name"]}});
+    if (!out.empty()) {
+      if (source)
+        *source = "lookup " + std::to_string(table->id) + (table->name.empty() ? "" : " (\"" + table->name + "\")") +
+                  ", from " + table->source;
+      return out;
+    }
   }
   // Fallback: the distinct types in use on clients (bounded scan).
   halo::ListOptions options;
   options.max_rows = 1000;
-  auto list = halo.list("Client", "clients", {{"includeactive", "true"}, {"includeinactive", "true"}}, options);
+  auto list = halo.list("Client", "clients", halo::with_status({}, halo::Status::all), options);
   std::map<long long, std::string> seen;
   for (const auto& c : list.rows)
     if (c.contains("customertype") && c["customertype"].is_number_integer() && c["customertype"].get<long long>() > 0)
@@ -117,7 +115,11 @@ json client_types(halo::Client& halo, std::string* source) {
                    c.value("customertype_new", std::string()).empty() ? ""
                                                                      : c.value("customertype_new", std::string()));
   for (const auto& [id, name] : seen) out.push_back({{"id", id}, {"name", name}});
-  if (source) *source = "values in use on clients (lookup " + std::to_string(lookup_id) + " returned nothing)";
+  if (source)
+    *source = "values in use on clients (" +
+              (table ? "lookup " + std::to_string(table->id) + " returned no values"
+                     : std::string("no client-type table in the table of lookup types; set HALOPSA_CLIENT_TYPE_LOOKUP_ID")) +
+              ")";
   return out;
 }
 
@@ -125,8 +127,16 @@ long long resolve_client_type(halo::Client& halo, const json& ref) {
   if (ref.is_number_integer()) return positive_id(ref, "client_type");
   const std::string name = trimmed(ref.get<std::string>());
   if (auto id = digits(name)) return *id;
-  return pick_by_name(client_types(halo), name, "client_type", "client type",
-                      "list_client_types shows the types this tenant has.");
+  std::string source;
+  const json types = client_types(halo, &source);
+  if (std::none_of(types.begin(), types.end(), [](const json& t) { return !t["name"].get<std::string>().empty(); })) {
+    std::string ids;
+    for (const auto& t : types) ids += (ids.empty() ? "" : ", ") + t["id"].dump();
+    throw InputError("client_type: the names of this tenant's client types are unknown (" + source +
+                     "), so a type can only be given by its id" + (ids.empty() ? "" : " (ids in use: " + ids + ")") +
+                     ". Set HALOPSA_CLIENT_TYPE_LOOKUP_ID to the Lookup table that holds them to use names.");
+  }
+  return pick_by_name(types, name, "client_type", "client type", "list_client_types shows the types this tenant has.");
 }
 
 long long resolve_toplevel(halo::Client& halo, const json& ref) {
@@ -149,7 +159,7 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
   };
   collect(current);
   const KindInfo& k = kind_info(kind);
-  halo::Page page = halo.page(k.path, k.envelope, {{"includeactive", "true"}, {"includeinactive", "true"}}, 1, 100);
+  halo::Page page = halo.page(k.path, k.envelope, halo::with_status({}, halo::Status::all), 1, 100);
   for (const auto& r : page.rows) collect(r);
   if (defs.empty() && !page.rows.empty() && page.rows[0].contains("id"))
     collect(halo.get(std::string(k.path) + "/" + page.rows[0]["id"].dump(), {{"includedetails", "true"}}));

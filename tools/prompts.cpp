@@ -1,5 +1,6 @@
 // MCP prompts for the common conversations, with completion of client names in their arguments.
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/toolbox.h"
 #include "tools/workflow_support.h"
@@ -23,7 +24,7 @@ mcp::Completer client_names(std::shared_ptr<halo::Client> halo) {
     if (argument != "client") return {};
     std::vector<std::string> starts, contains;
     try {
-      Query q{{"includeactive", "true"}, {"includeinactive", "false"}};
+      Query q = halo::with_status({}, halo::Status::active);
       if (!value.empty()) q.emplace_back("search", value);
       for (const auto& c : halo->page("Client", "clients", q, 1, 50).rows) {
         const std::string name = text_of(c, "name");

@@ -3,10 +3,12 @@
 #include <set>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
 #include "tools/workflow_support.h"
+#include "tools/writes.h"
 
 namespace tools {
 
@@ -21,6 +23,9 @@ bool valid_email(const std::string& e) {
   return dot != std::string::npos && dot > 0 && dot + 1 < domain.size() && domain.find("..") == std::string::npos;
 }
 
+// Client records fetched one by one when list rows lack main_site_id: a bounded share of HaloPSA's request budget.
+constexpr std::size_t kMainSiteFetches = 25;
+
 struct Finding {
   std::string description;
   std::size_t count = 0;
@@ -30,7 +35,7 @@ struct Finding {
 mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::RequestContext& ctx) {
   const std::size_t sample = args.value("sample", 5);
   const long long only = args.contains("client") ? resolve_client(halo, args["client"]) : 0;
-  const Query all{{"includeactive", "true"}, {"includeinactive", "true"}};
+  const Query all = halo::with_status({}, halo::Status::all);
   Query scoped = all;
   if (only) scoped.emplace_back("client_id", std::to_string(only));
 
@@ -62,6 +67,15 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
   for (const auto& c : contacts)
     if (c.value("inactive", false) != true) ++active_contacts[id_of(c.value("client_id", json()))];
 
+  // HaloPSA's client list rows do not carry main_site_id (Area_List); a client whose row lacks it is fetched whole,
+  // at most kMainSiteFetches of them per report, and the rest are reported as not checked (never as "no main site").
+  std::size_t main_site_fetches = 0, main_site_unknown = 0;
+  auto main_site_of = [&](const json& c, long long id) -> std::optional<long long> {
+    if (c.contains("main_site_id")) return id_of(c["main_site_id"]);
+    if (main_site_fetches == kMainSiteFetches) return std::nullopt;
+    ++main_site_fetches;
+    return id_of(fetch_record(halo, Kind::client, id).value("main_site_id", json()));
+  };
   std::map<long long, const json*> client_by_id;
   for (const auto& c : clients) {
     const long long id = id_of(c.value("id", json()));
@@ -75,7 +89,13 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
     }
     if (!active_sites[id]) note("clients_without_sites", "Active clients with no active site", brief);
     if (!active_contacts[id]) note("clients_without_contacts", "Active clients with no active contact", brief);
-    if (id_of(c.value("main_site_id", json())) <= 0) note("clients_without_main_site", "Active clients without a main site (main_site_id)", brief);
+    if (!active_sites[id]) {
+      note("clients_without_main_site", "Active clients without a main site (main_site_id)", brief);  // no site at all
+    } else if (const auto main_site = main_site_of(c, id); !main_site) {
+      ++main_site_unknown;
+    } else if (*main_site <= 0) {
+      note("clients_without_main_site", "Active clients without a main site (main_site_id)", brief);
+    }
   }
   std::map<std::string, std::set<long long>> clients_of_email;
   std::map<std::string, json> email_examples;
@@ -95,8 +115,11 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
     if (owners.size() > 1)
       note("email_at_several_clients", "The same e-mail address on contacts at several clients",
            json{{"emailaddress", email}, {"clients", owners.size()}, {"contacts", email_examples[email]}});
+  std::size_t address_unknown = 0;
   for (const auto& s : sites)
-    if (s.value("inactive", false) != true && address_text(s).empty())
+    if (s.value("inactive", false) == true) continue;
+    else if (!s.contains("delivery_address")) ++address_unknown;  // HaloPSA sent no address field: unknown, not empty
+    else if (address_text(s).empty())
       note("sites_without_address", "Active sites without an address",
            json{{"id", s.value("id", json(0))}, {"name", text_of(s, "name")}, {"client_id", s.value("client_id", json())},
                 {"client_name", text_of(s, "client_name")}});
@@ -155,6 +178,23 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
     }
   }
   out["issues"] = issues;
+  json not_checked = json::object();
+  if (main_site_unknown)
+    not_checked["clients_without_main_site"] = {
+        {"count", main_site_unknown},
+        {"reason", "HaloPSA's client list does not include main_site_id; " + std::to_string(kMainSiteFetches) +
+                       " clients were fetched one by one to check it and these were not (get_client shows it)"}};
+  if (address_unknown)
+    not_checked["sites_without_address"] = {
+        {"count", address_unknown},
+        {"reason", "HaloPSA returned these sites without any address field even with includeaddress=true; run "
+                   "halopsa-mcp doctor"}};
+  if (!not_checked.empty()) {
+    text += "\nNot checked:";
+    for (const auto& [key, v] : not_checked.items())
+      text += "\n- " + key + ": " + v["count"].dump() + " record(s); " + v["reason"].get<std::string>() + ".";
+    out["not_checked"] = std::move(not_checked);
+  }
   ctx.progress(100, 100, "Done");
   return mcp::ToolResult::data(std::move(out), text);
 }

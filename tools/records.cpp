@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "halo/field_policy.h"
 #include "halo/openapi_fields.h"
 #include "tools/schemas.h"
 
@@ -62,6 +63,10 @@ const std::set<std::string> kControlArguments = {
     "id",         "client",  "site",        "dry_run",         "if_unchanged_since", "allow_duplicate",
     "fields",     "extra",   "custom_fields", "confirm",       "make_main_site",     "make_site_main_contact",
     "client_type", "toplevel", "billing_parent", "address",   "invoice_address",    "active"};
+
+// Longest text `extra` passes for a field whose schema states no limit: generous for a one-field value, far below
+// what would bloat a record (the named arguments carry their own, tighter caps).
+constexpr std::size_t kExtraTextCap = 4000;
 
 }  // namespace
 
@@ -142,6 +147,22 @@ const json& halo_fields(std::string_view openapi_schema) {
     return out;
   }();
   return tables.find(openapi_schema)->second;
+}
+
+std::string argument_for(Kind kind, std::string_view halo_field) {
+  for (const auto& m : field_mappings(kind))
+    if (halo_field == m.halo) return m.argument;
+  // Fields the tools write through dedicated arguments with their own checks.
+  static const std::vector<std::pair<std::string_view, std::string_view>> dedicated[] = {
+      {{"customfields", "custom_fields"}, {"client_to_invoice", "billing_parent"}, {"toplevel_id", "toplevel"},
+       {"customertype", "client_type"}, {"customertype_new", "client_type"}, {"inactive", "set_client_active"}},
+      {{"customfields", "custom_fields"}, {"delivery_address", "address"}, {"invoice_address", "invoice_address"},
+       {"client_id", "client"}},
+      {{"customfields", "custom_fields"}, {"client_id", "client"}},
+  };
+  for (const auto& [field, argument] : dedicated[static_cast<int>(kind)])
+    if (halo_field == field) return std::string(argument);
+  return {};
 }
 
 std::vector<std::string> nearest(std::string_view word, const std::vector<std::string>& names, std::size_t max) {
@@ -306,21 +327,27 @@ json map_arguments(Kind kind, const json& args) {
         throw InputError("extra: \"" + field + "\" is not a HaloPSA " + kind_info(kind).label + " field." +
                          did_you_mean(field, names) + " Use Halo's own field names (OpenAPI schema " +
                          kind_info(kind).openapi + ").");
-      if (field == "id" || field == kind_info(kind).stamp || field == "customfields")
-        throw InputError("extra: \"" + field + "\" cannot be set here" +
-                         (field == "customfields" ? std::string("; use custom_fields.") : std::string(".")));
-      for (const auto& m : field_mappings(kind))
-        if (field == m.halo && args.contains(m.argument))
-          throw InputError("extra: \"" + field + "\" is also given as " + m.argument + "; give it once.");
+      if (const std::string owner = argument_for(kind, field); !owner.empty())
+        throw InputError("extra: \"" + field + "\" has its own argument, which checks it: use `" + owner +
+                         "` instead of extra.");
+      if (auto refused = halo::openapi::refusal(kind_info(kind).openapi, field))
+        throw InputError("extra: \"" + field + "\" cannot be written through extra (" +
+                         halo::openapi::refused_name(refused->why) + "): " + refused->reason +
+                         ". Ask a person to change it in HaloPSA if it is really needed.");
       const std::string type = known[field].get<std::string>();
       const bool ok = value.is_null() || type == "any" || (type == "string" && value.is_string()) ||
                       (type == "integer" && value.is_number_integer()) || (type == "number" && value.is_number()) ||
-                      (type == "boolean" && value.is_boolean()) || (type == "array" && value.is_array()) ||
-                      (type == "object" && value.is_object());
+                      (type == "boolean" && value.is_boolean());
       if (!ok)
         throw InputError("extra." + field + ": HaloPSA expects " + (type == "integer" ? "an " : "a ") + type +
                          " here, got " + value.dump() + ".");
-      if (value.is_string() && is_one_line_field(kind, field)) checked_line(value.get<std::string>(), "extra." + field);
+      if (value.is_string()) {
+        const auto& spec = halo::openapi::schema(kind_info(kind).openapi).at(field);
+        const std::size_t cap = spec.max_length > 0 ? static_cast<std::size_t>(spec.max_length) : kExtraTextCap;
+        if (value.get<std::string>().size() > cap)
+          throw InputError("extra." + field + ": at most " + std::to_string(cap) + " bytes of text (got " +
+                           std::to_string(value.get<std::string>().size()) + ").");
+      }
       body[field] = value;
     }
   }
@@ -440,15 +467,21 @@ std::string markdown_table(const json& rows, const std::vector<std::pair<std::st
     for (char c : s) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
     return out;
   };
+  // A column no row carries is left out: HaloPSA's list rows lack some fields, and a blank column would read as
+  // "none" (e.g. no main site) when the value is only unknown.
+  std::vector<std::pair<std::string, std::string>> shown_columns;
+  for (const auto& column : columns)
+    if (rows.empty() || std::any_of(rows.begin(), rows.end(), [&](const json& r) { return r.contains(column.first); }))
+      shown_columns.push_back(column);
   std::string text = "|";
-  for (const auto& [f, h] : columns) text += " " + h + " |";
+  for (const auto& [f, h] : shown_columns) text += " " + h + " |";
   text += "\n|";
-  for (std::size_t i = 0; i < columns.size(); ++i) text += "---|";
+  for (std::size_t i = 0; i < shown_columns.size(); ++i) text += "---|";
   std::size_t shown = 0;
   for (const auto& row : rows) {
     if (shown == max_rows) break;
     text += "\n|";
-    for (const auto& [f, h] : columns) text += " " + cell(row.contains(f) ? row[f] : json()) + " |";
+    for (const auto& [f, h] : shown_columns) text += " " + cell(row.contains(f) ? row[f] : json()) + " |";
     ++shown;
   }
   if (total > shown) text += "\n…and " + std::to_string(total - shown) + " more.";

@@ -51,6 +51,10 @@ const std::vector<FieldMapping>& field_mappings(Kind kind);
 // table in halo/openapi_fields.cpp.
 const json& halo_fields(std::string_view openapi_schema);
 
+// The tool argument that writes Halo field `halo_field` of `kind` ("notes" -> "notes", "client_to_invoice" ->
+// "billing_parent"), or "" when none does; `extra` refuses such fields so their checks cannot be bypassed.
+std::string argument_for(Kind kind, std::string_view halo_field);
+
 // Up to `max` names closest to `word` (edit distance, case-insensitive), nearest first.
 std::vector<std::string> nearest(std::string_view word, const std::vector<std::string>& names, std::size_t max = 3);
 // " Did you mean \"a\" or \"b\"?" or "".
@@ -85,7 +89,7 @@ long long resolve_client_type(halo::Client& halo, const json& ref);
 // A TopLevel given as id or name → its id.
 long long resolve_toplevel(halo::Client& halo, const json& ref);
 
-// The tenant's client types: [{id, name}], from the configured Lookup (HALOPSA_CLIENT_TYPE_LOOKUP_ID, default 33),
+// The tenant's client types: [{id, name}], from the client-type Lookup table (halo::find_client_type_table),
 // else the distinct values found on clients. `source` says which.
 json client_types(halo::Client& halo, std::string* source = nullptr);
 
@@ -117,6 +121,7 @@ std::string plain(const json& value);
 
 namespace halo {
 struct Page;
+struct ListOptions;
 }
 
 namespace tools {
@@ -126,6 +131,18 @@ namespace tools {
 // filtered here, and paged locally (the note says so).
 json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query, const json& args,
                  const std::function<bool(const json&)>& filter = {});
+// List rows as the tools read them. HaloPSA's list rows are a cut-down record (Area_List, Site_List, Users_List in
+// its OpenAPI): a Site row carries its address only with includeaddress=true, and then as flat
+// delivery_address_line1..5 fields. These add the include parameters the tools need and give every row one shape.
+std::vector<std::pair<std::string, std::string>> list_query(Kind kind, std::vector<std::pair<std::string, std::string>> query);
+// A Site row's flat delivery_address_line1..5 (or nested delivery_address) become one delivery_address object
+// {line1..line4, postcode}; a row that carried no address field at all is left without one (unknown, not empty).
+void normalise_row(Kind kind, json& row);
+// One page / every row (bounded by options) of `kind`, with list_query and normalise_row applied.
+halo::Page fetch_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query, int page,
+                      int page_size);
+json fetch_rows(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query,
+                const halo::ListOptions& options, bool* truncated = nullptr, std::size_t* record_count = nullptr);
 // includeactive / includeinactive for status "active" | "inactive" | "all".
 void add_status(std::vector<std::pair<std::string, std::string>>& query, const json& args);
 // Number of records a list query matches (one request, page size 1).

@@ -1,9 +1,11 @@
 // Site tools: a client's locations (schema Site). The address lives in Halo's delivery_address object; the main
 // site is the client's main_site_id, not a flag on the site.
 #include <algorithm>
+#include <memory>
 #include <set>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
@@ -15,6 +17,9 @@ namespace tools {
 namespace {
 
 using Query = std::vector<std::pair<std::string, std::string>>;
+
+// Sites fetched one by one by a city search when list rows carry no address.
+constexpr std::size_t kAddressFetches = 50;
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -61,12 +66,23 @@ mcp::ToolResult search_sites(halo::Client& halo, const json& args) {
   if (args.contains("city") || args.value("without_main_contact", false)) {
     const std::string city = lower(args.value("city", std::string()));
     const bool no_contact = args.value("without_main_contact", false);
-    filter = [city, no_contact](const json& s) {
-      if (no_contact && s.contains("maincontact_id") && s["maincontact_id"].is_number_integer() &&
-          s["maincontact_id"].get<long long>() > 0)
+    // A row without any address field is fetched whole (a bounded number per call): an unknown address must not
+    // read as "not in that city".
+    auto fetched = std::make_shared<std::size_t>(0);
+    filter = [&halo, city, no_contact, fetched](const json& s) {
+      if (no_contact && s.contains("maincontact_id") && s["maincontact_id"].is_number() &&
+          s["maincontact_id"].get<double>() > 0)
         return false;
       if (city.empty()) return true;
-      const json address = s.value("delivery_address", json::object());
+      json address = s.value("delivery_address", json());
+      if (!address.is_object()) {
+        if (*fetched == kAddressFetches)
+          throw InputError("city: HaloPSA's site list returned no addresses (even with includeaddress=true), and "
+                           "fetching sites one by one stopped after " + std::to_string(kAddressFetches) +
+                           "; narrow the search with client or search. halopsa-mcp doctor checks this.");
+        ++*fetched;
+        address = fetch_record(halo, Kind::site, s.value("id", 0LL)).value("delivery_address", json::object());
+      }
       for (const char* k : {"line1", "line2", "line3", "line4", "postcode"})
         if (address.contains(k) && address[k].is_string() && lower(address[k].get<std::string>()).find(city) != std::string::npos)
           return true;
@@ -95,7 +111,7 @@ mcp::ToolResult create_site(halo::Client& halo, const json& args) {
   const std::string name = body["name"].get<std::string>();
   std::set<long long> before;
   // Every site of the client (up to 1,000): a retail chain can have more than one page of them.
-  const halo::Query all_sites{{"client_id", std::to_string(client_id)}, {"includeactive", "true"}, {"includeinactive", "true"}};
+  const halo::Query all_sites = halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all);
   for (const auto& s : halo.list("Site", "sites", all_sites, {.page_size = 100, .max_rows = 1000}).rows) {
     before.insert(s.value("id", 0LL));
     if (lower(s.value("name", std::string())) == lower(name) && !args.value("dry_run", false))
@@ -148,7 +164,7 @@ mcp::ToolResult delete_site(halo::Client& halo, const json& args, mcp::RequestCo
   const long long id = args["site_id"].get<long long>();
   const json current = fetch_record(halo, Kind::site, id);
   const std::size_t contacts =
-      count_records(halo, Kind::contact, {{"site_id", std::to_string(id)}, {"includeactive", "true"}, {"includeinactive", "true"}});
+      count_records(halo, Kind::contact, halo::with_status({{"site_id", std::to_string(id)}}, halo::Status::all));
   const std::string alternative = "To keep its history, deactivate it instead with update_site site_id " +
                                   std::to_string(id) + " and inactive: true.";
   if (contacts > 0)

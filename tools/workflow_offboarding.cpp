@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
@@ -84,7 +85,7 @@ mcp::ToolResult offboard_client(halo::Client& halo, const json& args, mcp::Reque
                               std::to_string(e.status()) + "; it needs the read:contracts scope). Check contracts in Halo directly."}};
   }
   ctx.progress(3, 6, "Contracts");
-  const Query active{{"client_id", cid}, {"includeactive", "true"}, {"includeinactive", "false"}};
+  const Query active = halo::with_status({{"client_id", cid}}, halo::Status::active);
   const json sites = load_all(halo, Kind::site, active, ctx, 0, 0, "sites");
   const json contacts = load_all(halo, Kind::contact, active, ctx, 0, 0, "contacts");
   bool complete_scan = true;

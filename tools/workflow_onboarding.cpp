@@ -3,6 +3,7 @@
 #include <set>
 
 #include "halo/client.h"
+#include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
@@ -30,7 +31,7 @@ std::vector<json> clients_named(halo::Client& halo, const std::string& name) {
   for (const auto& w : words)
     if (w.size() > term.size()) term = w;  // the longest word narrows Halo's name-like search best
   std::vector<json> out;
-  for (const auto& c : halo.list("Client", "clients", {{"search", term}, {"includeactive", "true"}, {"includeinactive", "true"}},
+  for (const auto& c : halo.list("Client", "clients", halo::with_status({{"search", term}}, halo::Status::all),
                                  {.max_rows = 1000})
                            .rows)
     if (dedupe::company_key(text_of(c, "name")) == key) out.push_back(c);
@@ -40,7 +41,7 @@ std::vector<json> clients_named(halo::Client& halo, const std::string& name) {
 // Contacts with this e-mail anywhere in the tenant (Halo's contact search matches e-mail).
 std::vector<json> contacts_with_email(halo::Client& halo, const std::string& email) {
   std::vector<json> out;
-  for (const auto& c : halo.list("Users", "users", {{"search", email}, {"includeactive", "true"}, {"includeinactive", "true"}},
+  for (const auto& c : halo.list("Users", "users", halo::with_status({{"search", email}}, halo::Status::all),
                                  {.max_rows = 500})
                            .rows)
     if (normalise_email(text_of(c, "emailaddress")) == email) out.push_back(c);
@@ -191,7 +192,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
     try {
       const std::string wanted = lower(site_fields["name"].get<std::string>());
       if (client_id) {
-        for (const auto& s : load_all(halo, Kind::site, {{"client_id", std::to_string(client_id)}, {"includeactive", "true"}, {"includeinactive", "true"}}, ctx, 0, 0, "sites"))
+        for (const auto& s : load_all(halo, Kind::site, halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), ctx, 0, 0, "sites"))
           if (lower(text_of(s, "name")) == wanted || (!site_in.contains("name") && id_of(s.value("id", json())) == id_of(client.value("main_site_id", json()))))
             if (!site_id || id_of(s["id"]) == id_of(client.value("main_site_id", json()))) site = s, site_id = id_of(s["id"]);
       }
@@ -205,7 +206,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
         if (!dry_run) {
           site = create_once(halo, Kind::site, body, [&] {
             std::vector<json> out;
-            for (const auto& s : halo.page("Site", "sites", {{"client_id", std::to_string(client_id)}, {"includeinactive", "true"}}, 1, 100).rows)
+            for (const auto& s : halo.page("Site", "sites", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), 1, 100).rows)
               if (lower(text_of(s, "name")) == wanted) out.push_back(s);
             return out;
           });
@@ -228,7 +229,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
       std::vector<json> same;
       if (!email.empty()) same = contacts_with_email(halo, email);
       else if (client_id)
-        for (const auto& c : halo.list("Users", "users", {{"client_id", std::to_string(client_id)}, {"includeinactive", "true"}}, {.max_rows = 1000}).rows)
+        for (const auto& c : halo.list("Users", "users", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), {.max_rows = 1000}).rows)
           if (dedupe::person_key(text_of(c, "name")) == dedupe::person_key(person.value("name", std::string()))) same.push_back(c);
       for (const auto& c : same) {
         if (client_id && id_of(c.value("client_id", json())) == client_id) {
@@ -249,8 +250,8 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
         if (!dry_run) {
           contact = create_once(halo, Kind::contact, body, [&]() -> std::vector<json> {
             std::vector<json> out;
-            const Query q = !email.empty() ? Query{{"search", email}, {"includeinactive", "true"}}
-                                           : Query{{"client_id", std::to_string(client_id)}, {"includeinactive", "true"}};
+            const Query q = !email.empty() ? halo::with_status({{"search", email}}, halo::Status::all)
+                                           : halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all);
             for (const auto& c : halo.page("Users", "users", q, 1, 100).rows)
               if (id_of(c.value("client_id", json())) == client_id &&
                   (!email.empty() ? normalise_email(text_of(c, "emailaddress")) == email
@@ -378,7 +379,7 @@ mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::Reque
   std::vector<json> same;
   if (!email.empty()) same = contacts_with_email(halo, email);
   else
-    for (const auto& c : halo.list("Users", "users", {{"client_id", std::to_string(client_id)}, {"includeinactive", "true"}}, {.max_rows = 1000}).rows)
+    for (const auto& c : halo.list("Users", "users", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), {.max_rows = 1000}).rows)
       if (dedupe::person_key(text_of(c, "name")) == dedupe::person_key(body.value("name", std::string()))) same.push_back(c);
   for (const auto& c : same) (id_of(c.value("client_id", json())) == client_id ? at_client : elsewhere).push_back(project(Kind::contact, c));
 
@@ -419,8 +420,8 @@ mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::Reque
       try {
         const json saved = create_once(halo, Kind::contact, body, [&]() -> std::vector<json> {
           std::vector<json> found;
-          const Query q = !email.empty() ? Query{{"search", email}, {"includeinactive", "true"}}
-                                         : Query{{"client_id", std::to_string(client_id)}, {"includeinactive", "true"}};
+          const Query q = !email.empty() ? halo::with_status({{"search", email}}, halo::Status::all)
+                                         : halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all);
           for (const auto& c : halo.page("Users", "users", q, 1, 100).rows)
             if (id_of(c.value("client_id", json())) == client_id &&
                 (!email.empty() ? normalise_email(text_of(c, "emailaddress")) == email

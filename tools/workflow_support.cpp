@@ -36,7 +36,6 @@ std::string address_text(const json& site) {
 
 json load_all(halo::Client& halo, Kind kind, Query query, mcp::RequestContext& ctx, double progress_from,
               double progress_to, const std::string& what) {
-  const KindInfo& k = kind_info(kind);
   halo::ListOptions options;
   options.stop = ctx.stop_token();
   options.on_progress = [&ctx, progress_from, progress_to, what](std::size_t fetched, std::size_t total) {
@@ -44,7 +43,7 @@ json load_all(halo::Client& halo, Kind kind, Query query, mcp::RequestContext& c
     ctx.progress(progress_from + (progress_to - progress_from) * share, 100,
                  "Fetched " + std::to_string(fetched) + " of " + std::to_string(total) + " " + what);
   };
-  return halo.list(k.path, k.envelope, std::move(query), options).rows;
+  return fetch_rows(halo, kind, std::move(query), options);
 }
 
 json related_count(halo::Client& halo, const std::string& path, const std::string& envelope, Query query,

@@ -92,7 +92,8 @@ test("create_client sends one array body with Halo's field names", async () => {
   const r = await t.ok("create_client", {
     name: "  Denver Dynamics  ", website: "https://denverdyn.com", account_manager_id: 2, client_type: "Prospect",
     toplevel: "Managed Services", billing_parent: "Northwind Holdings Ltd", accounts_email: "ap@denverdyn.com",
-    colour: "#112233", payment_terms: 30, custom_fields: { "Contract tier": "Gold" }, extra: { trading_name: "DD" },
+    colour: "#112233", payment_terms: 30, custom_fields: { "Contract tier": "Gold" }, trading_name: "DD",
+    extra: { excludefrominvoicesync: true },
   });
   assert.equal(r.written, true);
   assert.equal(r.record.name, "Denver Dynamics");
@@ -103,12 +104,47 @@ test("create_client sends one array body with Halo's field names", async () => {
   assert.deepEqual(post.body, [{
     name: "Denver Dynamics", website: "https://denverdyn.com", accountmanagertech: 2, customertype: 2, toplevel_id: 1,
     client_to_invoice: 10, accountsemailaddress: "ap@denverdyn.com", colour: "#112233", paymentterms: 30,
-    customfields: [{ id: 101, value: "Gold" }], trading_name: "DD",
+    customfields: [{ id: 101, value: "Gold" }], trading_name: "DD", excludefrominvoicesync: true,
   }]);
   assert.deepEqual(r.request, { method: "POST", path: "/api/Client", body: post.body });
   const back = await t.ok("get_client", { client: r.record.id });
   assert.equal(back.billing_parent.id, 10);
   assert.equal(back.client.customertype, 2);
+});
+
+test("extra is an allowlist: helpers, credentials, permissions, side records, actions and oversized text are refused", async () => {
+  const refused = [
+    ["update_client", { client: 2, extra: { _merge_client_into: 1 } }, /"_merge_client_into" cannot be written through extra \(write-only helper\)/],
+    ["update_client", { client: 2, extra: { _dont_fire_automations: true } }, /write-only helper/],
+    ["update_client", { client: 2, extra: { _apply_billingtemplate: true } }, /write-only helper/],
+    ["update_client", { client: 2, extra: { allow_api_access: true } }, /"allow_api_access" cannot be written through extra \(credential\)/],
+    ["update_client", { client: 2, extra: { api_access_clientsecret: "s3cr3t" } }, /\(credential\)/],
+    ["update_client", { client: 2, extra: { allowall_tickettypes: true } }, /\(permission\)/],
+    ["create_client", { name: "Side Effects Ltd", extra: { newclient_contactname: "Eve" } }, /"newclient_contactname" cannot be written through extra \(creates other records\)/],
+    ["create_client", { name: "Side Effects Ltd", extra: { newclient_sendwelcomeemail: true } }, /\(starts an action\)/],
+    ["update_client", { client: 2, extra: { popup_notes: [{ note: "x" }] } }, /"popup_notes".*\(creates other records\)/],
+    ["update_client", { client: 2, extra: { alastupdate: "2020-01-01T00:00:00Z" } }, /\(filled in by HaloPSA\)/],
+    ["update_client", { client: 2, extra: { notes: "x".repeat(1_000_000) } }, /"notes" has its own argument.*use `notes`/],
+    ["update_client", { client: 2, extra: { callhandlingnotes: "x".repeat(5000) } }, /extra.callhandlingnotes: at most 4000 bytes of text \(got 5000\)/],
+    ["update_client", { client: 2, extra: { client_to_invoice: 2 } }, /use `billing_parent`/],
+    ["update_site", { site_id: 101, extra: { newsite_contactname: "Eve" } }, /\(creates other records\)/],
+    ["update_site", { site_id: 101, extra: { delivery_address: { line1: "x" } } }, /use `address`/],
+    ["update_contact", { contact_id: 1001, extra: { new_password: "hunter2" } }, /"new_password" cannot be written through extra \(credential\)/],
+    ["update_contact", { contact_id: 1001, extra: { login: "eve" } }, /\(credential\)/],
+    ["update_contact", { contact_id: 1001, extra: { web_access_level: 2 } }, /\(permission\)/],
+    ["update_contact", { contact_id: 1001, extra: { add_roles: [{ id: 1 }] } }, /\(permission\)/],
+    ["update_contact", { contact_id: 1001, extra: { linked_agent_id: 1 } }, /\(permission\)/],
+    ["update_contact", { contact_id: 1001, extra: { _anonymise: true } }, /write-only helper/],
+    ["update_contact", { contact_id: 1001, extra: { _merge_user_into: 1002 } }, /write-only helper/],
+    ["update_contact", { contact_id: 1001, extra: { _remove_licenses: true } }, /write-only helper/],
+    ["update_contact", { contact_id: 1001, extra: { sendwelcomeemail: true } }, /\(starts an action\)/],
+  ];
+  for (const [tool, args, pattern] of refused) assert.match(await t.fails(tool, args), pattern, `${tool} ${Object.keys(args.extra)}`);
+  assert.deepEqual(await t.writes(), [], "nothing was written");
+  // A plain documented field still goes through.
+  await t.ok("update_client", { client: 2, extra: { excludefrominvoicesync: true } });
+  const [post] = await t.writes();
+  assert.deepEqual(post.body, [{ id: 2, excludefrominvoicesync: true }]);
 });
 
 test("create_client validation names the field and what is expected", async () => {
@@ -122,8 +158,8 @@ test("create_client validation names the field and what is expected", async () =
     [{ name: "A", account_manager_id: 0 }, /account_manager_id/],
     [{ name: "A", custom_fields: { ContractTeir: "Gold" } }, /custom_fields: no client custom field named "ContractTeir".*Did you mean/s],
     [{ name: "A", extra: { trading_nam: "x" } }, /extra: "trading_nam" is not a HaloPSA client field. Did you mean "trading_name"/],
-    [{ name: "A", extra: { is_vip: "yes" } }, /extra.is_vip: HaloPSA expects a boolean/],
-    [{ name: "A", extra: { name: "B" } }, /also given as name/],
+    [{ name: "A", extra: { excludefrominvoicesync: "yes" } }, /extra.excludefrominvoicesync: HaloPSA expects a boolean/],
+    [{ name: "A", extra: { name: "B" } }, /extra: "name" has its own argument, which checks it: use `name`/],
     [{ name: "A", billing_parent: "Acme" }, /billing_parent: "Acme" matches 2 clients/],
     [{ name: "A", phonenumber: "1" }, /did you mean|unknown field/],
   ];

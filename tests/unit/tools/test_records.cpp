@@ -1,6 +1,8 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include "halo/field_policy.h"
+#include "halo/openapi_fields.h"
 #include "tools/records.h"
 
 using tools::json;
@@ -68,14 +70,14 @@ TEST_CASE("checked_country and checked_name") {
 TEST_CASE("map_arguments maps friendly names to Halo's and validates extra against the OpenAPI list") {
   json body = tools::map_arguments(tools::Kind::client, {{"name", " Acme "}, {"account_manager_id", 2},
                                                           {"accounts_email", "ap@acme.com"}, {"payment_terms", 30},
-                                                          {"dry_run", true}, {"extra", {{"tax_number", "GB1"}}}});
+                                                          {"dry_run", true}, {"tax_number", "GB1"}, {"extra", {{"excludefrominvoicesync", true}}}});
   CHECK(body == json{{"name", "Acme"}, {"accountmanagertech", 2}, {"accountsemailaddress", "ap@acme.com"},
-                     {"paymentterms", 30}, {"tax_number", "GB1"}});
+                     {"paymentterms", 30}, {"tax_number", "GB1"}, {"excludefrominvoicesync", true}});
   json contact = tools::map_arguments(tools::Kind::contact, {{"job_title", "CEO"}, {"email", "a@b.co"}, {"first_name", "Al"}});
   CHECK(contact == json{{"title", "CEO"}, {"emailaddress", "a@b.co"}, {"firstname", "Al"}});
   CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::client, {{"extra", {{"trading_nam", "x"}}}}),
                        doctest::Contains("Did you mean \"trading_name\""), tools::InputError);
-  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::site, {{"extra", {{"isinvoicesite", "yes"}}}}),
+  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::site, {{"extra", {{"invoice_address_isdelivery", "yes"}}}}),
                        doctest::Contains("expects a boolean"), tools::InputError);
   CHECK_THROWS_AS(tools::map_arguments(tools::Kind::client, {{"extra", {{"alastupdate", "x"}}}}), tools::InputError);
 }
@@ -93,8 +95,6 @@ TEST_CASE("one-line fields refuse line breaks, control characters and bidi overr
                        doctest::Contains("U+0080-U+009F"), tools::InputError);
   CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::site, {{"name", "Head \u202eeciffO"}}),
                        doctest::Contains("bidirectional"), tools::InputError);
-  CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::client, {{"extra", {{"trading_name", "A\nB"}}}}),
-                       doctest::Contains("extra.trading_name: must be one line"), tools::InputError);
   CHECK_THROWS_AS(tools::checked_name(json("Ann\nLee"), "contact.name"), tools::InputError);
   // Multi-line fields keep their line breaks; accents and other scripts are plain text.
   CHECK(tools::map_arguments(Kind::client, {{"notes", "Line 1\nLine 2"}, {"name", "Café Zoë 東京"}}) ==
@@ -113,4 +113,36 @@ TEST_CASE("markdown_table escapes pipes and says how many more rows exist") {
   json rows = json::array({{{"id", 1}, {"name", "A|B"}}, {{"id", 2}, {"name", "C"}}});
   std::string t = tools::markdown_table(rows, {{"id", "Id"}, {"name", "Name"}}, 5, 1);
   CHECK(t == "| Id | Name |\n|---|---|\n| 1 | A\\|B |\n…and 4 more.");
+}
+
+TEST_CASE("extra's allowlist: every listed refusal is a real field, and each class is refused with its reason") {
+  for (const auto& l : halo::openapi::listed_refusals()) {
+    const auto& schema = halo::openapi::schema(l.schema);
+    CHECK_MESSAGE(schema.contains(l.field), l.schema << "." << l.field << " is not in Halo's OpenAPI schema");
+    REQUIRE(halo::openapi::refusal(l.schema, l.field).has_value());
+  }
+  using halo::openapi::Refused;
+  auto why = [](const char* schema, const char* field) { return halo::openapi::refusal(schema, field)->why; };
+  CHECK(why("Area", "_merge_client_into") == Refused::helper);
+  CHECK(why("Users", "_some_future_helper") == Refused::helper);
+  CHECK(why("Area", "api_access_clientsecret") == Refused::credential);
+  CHECK(why("Users", "new_password") == Refused::credential);
+  CHECK(why("Users", "web_access_level") == Refused::permission);
+  CHECK(why("Area", "newclient_contactname") == Refused::creates);
+  CHECK(why("Site", "sitecontacts") == Refused::creates);
+  CHECK(why("Area", "external_links") == Refused::creates);  // any list or object on a record
+  CHECK(why("Users", "sendwelcomeemail") == Refused::action);
+  CHECK(why("Site", "slastupdate") == Refused::derived);
+  // Plain documented values pass.
+  for (const char* field : {"excludefrominvoicesync", "stopped", "callhandlingnotes", "fluserdef1"})
+    CHECK_FALSE(halo::openapi::refusal("Area", field).has_value());
+  CHECK_FALSE(halo::openapi::refusal("Users", "neversendemails").has_value());
+  // Through map_arguments: the field, the class and what to do instead.
+  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::contact, {{"extra", {{"new_password", "x"}}}}),
+                       doctest::Contains("extra: \"new_password\" cannot be written through extra (credential)"),
+                       tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::client, {{"extra", {{"notes", std::string(2'000'000, 'x')}}}}),
+                       doctest::Contains("use `notes`"), tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::client, {{"extra", {{"fluserdef1", std::string(4001, 'x')}}}}),
+                       doctest::Contains("at most 4000 bytes"), tools::InputError);
 }
