@@ -206,7 +206,7 @@ class Checks {
     for (const char* f : {"main_site_id", "website", "alastupdate", "main_phonenumber", "customertype_new"}) {
       data[std::string("has_") + f] = plain.count(f) > 0;
       seen += std::string(seen.empty() ? "" : ", ") + f + " " + yes_no(plain.count(f) > 0);
-      missing_any = missing_any || !plain.count(f);
+      if (std::string(f) != "customertype_new") missing_any = missing_any || !plain.count(f);
     }
     data["notes_without_includenotes"] = plain.count("notes") > 0;
     data["notes_with_includenotes"] = noted.count("notes") > 0;
