@@ -4,7 +4,7 @@
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { binary, startSandbox } from "./harness.mjs";
+import { binary, connect, startSandbox } from "./harness.mjs";
 
 let sandbox;
 
@@ -155,5 +155,22 @@ test("a read-only token is reported, and the JSON carries no secret and no custo
   assert.ok(customerValues.length >= 40);
   for (const value of [...customerValues, "sandbox-secret", "Jane Doe", "jane.doe@acme.com", "Temple Way"]) {
     assert.ok(!raw.includes(value), `the report contains ${JSON.stringify(value)}`);
+  }
+});
+
+test("halopsa_status with deep: true returns the same report as the doctor", async () => {
+  await sandbox.setQuirks({ site_address_shape: "nested" });
+  const { report } = await doctor();
+  const mcp = await connect({ env: sandbox.env });
+  try {
+    const plain = await mcp.client.callTool({ name: "halopsa_status", arguments: {} });
+    assert.equal(plain.structuredContent.doctor, undefined, "the self-check runs only when asked");
+    const deep = await mcp.client.callTool({ name: "halopsa_status", arguments: { deep: true } });
+    assert.ok(!deep.isError);
+    assert.deepEqual(deep.structuredContent.doctor.findings, report.findings);
+    assert.equal(deep.structuredContent.doctor.ok, report.ok);
+    assert.match(deep.content[0].text, /Self-check:/);
+  } finally {
+    await mcp.close();
   }
 });
