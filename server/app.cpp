@@ -42,6 +42,7 @@ struct Options {
   int rate_limit = 0;
   std::string sandbox_db;
   int sandbox_port = 0;
+  std::string sandbox_quirks;  // sandbox --quirks (else env HALOPSA_SANDBOX_QUIRKS)
   std::string doctor_json;  // doctor --json FILE ("-" = stdout)
   std::string audit_log;
   bool redact_pii = false;
@@ -89,7 +90,6 @@ Environment (a flag wins over its variable; blank values and unexpanded ${...} c
   HALOPSA_TOOLS, HALOPSA_TOOLSETS, HALOPSA_ALLOW_WRITES  comma lists, as the flags
   HALOPSA_LOG_LEVEL       trace, debug, info, warn, error, critical, off (default info; logs go to stderr)
   HALOPSA_SANDBOX_DB      sandbox database file, or :memory: (default ~/.local/share/halopsa-mcp/sandbox.db)
-  HALOPSA_SANDBOX_QUIRKS  sandbox quirk switches, a JSON object or kind / strict (default strict; see sandbox/README.md)
   HALOPSA_AUDIT_LOG       file to append a JSON line to for every write tool call (off by default)
   HALOPSA_REDACT_PII=1    mask e-mail addresses and phone numbers in tool results
   HALOPSA_MCP_TOKEN       with --http: the bearer token clients must send (never logged, never sent to HaloPSA)
@@ -152,7 +152,6 @@ int doctor(const Options& o) {
     sandbox::Options so;
     so.db_path = sandbox_db_path(o);
     so.rate_limit = {300, 300};
-    so.quirks = env_or("HALOPSA_SANDBOX_QUIRKS", "");
     embedded = std::make_unique<sandbox::Sandbox>(so);
     embedded->start();
     config.base_url = embedded->base_url();
@@ -200,7 +199,6 @@ int serve(const Options& o) {
     so.db_path = sandbox_db_path(o);
     // Users get hosted Halo's budget, so a tool that would exhaust it on a real tenant does so here too.
     so.rate_limit = {300, 300};
-    so.quirks = env_or("HALOPSA_SANDBOX_QUIRKS", "");
     embedded = std::make_unique<sandbox::Sandbox>(so);
     embedded->start();
     config.base_url = embedded->base_url();
@@ -347,6 +345,9 @@ int run(int argc, char** argv) {
   auto* sandbox_cmd = cli.add_subcommand("sandbox", "Serve the sandbox tenant's HaloPSA API standalone on loopback");
   sandbox_cmd->add_option("--port", o.sandbox_port, "Port (default: any free port)");
   sandbox_cmd->add_option("--db", o.sandbox_db, "Database file or :memory:");
+  sandbox_cmd->add_option("--quirks", o.sandbox_quirks,
+                          "Quirk switches: a JSON object of settings, kind or strict (default strict; env "
+                          "HALOPSA_SANDBOX_QUIRKS; see sandbox/README.md)");
 
   auto* doctor_cmd = cli.add_subcommand(
       "doctor",
@@ -376,7 +377,7 @@ int run(int argc, char** argv) {
       sandbox::Options so;
       so.db_path = sandbox_db_path(o);
       so.port = o.sandbox_port;
-      so.quirks = env_or("HALOPSA_SANDBOX_QUIRKS", "");
+      so.quirks = o.sandbox_quirks.empty() ? env_or("HALOPSA_SANDBOX_QUIRKS", "") : o.sandbox_quirks;
       return sandbox::run_standalone(so);
     }
     return serve(o);
