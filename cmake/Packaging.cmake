@@ -47,14 +47,26 @@ add_custom_target(mcpb
           -DSTRIP=${CMAKE_STRIP}
           -DMCPB=${HALOPSA_PACKAGING_TOOLS}/mcpb
           -DOUTPUT=${CMAKE_BINARY_DIR}/halopsa-mcp.mcpb
+          -DPORTABLE=${HALOPSA_PORTABLE}
           -P "${CMAKE_SOURCE_DIR}/packaging/pack-mcpb.cmake"
   DEPENDS halopsa-mcp
   BYPRODUCTS "${CMAKE_BINARY_DIR}/halopsa-mcp.mcpb"
   COMMENT "Packing the Claude Desktop bundle halopsa-mcp.mcpb"
   VERBATIM)
 
-# docs/tools.md from schemas/*.json and the built server's tools/list.
+# npm packages (portable build only): build/npm/halopsa-mcp-<version>.tgz, the launcher `npx -y halopsa-mcp` runs,
+# and halopsa-mcp-linux-x64-<version>.tgz, the platform package holding this binary (npm/stage.mjs).
 find_program(HALOPSA_NODE node)
+if(HALOPSA_PORTABLE AND HALOPSA_NODE)
+  add_custom_target(npm-packages
+    COMMAND "${HALOPSA_NODE}" "${CMAKE_SOURCE_DIR}/npm/stage.mjs" --binary "$<TARGET_FILE:halopsa-mcp>"
+            --version "${PROJECT_VERSION}" --out "${CMAKE_BINARY_DIR}/npm"
+    DEPENDS halopsa-mcp
+    COMMENT "Packing the npm packages into ${CMAKE_BINARY_DIR}/npm"
+    VERBATIM)
+endif()
+
+# docs/tools.md from schemas/*.json and the built server's tools/list.
 if(HALOPSA_NODE)
   add_custom_target(tools-doc
     COMMAND "${HALOPSA_NODE}" "${CMAKE_SOURCE_DIR}/packaging/gen-tools-doc.mjs"

@@ -61,7 +61,6 @@ json Client::execute(std::string_view method, std::string_view raw_path, const Q
   const milliseconds backoff_base(config_.backoff_base_ms);
   const int transient_retries = retry == Retry::read ? config_.max_retries : retry == Retry::idempotent ? 1 : 0;
   int failures = 0;
-  int refused = 0;  // 429s so far
   bool refreshed = false;
 
   // Sleeps before the next attempt when that still fits the caller's bound.
@@ -130,16 +129,27 @@ json Client::execute(std::string_view method, std::string_view raw_path, const Q
     }
     if (r.status == 429) {
       const auto told = parse_retry_after(r.retry_after);
-      // "Retry-After: 0" must not turn into a tight loop: fall back to the growing backoff.
-      const milliseconds wait = told && told->count() > 0 ? milliseconds(*told) : jittered_backoff(refused, backoff_base);
-      ++refused;
-      budget_.hold_until(Clock::now() + wait);  // everyone else backs off too
+      const ErrorBody said = parse_error_body(r.body);
+      milliseconds wait{0};
+      std::string why;
+      if (told && told->count() > 0) {
+        wait = milliseconds(*told);
+        budget_.hold_until(Clock::now() + wait);  // everyone else backs off too
+      } else {
+        // No usable Retry-After (HaloPSA is not known to send one; "0" would be a tight loop): its window is rolling,
+        // so hold until this client's oldest request in it has left (the budget also adopts a stated limit).
+        const auto stated = parse_rate_limit_message(said.message.empty() ? r.body : said.message);
+        wait = budget_.refused(stated);
+        const auto snap = budget_.snapshot();
+        why = " HaloPSA did not say when; its window (" + std::to_string(snap.limit) + " requests per rolling " +
+              std::to_string(snap.window_seconds) + " s) counts every integration on the tenant, and this server's "
+              "oldest request in it leaves the window then.";
+      }
       if (Clock::now() + wait > deadline) {
-        const ErrorBody said = parse_error_body(r.body);
         const int seconds = seconds_to_wait(wait);
         throw Error(ErrorKind::rate_limited,
                     "HaloPSA rate limit reached" + (said.message.empty() ? std::string{} : " (" + said.message + ")") +
-                        "; " + try_again_in(seconds),
+                        "; " + try_again_in(seconds) + "." + why,
                     429, seconds, {}, truncate_body(r.body));
       }
       continue;  // acquire() sleeps out the hold

@@ -1,5 +1,6 @@
 #include "halo/config.h"
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -67,6 +68,26 @@ std::optional<std::string> system_getenv(const char* name) {
   const char* value = std::getenv(name);
   if (!value) return std::nullopt;
   return std::string(value);
+}
+
+std::optional<bool> parse_bool(std::string_view text) {
+  std::string v = trim(std::string(text));
+  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (v == "true" || v == "yes" || v == "on" || v == "1") return true;
+  if (v == "false" || v == "no" || v == "off" || v == "0") return false;
+  return std::nullopt;
+}
+
+bool parse_bool_setting(std::string_view name, std::string_view text) {
+  if (auto value = parse_bool(text)) return *value;
+  throw ConfigError(std::string(name) + " must be true/false, yes/no, on/off or 1/0 (any case), got '" +
+                    std::string(text) + "'");
+}
+
+bool read_bool(const Getenv& getenv, const char* name, bool fallback) {
+  auto value = getenv(name);
+  if (is_unset_value(value)) return fallback;
+  return parse_bool_setting(name, *value);
 }
 
 bool is_unset_value(const std::optional<std::string>& value) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace halo {
 
@@ -19,6 +20,14 @@ std::optional<std::string> system_getenv(const char* name);
 
 // Blank values and unexpanded "${...}" placeholders (left behind by MCP client configs) are unset.
 bool is_unset_value(const std::optional<std::string>& value);
+
+// The one way a boolean setting (an environment variable or a flag's value) is read: true/false, yes/no, on/off,
+// 1/0, in any case, surrounding blanks ignored. Anything else is nullopt.
+std::optional<bool> parse_bool(std::string_view text);
+// parse_bool, or a ConfigError naming the setting, the value and the accepted values.
+bool parse_bool_setting(std::string_view name, std::string_view text);
+// The variable as a boolean; `fallback` when unset (blank or an unexpanded "${...}"). Throws ConfigError.
+bool read_bool(const Getenv& getenv, const char* name, bool fallback = false);
 
 // "acme" for acme.halopsa.com, acme.haloitsm.com, acme.haloservicedesk.com, acme.nethelpdesk.com;
 // "" for any other host.

@@ -1,8 +1,11 @@
 #include "halo/http_transport.h"
 
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
 
 #include <httplib.h>
+#include <spdlog/spdlog.h>
 
 #include "halo/errors.h"
 #include "halo/url.h"
@@ -36,6 +39,26 @@ std::string describe(httplib::Error error, const std::string& origin) {
   }
 }
 
+// The CA bundle to verify servers against when HALOPSA_CA_FILE is not set. OpenSSL's own default is the folder it
+// was configured with (Debian's /usr/lib/ssl), which other distributions lack; the portable binary carries
+// Debian's OpenSSL, so it looks where each distribution keeps its bundle (the list Go's crypto/x509 uses).
+// SSL_CERT_FILE / SSL_CERT_DIR, when set, keep OpenSSL's own meaning and win. "" leaves OpenSSL's default.
+std::string system_ca_file() {
+  if (std::getenv("SSL_CERT_FILE") || std::getenv("SSL_CERT_DIR")) return {};
+  static constexpr const char* kBundles[] = {
+      "/etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu, Arch, Gentoo
+      "/etc/pki/tls/certs/ca-bundle.crt",                   // Fedora, RHEL 6-8
+      "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  // RHEL 9, CentOS Stream
+      "/etc/ssl/ca-bundle.pem",                             // openSUSE, SLES
+      "/etc/pki/tls/cacert.pem",                            // OpenELEC
+      "/etc/ssl/cert.pem",                                  // Alpine, Void
+  };
+  std::error_code ec;
+  for (const char* path : kBundles)
+    if (std::filesystem::is_regular_file(path, ec)) return path;
+  return {};
+}
+
 void set_timeout(httplib::Client& c, void (httplib::Client::*setter)(time_t, time_t), int ms) {
   (c.*setter)(static_cast<time_t>(ms / 1000), static_cast<time_t>((ms % 1000) * 1000));
 }
@@ -47,7 +70,14 @@ struct HttpTransport::Connection {
   httplib::Client client;
 };
 
-HttpTransport::HttpTransport(Options options) : options_(std::move(options)) {}
+HttpTransport::HttpTransport(Options options) : options_(std::move(options)) {
+  if (options_.ca_file.empty()) {
+    options_.ca_file = system_ca_file();
+    spdlog::debug("TLS: CA certificates from {}", options_.ca_file.empty()
+                                                       ? "OpenSSL's defaults (SSL_CERT_FILE / SSL_CERT_DIR when set)"
+                                                       : options_.ca_file);
+  }
+}
 
 HttpTransport::~HttpTransport() = default;
 

@@ -1,6 +1,7 @@
 #include "halo/rate_budget.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "halo/backoff.h"
@@ -45,6 +46,48 @@ void RateBudget::acquire(Clock::time_point deadline, const std::stop_token& stop
     }
     if (!sleep_for(wait, stop)) throw Error(ErrorKind::cancelled, "cancelled while waiting for the HaloPSA rate budget");
   }
+}
+
+milliseconds RateBudget::refused(std::optional<StatedLimit> stated) {
+  std::lock_guard lock(mu_);
+  const auto now = now_();
+  if (stated && stated->limit > 0 && stated->window.count() > 0) {
+    limit_ = std::min(limit_, stated->limit);
+    window_ = std::max(window_, stated->window);
+  }
+  while (!sent_.empty() && sent_.front() + window_ <= now) sent_.pop_front();
+  // The refused request itself was recorded, so there is always an oldest one; at least a second either way.
+  const auto frees_at = sent_.empty() ? now + window_ : sent_.front() + window_;
+  const milliseconds wait = std::max<milliseconds>(std::chrono::ceil<milliseconds>(frees_at - now), std::chrono::seconds(1));
+  held_until_ = std::max(held_until_, now + wait);
+  return wait;
+}
+
+std::optional<StatedLimit> parse_rate_limit_message(std::string_view text) {
+  // "<N> Requests per rolling <M> <second|minute|hour> window", any case.
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const auto per = lower.find(" requests per rolling ");
+  if (per == std::string::npos) return std::nullopt;
+  auto number_before = [&](std::size_t end) -> std::optional<long long> {
+    std::size_t b = end;
+    while (b > 0 && std::isdigit(static_cast<unsigned char>(lower[b - 1]))) --b;
+    if (b == end || end - b > 9) return std::nullopt;
+    return std::stoll(lower.substr(b, end - b));
+  };
+  const auto limit = number_before(per);
+  std::size_t i = per + std::string_view(" requests per rolling ").size();
+  std::size_t j = i;
+  while (j < lower.size() && std::isdigit(static_cast<unsigned char>(lower[j]))) ++j;
+  if (!limit || j == i || j - i > 6) return std::nullopt;
+  const long long amount = std::stoll(lower.substr(i, j - i));
+  const std::string_view unit = std::string_view(lower).substr(j);
+  long long seconds = 0;
+  if (unit.starts_with(" second")) seconds = amount;
+  else if (unit.starts_with(" minute")) seconds = amount * 60;
+  else if (unit.starts_with(" hour")) seconds = amount * 3600;
+  if (seconds <= 0 || *limit <= 0) return std::nullopt;
+  return StatedLimit{static_cast<int>(*limit), std::chrono::seconds(seconds)};
 }
 
 void RateBudget::hold_until(Clock::time_point until) {

@@ -6,9 +6,19 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <stop_token>
+#include <string_view>
 
 namespace halo {
+
+// The budget HaloPSA states in its 429 message, "Rate Limit Reached - 300 Requests per rolling 5 minute window"
+// (whether as text or inside a JSON error): nullopt when the text states none.
+struct StatedLimit {
+  int limit = 0;
+  std::chrono::seconds window{0};
+};
+std::optional<StatedLimit> parse_rate_limit_message(std::string_view text);
 
 class RateBudget {
  public:
@@ -27,6 +37,12 @@ class RateBudget {
   // The server said 429: nobody sends anything until `until`.
   void hold_until(Clock::time_point until);
 
+  // The server said 429 without saying when to come back. HaloPSA's window is rolling and counts every integration
+  // on the tenant, so the one moment this client can vouch for is when the oldest request it sent inside the window
+  // leaves it; everyone is held until then. A stated limit smaller (or window longer) than ours is adopted for the
+  // pacing that follows. Returns the hold.
+  std::chrono::milliseconds refused(std::optional<StatedLimit> stated);
+
   struct Snapshot {
     int used = 0;   // requests in the current window
     int left = 0;   // requests that may start now
@@ -39,8 +55,8 @@ class RateBudget {
  private:
   std::chrono::milliseconds wait_locked(Clock::time_point now);
 
-  const int limit_;
-  const std::chrono::seconds window_;
+  int limit_;
+  std::chrono::seconds window_;
   const Now now_;
   mutable std::mutex mu_;
   std::deque<Clock::time_point> sent_;  // start times of requests inside the window, oldest first

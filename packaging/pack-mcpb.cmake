@@ -1,5 +1,6 @@
 # Stages and packs the Claude Desktop bundle. Run by the `mcpb` target:
-#   cmake -DSOURCE_DIR= -DSTAGE_DIR= -DBINARY= -DMCPB= -DOUTPUT= [-DSTRIP=] -P pack-mcpb.cmake
+#   cmake -DSOURCE_DIR= -DSTAGE_DIR= -DBINARY= -DMCPB= -DOUTPUT= [-DSTRIP=] [-DPORTABLE=ON] -P pack-mcpb.cmake
+# PORTABLE: BINARY is the portable Linux build (build-portable), which runs on any x86-64 Linux with glibc 2.31+.
 # The stage holds exactly what the bundle needs, so nothing from the source tree leaks into it.
 foreach(var SOURCE_DIR STAGE_DIR BINARY MCPB OUTPUT)
   if(NOT ${var})
@@ -20,6 +21,11 @@ elseif(CMAKE_HOST_WIN32)
   set(platform win32)
 else()
   set(platform linux)
+  if(NOT PORTABLE)
+    message(WARNING "This bundle holds a binary linked to this machine's shared libraries: it starts only where "
+                    "the same Debian 12 packages are installed. Build the mcpb target in the portable build folder "
+                    "(docs/install.md) for a bundle that runs on any x86-64 Linux with glibc 2.31 or later.")
+  endif()
 endif()
 file(READ "${SOURCE_DIR}/manifest.json" manifest)
 string(JSON manifest SET "${manifest}" compatibility "{\"platforms\": [\"${platform}\"]}")

@@ -1,7 +1,9 @@
-// /_sandbox/*: the test control API (fault injection, request log, reset). Loopback callers only.
+// /_sandbox/*: the test control API (fault injection, request log, reset). Loopback callers, loopback Host, and no
+// cross-site Origin only.
 #include <charconv>
 #include <stdexcept>
 
+#include "net/host_check.h"
 #include "sandbox/service.h"
 
 namespace sandbox {
@@ -23,6 +25,22 @@ json fault_state(const Service& svc) {
 void handle_control(Service& svc, const httplib::Request& req, httplib::Response& res) {
   if (!is_loopback(req.remote_addr)) {
     send_json(res, 403, {{"error", "The sandbox control API only answers loopback callers."}});
+    return;
+  }
+  // A web page the user visits can reach loopback too: by a cross-site request (it carries the page's Origin) or
+  // by DNS rebinding (it carries the attacker's name as Host). The same checks as the MCP endpoint's.
+  if (req.get_header_value_count("Host") > 1) {
+    send_json(res, 400, {{"error", "More than one Host header."}});
+    return;
+  }
+  if (auto host = net::parse_host(req.get_header_value("Host")); !host || !net::is_loopback_host(host->host)) {
+    send_json(res, 403, {{"error", "The sandbox control API only answers requests whose Host is a loopback address "
+                                   "(127.0.0.1, localhost, [::1])."}});
+    return;
+  }
+  if (const std::string origin = req.get_header_value("Origin"); !origin.empty() && !net::is_loopback_origin(origin)) {
+    send_json(res, 403, {{"error", "The sandbox control API does not answer cross-site requests (this Origin is not "
+                                   "a loopback origin)."}});
     return;
   }
   std::string path = to_lower(req.path);

@@ -19,6 +19,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/hardened_server.h"
 #include "net/listen_socket.h"
 #include "sandbox/service.h"
 
@@ -74,7 +75,13 @@ struct Sandbox::Impl {
   }
 
   Service svc;
-  httplib::Server server;
+  // The same head, body and time limits as the MCP transport; no per-client cap: it serves loopback only, where
+  // every client (the MCP server's own connections included) shares one address.
+  net::HardenedServer server{{.max_body_bytes = 16 * 1024 * 1024},
+                             [](int, std::string_view message) {
+                               return std::pair{std::string("application/json; charset=utf-8"),
+                                                nlohmann::json{{"error", message}}.dump()};
+                             }};
   net::ListenSocket listen_socket{server};
   std::thread thread;
   std::mutex mu;

@@ -98,7 +98,8 @@ SITE_FIELDS = {
     "notes": s("Free-text notes about the site.", maxLength=20000),
     "is_invoice_site": b("This site receives the client's invoices (Halo field isinvoicesite)."),
     "main_contact_id": id_("Contact id of the site's main contact (Halo field maincontact_id)."),
-    "make_main_site": b("true: also make this the client's main site (sets the client's main_site_id)."),
+    "make_main_site": b("true: also make this the client's main site (sets the client's main_site_id). Default: "
+                        "true when the client has no main site yet, else false."),
     "custom_fields": CUSTOM,
     "extra": extra("Site"),
 }
@@ -155,8 +156,15 @@ def write_out(kind):
         "additional_requests": {"type": "array", "items": REQUEST},
         "diff": {"type": "array", "items": {"type": "object", "properties": {
             "field": {"type": "string"}, "before": {}, "after": {}}, "required": ["field", "before", "after"]}},
+        "not_applied": NOT_APPLIED,
         "warning": {"type": "string"}},
         "required": ["record", "dry_run", "written", "request"]}
+
+# What HaloPSA saved differently from what was sent, read back after the write.
+NOT_APPLIED = {"type": "array", "description": "Fields HaloPSA saved with another value than the one sent (read back "
+               "after the write); empty or absent when every value took",
+               "items": {"type": "object", "properties": {"field": {"type": "string"}, "sent": {}, "saved": {}},
+                         "required": ["field", "sent", "saved"]}}
 
 def delete_out(kind):
     return {"$schema": DIALECT, "type": "object", "properties": {
@@ -171,7 +179,8 @@ def without(d, *keys):
 
 tools = {}
 tools["search_clients"] = (obj({
-    "search": s("Text to find in client names (HaloPSA search).", minLength=1, maxLength=100),
+    "search": s("Text HaloPSA looks for in clients: the name, and on many tenants other fields too (reference, "
+                "trading name...), so a hit is not always a name match.", minLength=1, maxLength=100),
     "status": STATUS,
     "toplevel": CLIENT_FIELDS["toplevel"],
     "billing_parent": ref("Only clients invoiced by this client (client_to_invoice; filtered client-side)."),

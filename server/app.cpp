@@ -10,8 +10,15 @@
 #include <sstream>
 #include <thread>
 
+#include <gnu/libc-version.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+
 #include <CLI/CLI.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <spdlog/version.h>
 
 #include "halo/client.h"
 #include "halo/config.h"
@@ -35,7 +42,11 @@ namespace {
 
 struct Options {
   std::string log_level;
+  // Boolean flags as given ("true" for a bare --flag, else its =value): resolve_booleans() reads them, and their
+  // variables, through halo::parse_bool, so every boolean setting accepts the same words.
+  std::string read_only_flag, redact_pii_flag, http_flag, stateless_flag;
   bool read_only = false;
+  bool validate_output = false;
   std::string tools, toolsets, allow_writes;
   // HaloPSA overrides of the environment.
   std::string base_url, auth_url, tenant, client_id, client_secret, scope, ca_file;
@@ -52,6 +63,7 @@ struct Options {
   std::string token, allowed_origins, allowed_hosts;
   int session_idle_seconds = 1800;
   int sse_keepalive_seconds = 15;
+  int header_timeout_seconds = 10;
 };
 
 std::string env_or(const char* name, std::string fallback) {
@@ -59,9 +71,19 @@ std::string env_or(const char* name, std::string fallback) {
   return halo::is_unset_value(value) ? fallback : *value;
 }
 
-bool env_flag(const char* name) {
-  std::string v = env_or(name, "");
-  return v == "1" || v == "true" || v == "yes" || v == "on";
+// A flag wins over its variable (given with a value, `--read-only=false` beats HALOPSA_READ_ONLY=1). Throws
+// halo::ConfigError, naming the flag or variable, for a value that is not a boolean.
+bool flag_or_env(const std::string& flag_value, const char* flag, const char* variable) {
+  if (!flag_value.empty()) return halo::parse_bool_setting(flag, flag_value);
+  return variable ? halo::read_bool(halo::system_getenv, variable) : false;
+}
+
+void resolve_booleans(Options& o) {
+  o.read_only = flag_or_env(o.read_only_flag, "--read-only", "HALOPSA_READ_ONLY");
+  o.redact_pii = flag_or_env(o.redact_pii_flag, "--redact-pii", "HALOPSA_REDACT_PII");
+  o.http = flag_or_env(o.http_flag, "--http", nullptr);
+  o.http_options.stateless = flag_or_env(o.stateless_flag, "--stateless", nullptr);
+  o.validate_output = halo::read_bool(halo::system_getenv, "HALOPSA_VALIDATE_OUTPUT");
 }
 
 std::set<std::string> split_list(const std::string& text) {
@@ -86,7 +108,9 @@ Environment (a flag wins over its variable; blank values and unexpanded ${...} c
   HALOPSA_CA_FILE         PEM CA bundle instead of the system store
   HALOPSA_RATE_LIMIT      client-side budget: requests per rolling window (default 300)
   HALOPSA_RATE_WINDOW_SECONDS  the window (default 300)
-  HALOPSA_READ_ONLY=1     expose and allow no tool that writes
+  HALOPSA_READ_ONLY=1     expose and allow no tool that writes (every boolean, a variable or a switch's
+                          =value as in --read-only=false: true/false, yes/no, on/off, 1/0 in any case;
+                          anything else stops the server)
   HALOPSA_TOOLS, HALOPSA_TOOLSETS, HALOPSA_ALLOW_WRITES  comma lists, as the flags
   HALOPSA_LOG_LEVEL       trace, debug, info, warn, error, critical, off (default info; logs go to stderr)
   HALOPSA_SANDBOX_DB      sandbox database file, or :memory: (default ~/.local/share/halopsa-mcp/sandbox.db)
@@ -223,19 +247,19 @@ int serve(const Options& o) {
   server->info.instructions = tools::instructions(backend);
 
   mcp::ToolPolicy policy;
-  policy.read_only = o.read_only || env_flag("HALOPSA_READ_ONLY");
+  policy.read_only = o.read_only;
   policy.tools = split_list(o.tools.empty() ? env_or("HALOPSA_TOOLS", "") : o.tools);
   policy.toolsets = split_list(o.toolsets.empty() ? env_or("HALOPSA_TOOLSETS", "") : o.toolsets);
   std::string writes = o.allow_writes.empty() ? env_or("HALOPSA_ALLOW_WRITES", "") : o.allow_writes;
   if (!writes.empty()) policy.allow_writes = split_list(writes);
   server->tools.apply(policy);
-  if (env_flag("HALOPSA_VALIDATE_OUTPUT")) server->tools.set_validate_output(true);
+  if (o.validate_output) server->tools.set_validate_output(true);
   std::string audit_path = o.audit_log.empty() ? env_or("HALOPSA_AUDIT_LOG", "") : o.audit_log;
   if (!audit_path.empty()) {
     server->tools.set_audit_log(mcp::AuditLog::open(audit_path));
     spdlog::info("audit log: every write tool call is recorded in {}", audit_path);
   }
-  if (o.redact_pii || env_flag("HALOPSA_REDACT_PII")) {
+  if (o.redact_pii) {
     server->tools.set_pii_redactor(std::make_shared<mcp::PiiRedactor>());
     spdlog::info("e-mail addresses and phone numbers are masked in tool results (--redact-pii)");
   }
@@ -251,6 +275,7 @@ int serve(const Options& o) {
     http.allowed_hosts = mcp::parse_host_or_origin_list(o.allowed_hosts);
     http.session_idle_timeout = std::chrono::seconds(o.session_idle_seconds);
     http.keepalive_interval = std::chrono::seconds(o.sse_keepalive_seconds);
+    http.header_timeout = std::chrono::seconds(o.header_timeout_seconds);
     mcp::HttpTransport transport(std::move(http));
     watcher = watch_signals(signals, [&transport] { transport.stop(); });
     code = transport.run(server);
@@ -272,6 +297,30 @@ int serve(const Options& o) {
 
 }  // namespace
 
+namespace {
+
+// `--version`: ours on the first line, then what the binary is made of (the linked libraries report their own
+// version at run time where they can, so a shared-library build names the ones it actually loaded).
+std::string version_text() {
+  std::ostringstream out;
+  out << HALOPSA_VERSION << "\n"
+      << OpenSSL_version(OPENSSL_VERSION) << "\n"
+      << "SQLite " << sqlite3_libversion() << "\n"
+      << "cpp-httplib " << CPPHTTPLIB_VERSION << "\n"
+      << "spdlog " << SPDLOG_VER_MAJOR << '.' << SPDLOG_VER_MINOR << '.' << SPDLOG_VER_PATCH << "\n"
+      << "fmt " << FMT_VERSION / 10000 << '.' << FMT_VERSION / 100 % 100 << '.' << FMT_VERSION % 100 << "\n"
+      << "nlohmann_json " << NLOHMANN_JSON_VERSION_MAJOR << '.' << NLOHMANN_JSON_VERSION_MINOR << '.'
+      << NLOHMANN_JSON_VERSION_PATCH << "\n"
+      << "CLI11 " << CLI11_VERSION << "\n"
+      << "glibc " << gnu_get_libc_version() << " (running)";
+#ifdef HALOPSA_PORTABLE_GLIBC
+  out << "; portable build: all of the above linked in, needs glibc >= " HALOPSA_PORTABLE_GLIBC;
+#endif
+  return out.str();
+}
+
+}  // namespace
+
 int run(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   Options o;
@@ -280,15 +329,15 @@ int run(int argc, char** argv) {
                "By default it speaks MCP over stdio; point any MCP client at this binary.",
                "halopsa-mcp"};
   cli.footer(kEnvironmentHelp);
-  cli.set_version_flag("--version", HALOPSA_VERSION);
+  cli.set_version_flag("--version", version_text());
   cli.add_option("--log-level", o.log_level, "Log level on stderr (env HALOPSA_LOG_LEVEL; default info)");
-  cli.add_flag("--read-only", o.read_only, "Expose and allow no tool that writes (env HALOPSA_READ_ONLY=1)");
+  cli.add_flag("--read-only", o.read_only_flag, "Expose and allow no tool that writes (env HALOPSA_READ_ONLY=1)");
   cli.add_option("--tools", o.tools, "Comma list: expose only these tools (env HALOPSA_TOOLS)");
   cli.add_option("--toolsets", o.toolsets,
                  "Comma list: expose only these toolsets, e.g. clients,sites,contacts,workflows (env HALOPSA_TOOLSETS)");
   cli.add_option("--audit-log", o.audit_log,
                  "Append a JSON line for every write tool call to FILE, flushed per line (env HALOPSA_AUDIT_LOG)");
-  cli.add_flag("--redact-pii", o.redact_pii,
+  cli.add_flag("--redact-pii", o.redact_pii_flag,
                "Mask e-mail addresses and phone numbers in tool results, for shared deployments (env HALOPSA_REDACT_PII=1)");
   cli.add_option("--allow-writes", o.allow_writes,
                  "Comma list of toolsets whose write tools are allowed, e.g. clients,sites (env HALOPSA_ALLOW_WRITES)");
@@ -308,7 +357,7 @@ int run(int argc, char** argv) {
 
   auto* http_group = "HTTP transport (instead of stdio)";
   auto& ho = o.http_options;
-  cli.add_flag("--http", o.http, "Serve Streamable HTTP at /mcp and legacy SSE at /sse + /messages")->group(http_group);
+  cli.add_flag("--http", o.http_flag, "Serve Streamable HTTP at /mcp and legacy SSE at /sse + /messages")->group(http_group);
   cli.add_option("--host", ho.host, "Address to bind (default 127.0.0.1; elsewhere, set a token)")
       ->group(http_group);
   cli.add_option("--port", ho.port, "Port (default 8080; 0 picks a free one, logged on stderr)")
@@ -324,7 +373,7 @@ int run(int argc, char** argv) {
   cli.add_option("--allowed-hosts", o.allowed_hosts,
                  "Comma list of Host header values allowed (default: loopback names when bound to loopback)")
       ->group(http_group);
-  cli.add_flag("--stateless", ho.stateless, "No sessions (for replicas behind a load balancer); no GET stream")
+  cli.add_flag("--stateless", o.stateless_flag, "No sessions (for replicas behind a load balancer); no GET stream")
       ->group(http_group);
   cli.add_option("--max-sessions", ho.max_sessions, "Open sessions at most (default 1000)")
       ->check(CLI::PositiveNumber)
@@ -332,8 +381,27 @@ int run(int argc, char** argv) {
   cli.add_option("--session-idle-timeout", o.session_idle_seconds, "Seconds before an idle session ends (default 1800)")
       ->check(CLI::PositiveNumber)
       ->group(http_group);
-  cli.add_option("--max-body-bytes", ho.max_body_bytes, "Largest request body accepted (default 4194304)")
+  cli.add_option("--max-body-bytes", ho.max_body_bytes, "Largest request body accepted, counted as read whatever the transfer encoding (chunked too); "
+                 "more is answered 413 as soon as it arrives (default 4194304)")
       ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--max-header-lines", ho.max_header_lines,
+                 "Header lines one request may carry; more is answered 431 before any check (default 100)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--max-header-bytes", ho.max_header_bytes,
+                 "Bytes of request line and headers one request may carry; more is answered 431 (default 65536)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--header-timeout", o.header_timeout_seconds,
+                 "Seconds from a request's first byte to the end of its headers, however slowly they come; "
+                 "later is answered 408 (default 10)")
+      ->check(CLI::PositiveNumber)
+      ->group(http_group);
+  cli.add_option("--max-connections-per-client", ho.max_connections_per_client,
+                 "Connections open at once from one client address; more are answered 429 (default 64; 0: no cap, "
+                 "e.g. behind a reverse proxy, where every client shares its address)")
+      ->check(CLI::NonNegativeNumber)
       ->group(http_group);
   cli.add_option("--max-streams", ho.max_streams, "Long-lived SSE streams open at once (default 32)")
       ->check(CLI::PositiveNumber)
@@ -380,6 +448,7 @@ int run(int argc, char** argv) {
       so.quirks = o.sandbox_quirks.empty() ? env_or("HALOPSA_SANDBOX_QUIRKS", "") : o.sandbox_quirks;
       return sandbox::run_standalone(so);
     }
+    resolve_booleans(o);  // before anything starts: a value that is not a boolean stops the server here
     return serve(o);
   } catch (const halo::ConfigError& e) {
     spdlog::critical("configuration: {}", e.what());

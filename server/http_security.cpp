@@ -1,5 +1,7 @@
 #include "server/http_security.h"
 
+#include "net/host_check.h"
+
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -27,37 +29,20 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-bool is_loopback_host(std::string_view host) {
-  std::string h = lower(host);
-  if (h == "localhost" || h == "::1" || h == "[::1]") return true;
-  // 127.0.0.0/8, written as a dotted quad.
-  if (h.rfind("127.", 0) != 0) return false;
-  int dots = 0;
-  for (char c : h) {
-    if (c == '.') ++dots;
-    else if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return dots == 3;
-}
+bool is_loopback_host(std::string_view host) { return net::is_loopback_host(host); }
 
 std::string host_name_of(std::string_view host_header) {
-  std::string h = lower(trim(host_header));
-  if (!h.empty() && h.front() == '[') {
-    auto close = h.find(']');
-    return close == std::string::npos ? h : h.substr(0, close + 1);
-  }
-  auto colon = h.find(':');
-  if (colon != std::string::npos && h.find(':', colon + 1) == std::string::npos) h.resize(colon);
-  return h;
+  if (auto parsed = net::parse_host(host_header)) return parsed->host;
+  return lower(trim(host_header));
 }
 
 bool host_allowed(const HttpSecurityPolicy& policy, std::string_view host_header) {
-  std::string full = lower(trim(host_header));
   if (!policy.loopback_bind && policy.allowed_hosts.empty()) return true;  // nothing to check against
-  if (full.empty()) return false;
-  std::string name = host_name_of(full);
-  if (policy.allowed_hosts.count(full) || policy.allowed_hosts.count(name)) return true;
-  return policy.loopback_bind && is_loopback_host(name);
+  // Exactly host[:port]: "127.0.0.1:8080@evil.example" or "localhost/x" name no host of ours.
+  auto parsed = net::parse_host(host_header);
+  if (!parsed) return false;
+  if (policy.allowed_hosts.count(parsed->text()) || policy.allowed_hosts.count(parsed->host)) return true;
+  return policy.loopback_bind && net::is_loopback_host(parsed->host);
 }
 
 bool origin_allowed(const HttpSecurityPolicy& policy, std::string_view origin) {
@@ -65,13 +50,7 @@ bool origin_allowed(const HttpSecurityPolicy& policy, std::string_view origin) {
   if (o.empty()) return true;  // not a browser, or a same-origin navigation
   while (!o.empty() && o.back() == '/') o.pop_back();
   if (policy.allowed_origins.count("*") || policy.allowed_origins.count(o)) return true;
-  auto sep = o.find("://");
-  if (sep == std::string::npos) return false;  // includes the opaque origin "null"
-  std::string scheme = o.substr(0, sep);
-  if (scheme != "http" && scheme != "https") return false;
-  std::string rest = o.substr(sep + 3);
-  if (rest.find_first_of("/?#@") != std::string::npos) return false;
-  return is_loopback_host(host_name_of(rest));
+  return net::is_loopback_origin(o);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

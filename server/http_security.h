@@ -21,11 +21,13 @@ struct HttpSecurityPolicy {
 
 enum class TokenCheck { ok, missing, wrong };
 
-// "127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]" (a bind address or a Host name without port).
+// Every loopback spelling, as a bind address or a Host name without port: "127.0.0.1", "127.1", "127.1.2.3",
+// "localhost", "::1", "[::1]" (net::is_loopback_host: the one rule, shared with the sandbox).
 bool is_loopback_host(std::string_view host);
 // "[::1]:8080" → "[::1]", "Example.com:80" → "example.com".
 std::string host_name_of(std::string_view host_header);
 
+// False for a Host that is not exactly host[:port] (when there is anything to check against).
 bool host_allowed(const HttpSecurityPolicy& policy, std::string_view host_header);
 bool origin_allowed(const HttpSecurityPolicy& policy, std::string_view origin);  // empty origin: allowed
 TokenCheck check_bearer(const HttpSecurityPolicy& policy, std::string_view authorization_header);

@@ -8,7 +8,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/hardened_server.h"
+#include "net/host_check.h"
 #include "net/listen_socket.h"
+#include "server/era.h"
 #include "server/http_internal.h"
 #include "server/jsonrpc.h"
 
@@ -40,10 +43,33 @@ bool supported_version(const std::string& v) {
 bool check_version_header(const httplib::Request& req, httplib::Response& res) {
   std::string v = req.get_header_value("MCP-Protocol-Version");
   if (v.empty() || supported_version(v)) return true;
+  if (v == era::kModernVersion) {  // what reaches here is no single modern request
+    refuse(res, 400, rpc::kInvalidRequest,
+           "Bad Request: MCP-Protocol-Version 2026-07-28 takes one JSON-RPC request per POST, with its _meta (no "
+           "batches, no GET stream, no DELETE: it has no sessions)");
+    return false;
+  }
   std::string list;
   for (const auto& s : supported_protocol_versions()) list += (list.empty() ? "" : ", ") + s;
   refuse(res, 400, kTransportError, "Bad Request: unsupported MCP-Protocol-Version \"" + v + "\" (supported: " + list + ")");
   return false;
+}
+
+std::string era_header(const httplib::Request& req) { return req.get_header_value("MCP-Protocol-Version"); }
+
+era::MirroredHeaders mirrored_headers(const httplib::Request& req) {
+  auto get = [&](const char* name) -> std::optional<std::string> {
+    if (!req.has_header(name)) return std::nullopt;
+    return req.get_header_value(name);
+  };
+  return {get("MCP-Protocol-Version"), get("Mcp-Method"), get("Mcp-Name")};
+}
+
+// A modern request refused before dispatch: the status the revision sets, the error with the request's id.
+void refuse_modern(httplib::Response& res, const json& body, const RpcError& error) {
+  json id = body.is_object() && body.contains("id") ? body["id"] : json();
+  res.status = era::http_status_for(error.code);
+  res.set_content(dump_safe(make_error(id, error.code, error.what(), error.data)), "application/json");
 }
 
 // What a POST body holds, decided before any session sees it.
@@ -98,17 +124,26 @@ class StreamableHttp {
                     "Not Acceptable: the Accept header must list both application/json and text/event-stream");
     if (lower(req.get_header_value("Content-Type")).rfind("application/json", 0) != 0)
       return refuse(res, 415, kTransportError, "Unsupported Media Type: send the body as application/json");
-    if (!check_version_header(req, res)) return;
     std::string error;
     auto body = parse(req.body, &error);
+    // A 2026-07-28 request (per-request _meta, or a modern MCP-Protocol-Version) needs no session: its headers
+    // are checked against its body and it is answered by a fresh stateless session, whatever Mcp-Session-Id says.
+    const bool modern = body && body->is_object() && classify(*body) != MessageKind::invalid &&
+                        (era::claims_modern(*body) || era_header(req) == era::kModernVersion);
+    if (modern) {
+      if (auto refusal = era::check_http_request(*body, mirrored_headers(req), *st_.server))
+        return refuse_modern(res, *body, *refusal);
+    } else if (!check_version_header(req, res)) {
+      return;
+    }
     if (!body) return refuse(res, 400, rpc::kParseError, "Parse error: " + error);
     auto shape = inspect(*body, res);
     if (!shape) return;
 
     std::shared_ptr<HttpSession> hs;
     bool created = false;
-    if (st_.options.stateless) {
-      hs = stateless_session(req, *shape);
+    if (modern || st_.options.stateless) {
+      hs = stateless_session(req, *shape, modern);
     } else {
       std::string sid = req.get_header_value("Mcp-Session-Id");
       if (sid.empty()) {
@@ -147,9 +182,18 @@ class StreamableHttp {
     const std::uint64_t reader = reply->attach();
     // Progress, log messages, a request to the client or a close request came before the response: SSE. A client
     // that negotiated 2025-11-25 can resume it (older ones cannot parse the empty priming event).
-    const bool resumable = !st_.options.stateless && hs->session->protocol_version() >= "2025-11-25";
+    const bool resumable = !modern && !st_.options.stateless && hs->session->protocol_version() >= "2025-11-25";
     if (resumable) hs->keep_stream(reply);
-    serve_replies(res, reply, reader, 0, resumable ? Resume::post : Resume::no, lease);
+    std::shared_ptr<void> keep = lease;
+    // 2026-07-28: closing a response stream cancels its request (nothing could resume it). The stream ends when a
+    // write fails, at the next progress event or keep-alive.
+    if (modern)
+      keep = on_release([lease, hs, reply] {
+        if (reply->finished_at()) return;
+        spdlog::debug("http: a 2026-07-28 response stream closed before its response: request cancelled");
+        hs->session->close(milliseconds(0));
+      });
+    serve_replies(res, reply, reader, 0, resumable ? Resume::post : Resume::no, keep);
   }
 
   void get(const httplib::Request& req, httplib::Response& res) {
@@ -191,14 +235,14 @@ class StreamableHttp {
   }
 
  private:
-  std::shared_ptr<HttpSession> stateless_session(const httplib::Request& req, const BodyShape& shape) {
+  std::shared_ptr<HttpSession> stateless_session(const httplib::Request& req, const BodyShape& shape, bool modern) {
     auto hs = std::make_shared<HttpSession>();
     hs->outbound = std::make_shared<OutboundRelay>();
     hs->session = Session::create(st_.server, hs->outbound,
-                                  {.id = "stateless",
+                                  {.id = modern ? "modern" : "stateless",
                                    .max_in_flight = st_.options.max_in_flight_per_session,
                                    .server_push = false});
-    if (!shape.is_initialize) {
+    if (!modern && !shape.is_initialize) {
       std::string v = req.get_header_value("MCP-Protocol-Version");
       hs->session->assume_initialized(v.empty() ? "2025-03-26" : v);
     }
@@ -303,6 +347,17 @@ std::string describe_status(int status) {
   }
 }
 
+// Which flag sets the limit behind a refusal of the listener (net::HardenedServer), so the answer says what to change.
+std::string limit_flag(int status) {
+  switch (status) {
+    case 408: return " (--header-timeout)";
+    case 413: return " (--max-body-bytes)";
+    case 429: return " (--max-connections-per-client)";
+    case 431: return " (--max-header-lines, --max-header-bytes)";
+    default: return "";
+  }
+}
+
 }  // namespace
 
 namespace http {
@@ -315,6 +370,11 @@ void install_routes(httplib::Server& svr, HttpTransport::State& st) {
       res.set_header("Connection", "close");  // the body (if any) was not read
       return httplib::Server::HandlerResponse::Handled;
     };
+    // One Host, exactly host[:port] (RFC 9112 §3.2: anything else is a 400), then an allowed one.
+    if (req.get_header_value_count("Host") > 1)
+      return reject(400, kTransportError, "Bad Request: more than one Host header");
+    if (const std::string host = req.get_header_value("Host"); !host.empty() && !net::parse_host(host))
+      return reject(400, kTransportError, "Bad Request: the Host header must be host[:port]");
     if (!host_allowed(st.policy, req.get_header_value("Host")))
       return reject(403, kTransportError, "Forbidden: this Host is not allowed (see --allowed-hosts)");
     const std::string origin = req.get_header_value("Origin");
@@ -333,7 +393,8 @@ void install_routes(httplib::Server& svr, HttpTransport::State& st) {
       if (!origin.empty()) {
         res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
         res.set_header("Access-Control-Allow-Headers",
-                       "Content-Type, Accept, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID");
+                       "Content-Type, Accept, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, "
+                       "Mcp-Method, Mcp-Name");
         res.set_header("Access-Control-Max-Age", "600");
       }
       return httplib::Server::HandlerResponse::Handled;
@@ -431,7 +492,18 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
   // Up to 8 malloc arenas per core would serve the worker threads; a few keep contention low and RSS bounded.
   mallopt(M_ARENA_MAX, 4);
 
-  httplib::Server svr;
+  // Limits enforced before any route or token check sees the request: an unauthenticated client must not be
+  // able to grow memory or hold the workers (net/hardened_server.h).
+  net::HardenedServer svr(
+      {.max_header_bytes = options_.max_header_bytes,
+       .max_header_lines = options_.max_header_lines,
+       .head_timeout = std::chrono::duration_cast<milliseconds>(options_.header_timeout),
+       .max_body_bytes = options_.max_body_bytes,
+       .max_connections_per_client = options_.max_connections_per_client},
+      [](int status, std::string_view message) {
+        return std::pair{std::string("application/json"),
+                         error_body(kTransportError, std::string(message) + limit_flag(status))};
+      });
   const std::size_t workers = std::max<std::size_t>(options_.worker_threads, options_.max_streams + 8);
   svr.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   svr.set_payload_max_length(options_.max_body_bytes);

@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/era.h"
+
 namespace mcp {
 
 struct Session::InFlight {
@@ -15,24 +17,64 @@ struct Session::InFlight {
   bool responded = false;
 };
 
+// What a 2026-07-28 request brought with it: the client's capabilities for this request alone, and the answers
+// to what an earlier round of the same request asked (multi round-trip requests).
+struct Session::ModernCall {
+  era::Envelope envelope;
+  json input_responses;        // params.inputResponses: an object, or null
+  std::size_t next_input = 0;  // requests the handler has made in this run (one thread: the handler's)
+};
+
 // The channel a handler uses to reach the client: notifications and requests travel with the request's reply.
 class Session::RequestChannel : public RequestContext::Channel {
  public:
-  RequestChannel(std::shared_ptr<Session> session, std::shared_ptr<MessageSink> reply)
-      : session_(std::move(session)), reply_(std::move(reply)) {}
-  void notify(const json& message) override { reply_->send(message); }
+  RequestChannel(std::shared_ptr<Session> session, std::shared_ptr<MessageSink> reply,
+                 std::shared_ptr<ModernCall> modern = nullptr)
+      : session_(std::move(session)), reply_(std::move(reply)), modern_(std::move(modern)) {}
+  void notify(const json& message) override {
+    // Logging is deprecated by 2026-07-28 and not offered to its requests: no notifications/message for them.
+    if (modern_ && message.value("method", std::string()) == "notifications/message") return;
+    reply_->send(message);
+  }
   json request(std::string_view method, json params, std::chrono::milliseconds timeout,
                std::stop_token stop) override {
+    if (modern_) return input_round(method, std::move(params));
     return session_->send_request(method, std::move(params), reply_, timeout, std::move(stop));
   }
-  LogLevel log_level() const override { return static_cast<LogLevel>(session_->log_level_.load()); }
-  const json& client_capabilities() const override { return session_->client_capabilities_; }
+  LogLevel log_level() const override {
+    return modern_ ? LogLevel::emergency : static_cast<LogLevel>(session_->log_level_.load());
+  }
+  const json& client_capabilities() const override {
+    return modern_ ? modern_->envelope.capabilities : session_->client_capabilities_;
+  }
   std::string session_id() const override { return session_->id(); }
-  void close_sse_stream() override { reply_->close_sse_stream(); }
+  void close_sse_stream() override {
+    if (!modern_) reply_->close_sse_stream();  // modern streams cannot be resumed: the connection stays
+  }
 
  private:
+  // A modern request cannot send the client a request: the handler's n-th request is answered by the retry's
+  // inputResponses["input-n"], or the run ends here and the client is asked for it (InputRequiredResult). The
+  // handler runs again from the start on the retry and makes the same requests in the same order.
+  json input_round(std::string_view method, json params) {
+    if (auto needed = era::capability_for(method); !needed.empty() && !client_supports(needed))
+      throw RpcError(rpc::kMissingRequiredClientCapability,
+                     "Missing required client capability: " + std::string(method) + " needs \"" +
+                         std::string(needed) + "\" in this request's clientCapabilities",
+                     {{"requiredCapabilities", {{std::string(needed), json::object()}}}});
+    const std::string key = "input-" + std::to_string(++modern_->next_input);
+    const json& answers = modern_->input_responses;
+    if (answers.is_object() && answers.contains(key)) return answers[key];
+    throw era::InputRequired{key, {{"method", method}, {"params", std::move(params)}}};
+  }
+  bool client_supports(std::string_view capability) const {
+    const json& caps = modern_->envelope.capabilities;
+    return caps.contains(capability) && !caps.at(capability).is_null();
+  }
+
   std::shared_ptr<Session> session_;
   std::shared_ptr<MessageSink> reply_;
+  std::shared_ptr<ModernCall> modern_;
 };
 
 namespace {
@@ -169,6 +211,12 @@ void Session::handle_batch(const json& batch, const std::shared_ptr<MessageSink>
       sink->send(make_error(nullptr, rpc::kInvalidRequest, "Invalid Request: nested batch"));
       continue;
     }
+    if (era::claims_modern(m)) {  // 2026-07-28 has no batches; a modern notification is dropped unanswered
+      if (classify(m) == MessageKind::request)
+        sink->send(make_error(m["id"], rpc::kInvalidRequest,
+                              "Invalid Request: a 2026-07-28 request cannot be part of a batch; send it on its own"));
+      continue;
+    }
     receive_message(m, sink);
   }
 }
@@ -191,6 +239,7 @@ void Session::handle_request(const json& message, const std::shared_ptr<MessageS
     }
   };
 
+  if (era::claims_modern(message)) return handle_modern(id, method, std::move(params), reply);
   if (method == "initialize") return answer_inline([&] { return initialize(params); });
   if (method == "ping") return answer_inline([] { return json::object(); });
 
@@ -216,6 +265,55 @@ void Session::handle_request(const json& message, const std::shared_ptr<MessageS
     return;
   }
 
+  run(id, method, std::move(params), reply, nullptr);
+}
+
+void Session::handle_modern(const json& id, const std::string& method, json params,
+                            const std::shared_ptr<MessageSink>& reply) {
+  auto call = std::make_shared<ModernCall>();
+  try {
+    call->envelope = era::read_envelope(params);
+    era::require_served(*server_, method);
+    if (params.contains("inputResponses") && !params["inputResponses"].is_object())
+      throw RpcError(rpc::kInvalidParams, "Invalid params: inputResponses must be an object (keyed like the "
+                                          "inputRequests it answers)");
+  } catch (const RpcError& e) {
+    reply->send(make_error(id, e.code, e.what(), e.data));
+    return;
+  }
+  if (params.contains("inputResponses")) call->input_responses = params["inputResponses"];
+  if (method == "server/discover") {
+    reply->send(make_result(id, era::discover(*server_)));
+    return;
+  }
+  run(id, method, std::move(params), reply, std::move(call));
+}
+
+json Session::respond(const json& id, const std::string& method, const json& params, RequestContext& ctx,
+                      const ModernCall* modern) {
+  try {
+    json result = dispatch(method, params, ctx);
+    if (modern) era::finish_result(result, method, server_->info);
+    return make_result(id, std::move(result));
+  } catch (const era::InputRequired& need) {
+    json result{{"inputRequests", {{need.key, need.request}}}};
+    era::finish_result(result, method, server_->info);
+    result["resultType"] = "input_required";  // an interim result: never cached, so no caching hints
+    result.erase("ttlMs");
+    result.erase("cacheScope");
+    return make_result(id, std::move(result));
+  } catch (const RpcError& e) {
+    // 2026-07-28 answers an unknown resource with -32602; -32002 is reserved for earlier revisions.
+    int code = modern && e.code == rpc::kResourceNotFound ? rpc::kInvalidParams : e.code;
+    return make_error(id, code, e.what(), e.data);
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed: {}", method, e.what());
+    return make_error(id, rpc::kInternalError, std::string("Internal error: ") + e.what());
+  }
+}
+
+void Session::run(const json& id, const std::string& method, json params, const std::shared_ptr<MessageSink>& reply,
+                  std::shared_ptr<ModernCall> modern) {
   json progress_token = nullptr;
   if (params.contains("_meta") && params["_meta"].is_object() && params["_meta"].contains("progressToken")) {
     const json& token = params["_meta"]["progressToken"];
@@ -226,16 +324,21 @@ void Session::handle_request(const json& message, const std::shared_ptr<MessageS
     // Built and serialised once per run (the tool set is fixed): only the envelope is new.
     try {
       auto page = server_->tools.list_serialized(params.value("cursor", json()), server_->tools_page_size);
-      reply->send_serialized(R"({"jsonrpc":"2.0","id":)" + dump_safe(id) + R"(,"result":)" + *page + "}");
+      std::string text = R"({"jsonrpc":"2.0","id":)" + dump_safe(id) + R"(,"result":)";
+      text.reserve(text.size() + page->size() + 256);
+      if (modern) era::append_finished(text, *page, method, server_->info);
+      else text += *page;
+      text += '}';
+      reply->send_serialized(std::move(text));
     } catch (const RpcError& e) {
       reply->send(make_error(id, e.code, e.what(), e.data));
     }
     return;
   }
   if (!runs_async(method)) {
-    RequestChannel channel(shared_from_this(), reply);
+    RequestChannel channel(shared_from_this(), reply, modern);
     RequestContext ctx(channel, progress_token, std::stop_token{});
-    answer_inline([&] { return dispatch(method, params, ctx); });
+    reply->send(respond(id, method, params, ctx, modern.get()));
     return;
   }
 
@@ -258,18 +361,10 @@ void Session::handle_request(const json& message, const std::shared_ptr<MessageS
   }
 
   std::thread([self = shared_from_this(), flight, key, method, params = std::move(params), reply,
-               progress_token = std::move(progress_token)] {
-    RequestChannel channel(self, reply);
+               progress_token = std::move(progress_token), modern = std::move(modern)] {
+    RequestChannel channel(self, reply, modern);
     RequestContext ctx(channel, progress_token, flight->stop.get_token());
-    json response;
-    try {
-      response = make_result(flight->id, self->dispatch(method, params, ctx));
-    } catch (const RpcError& e) {
-      response = make_error(flight->id, e.code, e.what(), e.data);
-    } catch (const std::exception& e) {
-      spdlog::error("{} failed: {}", method, e.what());
-      response = make_error(flight->id, rpc::kInternalError, std::string("Internal error: ") + e.what());
-    }
+    json response = self->respond(flight->id, method, params, ctx, modern.get());
     ctx.finish();
     bool cancelled;
     {

@@ -57,11 +57,20 @@ class Session : public std::enable_shared_from_this<Session> {
 
   struct InFlight;
   class RequestChannel;
+  struct ModernCall;
 
  private:
   Session(std::shared_ptr<const McpServer> server, std::shared_ptr<MessageSink> outbound, SessionOptions options);
 
   void handle_request(const json& message, const std::shared_ptr<MessageSink>& reply);
+  // A 2026-07-28 request (per-request _meta, no handshake): answered without touching the session's state.
+  void handle_modern(const json& id, const std::string& method, json params, const std::shared_ptr<MessageSink>& reply);
+  // Runs a request both eras share, inline or on its own thread; `modern` is null for a legacy session's request.
+  void run(const json& id, const std::string& method, json params, const std::shared_ptr<MessageSink>& reply,
+           std::shared_ptr<ModernCall> modern);
+  // The response to a request: its result (finished per era) or its error.
+  json respond(const json& id, const std::string& method, const json& params, RequestContext& ctx,
+               const ModernCall* modern);
   void handle_notification(const json& message);
   void handle_response(const json& message);
   void handle_batch(const json& batch, const std::shared_ptr<MessageSink>& reply);

@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/input_required.h"
 #include "server/jsonrpc.h"
 #include "server/request_context.h"
 
@@ -234,6 +235,12 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
     result = tool.handler(arguments, ctx);
   } catch (const std::exception& ex) {
     if (audited) audit_->failed(call_id, tool.name, ctx.session_id(), arguments, ex.what());
+    throw;
+  } catch (const era::InputRequired&) {
+    // A 2026-07-28 call paused to ask the user; its retry is a new call with its own trail.
+    if (audited)
+      audit_->failed(call_id, tool.name, ctx.session_id(), arguments,
+                     "paused: the client was asked for input (input_required); a retry of the call runs it again");
     throw;
   }
   if (audited) {

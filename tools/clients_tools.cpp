@@ -26,7 +26,8 @@ json client_body(halo::Client& halo, const json& args, long long self_id, const 
   if (args.contains("toplevel")) body["toplevel_id"] = resolve_toplevel(halo, args["toplevel"]);
   if (args.contains("billing_parent")) {
     if (args["billing_parent"].is_null()) {
-      body["client_to_invoice"] = nullptr;
+      // 0, not null: Halo stores "no billing parent" as 0 (its column defaults to 0); a null may be ignored.
+      body["client_to_invoice"] = 0;
     } else {
       const long long parent = resolve_client(halo, args["billing_parent"], "billing_parent");
       if (parent == self_id) throw InputError("billing_parent: a client cannot be its own billing parent.");

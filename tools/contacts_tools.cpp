@@ -71,11 +71,20 @@ json target_site(halo::Client& halo, const json& args) {
   const long long client_id = resolve_client(halo, args["client"]);
   const json client = fetch_record(halo, Kind::client, client_id);
   const long long main_site = as_id(client.value("main_site_id", json()));
-  if (main_site <= 0)
+  if (main_site > 0) return fetch_record(halo, Kind::site, main_site);
+  // No main site: the client's only active site is the one meant; several are a question for the caller.
+  const halo::Page sites = fetch_page(halo, Kind::site, halo::with_status({{"client_id", std::to_string(client_id)}},
+                                                                          halo::Status::active), 1, 10);
+  if (sites.rows.size() == 1) return fetch_record(halo, Kind::site, as_id(sites.rows[0].value("id", json())));
+  if (sites.rows.empty())
     throw InputError("client: " + describe(Kind::client, client) +
                      " has no sites, and a HaloPSA contact must belong to a site. Create one first with create_site "
                      "(client " + std::to_string(client_id) + "), then call create_contact again (optionally with its site_id).");
-  return fetch_record(halo, Kind::site, main_site);
+  std::string text = "client: " + describe(Kind::client, client) + " has no main site and " +
+                     std::to_string(sites.record_count_known ? sites.record_count : sites.rows.size()) +
+                     " sites; give site_id for the one this contact belongs to:";
+  for (const auto& s : sites.rows) text += "\n- " + s["id"].dump() + ": " + s.value("name", std::string());
+  throw InputError(text + "\n(update_site with make_main_site: true sets the client's main site.)");
 }
 
 void make_main_contact(halo::Client& halo, WriteResult& r, long long site_id, const json& contact_id, bool dry_run) {

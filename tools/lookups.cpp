@@ -73,7 +73,15 @@ long long resolve_client(halo::Client& halo, const json& ref, const char* argume
   if (!ref.is_string()) throw InputError(std::string(argument) + ": give the client's id or its name.");
   const std::string name = trimmed(ref.get<std::string>());
   if (name.empty()) throw InputError(std::string(argument) + ": the client name is empty; give an id or a name.");
-  if (auto id = digits(name)) return positive_id(json(*id), argument);
+  if (auto id = digits(name)) {
+    // "12" is an id, unless a client is also named "12": then say which is meant instead of guessing.
+    for (const auto& c : halo.page("Client", "clients", halo::with_status({{"search", name}}, halo::Status::all), 1, 100).rows)
+      if (trimmed(c.value("name", std::string())) == name && c.value("id", 0LL) != *id)
+        throw InputError(std::string(argument) + ": \"" + name + "\" is both the id of a client and the name of client " +
+                         c["id"].dump() + "; pass the id as a number (" + name + ") for the first, or " + c["id"].dump() +
+                         " for the client named \"" + name + "\".");
+    return positive_id(json(*id), argument);
+  }
   halo::Page page = halo.page("Client", "clients",
                               halo::with_status({{"search", name}}, halo::Status::all), 1, 100);
   if (page.rows.empty()) {

@@ -29,7 +29,9 @@ mcp::Completer client_names(std::shared_ptr<halo::Client> halo) {
       for (const auto& c : halo->page("Client", "clients", q, 1, 50).rows) {
         const std::string name = text_of(c, "name");
         std::string a = dedupe::fold(name), b = dedupe::fold(value);
-        (a.rfind(b, 0) == 0 ? starts : contains).push_back(name);
+        // Halo's search may match other fields (reference, notes...): offer only names that contain the text.
+        if (a.rfind(b, 0) == 0) starts.push_back(name);
+        else if (a.find(b) != std::string::npos) contains.push_back(name);
       }
     } catch (const halo::Error&) {
       return {};  // completion is a convenience: a failing tenant offers nothing rather than an error

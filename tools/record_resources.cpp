@@ -8,6 +8,7 @@
 
 #include "halo/client.h"
 #include "server/jsonrpc.h"
+#include "tools/dedupe.h"
 #include "tools/records.h"
 #include "tools/toolbox.h"
 #include "tools/writes.h"
@@ -51,9 +52,12 @@ mcp::ResourceTemplateSpec record_template(std::shared_ptr<halo::Client> halo, Ki
       const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
       halo::Query query;
       if (!value.empty() && !digits) query.emplace_back("search", value);
+      const std::string wanted = dedupe::fold(value);
       for (const auto& r : halo->page(info.path, info.envelope, query, 1, 100).rows) {
         const std::string id = r.value("id", json(0)).dump();
-        if ((!digits || id.rfind(value, 0) == 0) && out.size() < 20) out.push_back(id);
+        // Halo's search may match other fields than the name: keep the records whose name holds the text.
+        const bool named = digits || dedupe::fold(r.value("name", std::string())).find(wanted) != std::string::npos;
+        if (named && (!digits || id.rfind(value, 0) == 0) && out.size() < 20) out.push_back(id);
       }
     } catch (const halo::Error&) {
     }

@@ -29,8 +29,9 @@ std::string lower(std::string s) {
 // An address argument merged over the current address: only the lines given change.
 json address_body(const json& given, const json& current) {
   json out = json::object();
+  // The address record's own id goes with an update: without it HaloPSA may ignore the change or make a new record.
   if (current.is_object())
-    for (const char* k : {"line1", "line2", "line3", "line4", "postcode"})
+    for (const char* k : {"id", "line1", "line2", "line3", "line4", "postcode"})
       if (current.contains(k) && !current[k].is_null()) out[k] = current[k];
   for (const auto& [k, v] : given.items()) {
     std::string s = v.get<std::string>();
@@ -125,7 +126,11 @@ mcp::ToolResult create_site(halo::Client& halo, const json& args) {
     return std::nullopt;
   };
   WriteResult r = create_record(halo, Kind::site, body, args, fields, find_landed);
-  if (args.value("make_main_site", false)) {
+  // A client without a main site gets this one as its main site, set explicitly: HaloPSA is not known to make a
+  // client's first site its main site by itself, and contacts created by client are placed on the main site.
+  const bool has_main_site = client.contains("main_site_id") && client["main_site_id"].is_number() &&
+                             client["main_site_id"].get<double>() > 0;
+  if (args.value("make_main_site", !has_main_site)) {
     const json site_id = r.data["record"].is_object() ? r.data["record"]["id"] : json("(id of the new site)");
     if (client.value("main_site_id", json(0)) != site_id) make_main_site(halo, r, client_id, site_id, args.value("dry_run", false));
   }

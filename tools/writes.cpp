@@ -19,6 +19,31 @@ std::string diff_text(const json& changes) {
   return text;
 }
 
+// What HaloPSA saved: its answer when that is the record with every field sent, else the record fetched again.
+json read_back(halo::Client& halo, Kind kind, long long id, json answer, const json& sent) {
+  bool complete = answer.is_object() && answer.contains("id");
+  for (const auto& [field, value] : sent.items())
+    if (complete && !answer.contains(field)) complete = false;
+  return complete ? answer : fetch_record(halo, kind, id);
+}
+
+// Fields whose saved value differs from the one sent: the write is reported with them, not as a plain success.
+void report_not_applied(WriteResult& out, const json& sent, const json& saved) {
+  json missed = json::array();
+  for (const auto& change : diff(saved, sent))
+    missed.push_back({{"field", change["field"]}, {"sent", change["after"]}, {"saved", change["before"]}});
+  if (missed.empty()) return;
+  out.data["not_applied"] = missed;
+  std::string list;
+  for (const auto& m : missed)
+    list += "\n- " + m["field"].get<std::string>() + ": sent " + m["sent"].dump() + ", HaloPSA has " +
+            (m["saved"].is_null() ? std::string("(empty)") : m["saved"].dump());
+  const std::string warning = "HaloPSA saved the record but did not take " + std::to_string(missed.size()) +
+                              " value(s) as sent; check them in HaloPSA:" + list;
+  out.data["warning"] = warning;
+  out.text += "\nWARNING: " + warning;
+}
+
 }  // namespace
 
 std::string describe(Kind kind, const json& record) {
@@ -70,11 +95,11 @@ WriteResult update_record(halo::Client& halo, Kind kind, long long id, json body
                "\nRequest: POST " + api_path(kind) + " " + request["body"].dump();
     return out;
   }
-  json saved = halo.update(k.path, body);
-  if (!saved.is_object() || !saved.contains("id")) saved = fetch_record(halo, kind, id);
+  const json saved = read_back(halo, kind, id, halo.update(k.path, body), body);
   out.data["record"] = project(kind, saved, fields);
   out.data["written"] = true;
   out.text = "Updated " + describe(kind, saved) + ":" + diff_text(changes);
+  report_not_applied(out, body, saved);
   return out;
 }
 
@@ -90,12 +115,13 @@ WriteResult create_record(halo::Client& halo, Kind kind, const json& body, const
                body.value("name", std::string()) + "\" with POST " + api_path(kind) + " " + request["body"].dump();
     return out;
   }
-  json saved = halo.create(k.path, body, std::move(find_landed));
-  if (saved.is_object() && saved.contains("id") && saved["id"].is_number_integer() && !saved.contains("name"))
-    saved = fetch_record(halo, kind, saved["id"].get<long long>());
+  json answer = halo.create(k.path, body, std::move(find_landed));
+  const long long id = answer.is_object() && answer.contains("id") && answer["id"].is_number() ? answer["id"].get<long long>() : 0;
+  const json saved = id > 0 ? read_back(halo, kind, id, std::move(answer), body) : answer;
   out.data["record"] = project(kind, saved, fields);
   out.data["written"] = true;
   out.text = "Created " + describe(kind, saved) + ".";
+  report_not_applied(out, body, saved);
   return out;
 }
 
@@ -122,8 +148,25 @@ void follow_up(halo::Client& halo, WriteResult& result, Kind kind, json body, bo
     result.text += "\nWould also " + note + ": POST " + api_path(kind) + " " + req["body"].dump();
     return;
   }
-  halo.update(kind_info(kind).path, body);
-  result.text += "\nAlso " + note + ".";
+  const long long id = body.value("id", 0LL);
+  const json saved = read_back(halo, kind, id, halo.update(kind_info(kind).path, body), body);
+  const json missed = diff(saved, body);
+  if (missed.empty()) {
+    result.text += "\nAlso " + note + ".";
+    return;
+  }
+  if (!result.data.contains("not_applied")) result.data["not_applied"] = json::array();
+  std::string list;
+  for (const auto& m : missed) {
+    result.data["not_applied"].push_back({{"field", kind_info(kind).label + std::string(" ") + std::to_string(id) + "." +
+                                                        m["field"].get<std::string>()},
+                                          {"sent", m["after"]},
+                                          {"saved", m["before"]}});
+    list += " " + m["field"].get<std::string>() + " is " + (m["before"].is_null() ? "(empty)" : m["before"].dump()) +
+            ", not " + m["after"].dump() + ";";
+  }
+  result.data["warning"] = "HaloPSA did not take the follow-up write to " + note + ":" + list + " check it in HaloPSA.";
+  result.text += "\nWARNING: " + result.data["warning"].get<std::string>();
 }
 
 std::optional<std::string> confirm_destructive(mcp::RequestContext& ctx, const json& args, const std::string& what,

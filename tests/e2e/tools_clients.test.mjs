@@ -237,7 +237,11 @@ test("update_client sends only the changed fields and returns a before/after dif
   assert.equal(r.record.website, "https://bwl.example");
   // Clearing the billing parent and custom fields by name.
   const c = await t.ok("update_client", { client: 8, billing_parent: null, custom_fields: { "contract tier": "Bronze" } });
-  assert.equal(c.record.client_to_invoice ?? null, null);
+  // "No billing parent" is sent as 0, Halo's stored value for none (a null may be ignored), and read back.
+  assert.equal((await t.writes()).at(-1).body[0].client_to_invoice, 0);
+  assert.equal(c.record.client_to_invoice, 0);
+  assert.equal(c.not_applied, undefined);
+  assert.equal((await t.ok("get_client", { client: 8 })).billing_parent, null);
   assert.ok(c.diff.some((d) => d.field === "customfields[101]" && d.before === null && d.after === "Bronze"));
   const tier = await t.ok("update_client", { client: 3, custom_fields: { "101": "Gold" } });
   assert.deepEqual(tier.diff, [{ field: "customfields[CFContractTier]", before: "Silver", after: "Gold" }]);

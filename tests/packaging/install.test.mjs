@@ -17,7 +17,7 @@ before(() => {
 test("the server, the man page and the docs land under the prefix", () => {
   const server = join(prefix, "bin", "halopsa-mcp");
   accessSync(server, constants.X_OK);
-  assert.equal(run(server, ["--version"]).stdout.trim(), projectVersion);
+  assert.equal(run(server, ["--version"]).stdout.split("\n")[0], projectVersion);
   assert.ok(existsSync(join(prefix, "share", "man", "man1", "halopsa-mcp.1")));
   const docs = readdirSync(join(prefix, "share", "doc", "halopsa-mcp"));
   for (const doc of ["install.md", "halopsa-setup.md", "troubleshooting.md", "tools.md"]) assert.ok(docs.includes(doc), doc);

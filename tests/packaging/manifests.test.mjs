@@ -17,7 +17,7 @@ test("the top-level plugin.json and .claude-plugin/plugin.json are the same mani
 
 test("every manifest carries the build's version, and so does the server", () => {
   assert.ok(projectVersion, "HALOPSA_PROJECT_VERSION is set by CMake (ctest)");
-  const server = run(bin, ["--version"]).stdout.trim();
+  const server = run(bin, ["--version"]).stdout.split("\n")[0];
   const found = {
     "halopsa-mcp --version": server,
     ".claude-plugin/plugin.json": plugin.version,
@@ -81,7 +81,7 @@ test("the source-tree launcher runs the built server, and says how to build it w
   const launcher = join(repo, "bin", "halopsa-mcp");
   const ok = run(launcher, ["--version"], { env: cleanEnv({ HALOPSA_MCP_BIN: bin }) });
   assert.equal(ok.status, 0, ok.stderr);
-  assert.equal(ok.stdout.trim(), projectVersion);
+  assert.equal(ok.stdout.split("\n")[0], projectVersion);
 
   const lonely = tempDir("launcher");
   mkdirSync(join(lonely, "bin"));
@@ -107,4 +107,27 @@ test("the skill and the slash commands are well-formed, and the skill maps every
   assert.ok(tools?.length, "the server lists its tools");
   const map = skill.slice(skill.indexOf("## Tool map"));
   for (const t of tools) assert.match(map, new RegExp("`" + t.name + "`"), `the skill's tool map names ${t.name}`);
+});
+
+test("--version names the version, then the libraries the server is made of", () => {
+  const lines = run(bin, ["--version"]).stdout.trim().split("\n");
+  assert.equal(lines[0], projectVersion);
+  for (const library of [/^OpenSSL 3\./, /^SQLite 3\./, /^cpp-httplib 0\./, /^spdlog 1\./, /^fmt \d+\./, /^nlohmann_json 3\./,
+                         /^CLI11 \d+\./, /^glibc 2\.\d+ \(running\)/])
+    assert.ok(lines.some((line) => library.test(line)), `--version has a line matching ${library}:\n${lines.join("\n")}`);
+});
+
+test("the npm packages and the MCP registry's server.json carry the build's version and name each other", () => {
+  const launcher = readJson(repo, "npm", "halopsa-mcp", "package.json");
+  const platform = readJson(repo, "npm", "linux-x64", "package.json");
+  const registry = readJson(repo, "server.json");
+  assert.equal(launcher.version, projectVersion, "npm/halopsa-mcp/package.json version");
+  assert.equal(platform.version, projectVersion, "npm/linux-x64/package.json version");
+  assert.deepEqual(launcher.optionalDependencies, { [platform.name]: projectVersion });
+  assert.equal(registry.version, projectVersion, "server.json version");
+  const npmEntry = registry.packages.find((p) => p.registryType === "npm");
+  assert.deepEqual([npmEntry.identifier, npmEntry.version], [launcher.name, projectVersion]);
+  assert.equal(launcher.mcpName, registry.name, "the MCP registry checks npm ownership by package.json's mcpName");
+  const image = registry.packages.find((p) => p.registryType === "oci");
+  assert.match(image.identifier, new RegExp(`:${projectVersion.replace(/\./g, "\\.")}$`));
 });

@@ -188,16 +188,27 @@ TEST_CASE("sandbox: 429 with Retry-After waits that long, then succeeds") {
   CHECK(fx.requests(seq, "/api/Client").size() == 2);
 }
 
-TEST_CASE("sandbox: 429 without Retry-After backs off with jitter, then succeeds") {
+TEST_CASE("sandbox: 429 without Retry-After holds until this client's oldest request leaves Halo's window") {
+  // HaloPSA sends no Retry-After that anyone has seen, and its window is a rolling five minutes: retrying after a
+  // fraction of a second only spends requests. The wait told is the true one: the oldest request this client sent
+  // leaves the window in about 300 s (it was sent just now).
   auto& fx = test::shared_sandbox();
   halo::Client client(fx.config());
   client.get("Client/1");
   const auto seq = fx.mark();
   fx.fault({{"status", 429}, {"count", 3}, {"path_prefix", "/api/Client"}});
-  const auto start = Clock::now();
-  CHECK(client.get("Client/1")["id"] == 1);
-  CHECK(Clock::now() - start < std::chrono::seconds(2));  // 5 ms base: 5 + 10 + 20 ms at most
-  CHECK(fx.requests(seq, "/api/Client").size() == 4);
+  auto e = error_of([&] { client.get("Client/1"); });
+  CHECK(e.kind() == halo::ErrorKind::rate_limited);
+  CHECK(e.retry_after_seconds() >= 290);
+  CHECK(e.retry_after_seconds() <= 300);
+  CHECK(contains(e.what(), "300 requests per rolling 300 s"));
+  CHECK(contains(e.what(), "counts every integration on the tenant"));
+  CHECK(fx.requests(seq, "/api/Client").size() == 1);  // no retries into a full window
+  // Every caller is held: the next call is refused without reaching HaloPSA.
+  auto held = error_of([&] { client.get("Site/1"); });
+  CHECK(held.kind() == halo::ErrorKind::rate_limited);
+  CHECK(fx.requests(seq).size() == 1);
+  fx.clear_faults();
 }
 
 TEST_CASE("sandbox: when the wait would exceed the bound the caller gets rate_limited with seconds to wait") {
@@ -221,20 +232,23 @@ TEST_CASE("sandbox: when the wait would exceed the bound the caller gets rate_li
   CHECK(fx.requests(seq).empty());
 }
 
-TEST_CASE("sandbox: 429s without Retry-After stop at the bound") {
+TEST_CASE("sandbox: a 429 stating a smaller budget than ours is adopted for the pacing that follows") {
   auto& fx = test::shared_sandbox();
   auto config = fx.config();
-  config.max_rate_wait_seconds = 1;
-  config.backoff_base_ms = 100;
+  config.rate_limit = 300;
+  config.rate_window_seconds = 60;
   halo::Client client(config);
   client.get("Client/1");
-  fx.fault({{"status", 429}, {"count", 50}, {"path_prefix", "/api/Client"}});
-  const auto start = Clock::now();
+  fx.fault({{"status", 429}, {"count", 1}, {"path_prefix", "/api/Client"},
+            {"body", "{\"error\":\"Rate Limit Reached - 100 Requests per rolling 10 minute window\"}"},
+            {"content_type", "application/json"}});
   auto e = error_of([&] { client.get("Client/1"); });
-  CHECK(Clock::now() - start < std::chrono::milliseconds(1500));
   CHECK(e.kind() == halo::ErrorKind::rate_limited);
-  CHECK(e.retry_after_seconds() >= 1);
-  CHECK(contains(e.what(), "try again in"));
+  CHECK(contains(e.what(), "Rate Limit Reached - 100 Requests per rolling 10 minute window"));
+  CHECK(e.retry_after_seconds() >= 590);  // the stated ten minutes, not our configured one
+  const auto status = client.probe();
+  CHECK(status.budget_limit == 100);
+  CHECK(status.budget_window_seconds == 600);
   fx.clear_faults();
 }
 

@@ -113,3 +113,48 @@ TEST_CASE("Retry-After: delta seconds and HTTP dates") {
   CHECK(halo::seconds_to_wait(1ms) == 1);
   CHECK(halo::seconds_to_wait(2001ms) == 3);
 }
+
+TEST_CASE("rate budget: a 429 without Retry-After holds everyone until the oldest own request leaves the window") {
+  FakeClock clock;
+  halo::RateBudget budget(300, 300s, clock.fn());
+  CHECK(budget.try_acquire() == 0ms);  // t=0
+  clock.now += 100s;
+  CHECK(budget.try_acquire() == 0ms);  // t=100
+  clock.now += 100s;
+  CHECK(budget.try_acquire() == 0ms);  // t=200: refused by HaloPSA
+  CHECK(budget.refused(std::nullopt) == 100s);  // the request of t=0 leaves at t=300
+  CHECK(budget.try_acquire() == 100s);  // held
+  clock.now += 100s;
+  CHECK(budget.try_acquire() == 0ms);
+  // Past every own request of the window: at least a second, never a tight loop.
+  clock.now += 1000s;
+  CHECK(budget.try_acquire() == 0ms);
+  CHECK(budget.refused(std::nullopt) == 300s);  // only the refused request itself is in the window
+}
+
+TEST_CASE("rate budget: a stated smaller limit or longer window is adopted") {
+  FakeClock clock;
+  halo::RateBudget budget(300, 60s, clock.fn());
+  CHECK(budget.try_acquire() == 0ms);
+  CHECK(budget.refused(halo::StatedLimit{100, 600s}) == 600s);
+  const auto snap = budget.snapshot();
+  CHECK(snap.limit == 100);
+  CHECK(snap.window_seconds == 600);
+}
+
+TEST_CASE("Halo's 429 message: the stated budget, as text or inside JSON, any case") {
+  auto stated = halo::parse_rate_limit_message("Rate Limit Reached - 300 Requests per rolling 5 minute window");
+  REQUIRE(stated);
+  CHECK(stated->limit == 300);
+  CHECK(stated->window == 300s);
+  stated = halo::parse_rate_limit_message("{\"error\":\"rate limit reached - 60 requests per rolling 30 second window\"}");
+  REQUIRE(stated);
+  CHECK(stated->limit == 60);
+  CHECK(stated->window == 30s);
+  stated = halo::parse_rate_limit_message("1000 Requests per rolling 1 hour window");
+  REQUIRE(stated);
+  CHECK(stated->window == 3600s);
+  CHECK_FALSE(halo::parse_rate_limit_message("Too Many Requests"));
+  CHECK_FALSE(halo::parse_rate_limit_message("Requests per rolling 5 minute window"));
+  CHECK_FALSE(halo::parse_rate_limit_message("99999999999 Requests per rolling 5 minute window"));
+}
