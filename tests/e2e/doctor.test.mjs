@@ -174,3 +174,21 @@ test("halopsa_status with deep: true returns the same report as the doctor", asy
     await mcp.close();
   }
 });
+
+test("without a tenant the doctor checks the embedded sandbox, which counts Halo's 300 requests per 5 minutes", async () => {
+  const { code, report } = await doctor({});
+  assert.equal(code, 0);
+  assert.equal(report.backend, "sandbox");
+  assert.ok(report.requests <= report.max_requests);
+
+  const mcp = await connect();
+  try {
+    const status = await mcp.client.callTool({ name: "halopsa_status", arguments: {} });
+    assert.equal(status.structuredContent.backend, "sandbox");
+    const quirks = await (await fetch(`${status.structuredContent.base_url}/_sandbox/quirks`)).json();
+    assert.deepEqual(quirks.rate_limit, { limit: 300, window_seconds: 300 });
+    assert.equal(quirks.list_rows, "list", "the embedded sandbox starts strict");
+  } finally {
+    await mcp.close();
+  }
+});
