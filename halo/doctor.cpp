@@ -417,8 +417,9 @@ Report run(const Config& config, const std::string& backend) {
   report.backend = backend;
   Probe probe(config);
   Checks checks(probe, report, config);
+  bool token = false;
   try {
-    if (checks.token()) {
+    if ((token = checks.token())) {
       checks.paging();
       checks.page_cap();
       checks.client_rows();
@@ -444,7 +445,7 @@ Report run(const Config& config, const std::string& backend) {
   }
   json headers = json::array();
   for (const auto& h : probe.rate_header_names) headers.push_back(h);
-  if (report.findings.empty() || report.findings.back().check != "rate limit")
+  if (token && report.findings.back().check != "rate limit")
     checks.add("rate-limit headers", Level::ok,
                std::string("Retry-After seen ") + yes_no(probe.retry_after_seen) + "; X-RateLimit-* headers: " +
                    (headers.empty() ? std::string("none") : headers.dump()),
