@@ -1,5 +1,6 @@
 #include "halo/http_transport.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
@@ -156,6 +157,11 @@ HttpResponse HttpTransport::send(std::string_view method, const std::string& url
   response.body = std::move(result->body);
   response.content_type = result->get_header_value("Content-Type");
   response.retry_after = result->get_header_value("Retry-After");
+  for (const auto& [name, value] : result->headers) {
+    std::string lower = name;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (lower.rfind("x-ratelimit", 0) == 0 || lower.rfind("ratelimit", 0) == 0) response.rate_headers.emplace_back(lower, value);
+  }
   const bool closing = result->get_header_value("Connection") == "close";
   if (!closing) checkin(origin, std::move(connection));
   return response;

@@ -19,6 +19,7 @@ struct HttpResponse {
   std::string body;
   std::string content_type;
   std::string retry_after;  // raw Retry-After header, "" when absent
+  Headers rate_headers;     // X-RateLimit-* / RateLimit-* headers as sent (names lower-cased), for the self-check
 };
 
 // Why no answer came back. `not_sent` means the request certainly never reached the server

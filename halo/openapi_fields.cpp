@@ -202,4 +202,74 @@ const char* const kCustomFieldFields =
     "validation_data a? CustomFieldValidation\ndatabase_lookup_input i?\ntable_data_entry_type i?\nshowintable b?\ntable_height i?\ndont_delete_rows b?\n"
     "table_matching_field i?\nnew_storage_method b?\nwhere_sql s?\nload_type i?\n";
 
+
+// List rows (GET /api/Client, /Site, /Users) and custom-field definitions (GET /api/FieldInfo), from Halo's
+// 2025-03 OpenAPI document (tests/data/halopsa-openapi-2025-03-lists.json): what a list row carries, field by
+// field. The sandbox serves list rows with only these fields; the same conformance test checks them both ways.
+
+const char* const kAreaListFields =
+    "_importthirdpartyid s?\n_importtype s?\n_importtypeid i?\naccountmanagertech i?\naccountownertech i?\naccountownertech_name s?\n"
+    "accountsid s?\nactionemail i?\nattachments a? Attachment\nautomatic_sales_tax b?\navalara_tenant i?\nazure_tenant_id s?\n"
+    "azure_tenants a? AreaAzureTenant\nbilling_plan_text s?\ncalldate d?\ncautomateid i?\nclearemail i?\nclient_to_invoice i?\n"
+    "client_to_invoice_name s?\nclient_to_invoice_recurring i?\nclient_to_invoice_recurring_name s?\nclientcurrency s?\ncolour s?\nconfirmemail i?\n"
+    "contract_tax_code i?\ncustombuttons a? CustomButton\ncustomer_relationship a? KeyPair\ncustomer_relationship_list s?\ncustomertype i?\ncustomfields a? CustomField\n"
+    "cxmleadtech i?\ndbc_company_id s?\ndefault_currency_code i?\ndefault_mailbox_id i?\ndue_date_type i?\nexcludefrominvoicesync b?\n"
+    "from_address_override s?\ngficlientid s?\nid i\ninactive b?\nintacct_save_location s?\ninvoiceduedaysextraclient i?\n"
+    "is_account b?\nis_vip b?\nitem_tax_code i?\nitglue_id s?\njira_validated b?\nkashflow_tenant_id i?\n"
+    "key i\nlogmanagertech i?\nlogo s?\nmailbox_override i?\nmessagegroup_id i?\nname s?\n"
+    "new_external_link o ExternalLink_List\nnotes s?\nopen_ticket_count i?\nopps_ticket_count i?\noverride_org_address o AddressStore\noverride_org_email s?\n"
+    "override_org_logo b?\noverride_org_name s?\noverride_org_phone s?\noverride_org_portalurl s?\noverride_org_website s?\noverridepdftemplateinvoice i?\n"
+    "overridepdftemplateinvoice_name s?\noverridepdftemplatequote i?\noverridepdftemplatequote_name s?\npercentage_to_survey i?\nprepay_tax_code i?\npritech i?\n"
+    "qbo_company_id s?\nquickbooks_details o QuickBooksDetails\nref s?\nregmanagertech i?\nsalesreptech i?\nsectech i?\n"
+    "sentinel_default_user_override i?\nsentinel_default_user_override_name s?\nsentinel_resource_group_name s?\nsentinel_subscription_id s?\nsentinel_tenant_id i?\nsentinel_tenant_name s?\n"
+    "sentinel_workspace_name s?\nservice_tax_code i?\nservicenow_validated b?\nsite_fields a? FieldHelper\nsnowLicences a? SnowLicenseAbstract\nsnow_id i?\n"
+    "stopped i?\ntable o TableEnum\ntaxable b?\nthirdpartynhdapiurl s?\nticket_invoices_for_each_site b?\ntoplevel_id i?\n"
+    "toplevel_name s?\ntoplevel_quote_currency i?\nuse s?\nxero_tenant_id s?\nxeroid s?\n";
+
+const char* const kSiteListFields =
+    "client_id n?\nclient_itglue_id s?\nclient_name s?\nclientsite_name s?\ncolour s?\ncountry_code_name s?\n"
+    "custombuttons a? CustomButton\ncustomfields a? CustomField\ndelivery_address_line1 s?\ndelivery_address_line2 s?\ndelivery_address_line3 s?\ndelivery_address_line4 s?\n"
+    "delivery_address_line5 s?\ngfisiteid i?\nid i\ninactive b?\ninvoice_address_isdelivery b?\nisstocklocation b?\n"
+    "item_quantity_available n?\nitem_quantity_in_stock n?\nitem_quantity_reserved n?\nitem_quantity_reserved_on_order n?\nitem_serialised_assets_in_stock n?\nitglue_id s?\n"
+    "lapsafe_default_installation s?\nmaincontact_id i?\nmessagegroup_id i?\nname s?\nnotes s?\nphonenumber s?\n"
+    "ref s?\nregion_code_name s?\nsite_fields a? FieldHelper\nsite_item_tax_code i?\nsla_id i?\nstockbin_id i?\n"
+    "stockbin_name s?\ntimezone s?\nuse s?\n";
+
+const char* const kUsersListFields =
+    "_importthirdpartyid s?\n_importtype s?\n_importtypeid i?\nactivedirectory_dn s?\narea_guid s?\nattachments a? Attachment\n"
+    "automatic_sales_tax b?\nautotaskid i?\nazure_id s?\nazureoid s?\nclient_account_manager_id i?\nclient_automatic_callscript_id i?\n"
+    "client_id i?\nclient_name s?\nclient_taxable b?\ncolour s?\nconnectwiseid i?\ncontainer_dn s?\n"
+    "contract_end_date d?\ncontract_value n?\ncovered_by_contract b?\ncustombuttons a? CustomButton\ncustomfields a? CustomField\ndate_of_birth d?\n"
+    "default_currency_code i?\nemailaddress s?\nfax s?\nfirstname s?\nhomenumber s?\nid i\n"
+    "ignoreautomatedbilling b?\ninactive b?\ninitials s?\nis_prospect b?\nisimportantcontact b?\nisimportantcontact2 b?\n"
+    "isserviceaccount b?\nitem_tax_code i?\nkey i\nlinked_agent_id i?\nlogin s?\nmessagegroup_id i?\n"
+    "mobilenumber s?\nmobilenumber2 s?\nname s?\nneversendemails b?\nneversendmarketingemails b?\nnew_external_link o ExternalLink_List\n"
+    "notes s?\nokta_id s?\nonpremise_activedirectory_dn s?\nother1 s?\nother2 s?\nother3 s?\n"
+    "other4 s?\nother5 s?\noverridepdftemplatequote i?\noverridepdftemplatequote_name s?\nphonenumber s?\nphonenumber_preferred s?\n"
+    "priority_id i?\nrelationship_id i?\nrole_list s?\nsite_cautomate_guid s?\nsite_guid s?\nsite_hubspot_guid s?\n"
+    "site_id n?\nsite_id_int i?\nsite_name s?\nsitephonenumber s?\nsitetimezone s?\nsoftware_role_name s?\n"
+    "surname s?\ntable o TableEnum\ntelpref i?\ntitle s?\nuddevnum i?\nuddevsite i?\n"
+    "uduserid i?\nuse s?\nuser_relationships a? XTypeRole\nuser_with_clientsite s?\nuserdevicerolecount i?\nwhatsapp_number s?\n";
+
+const char* const kFieldInfoFields =
+    "_testsql b?\n_warning s?\naccess_control a? AccessControl\naccess_control_level i?\nactions_field_name s?\naddunknown b?\n"
+    "allow_pool_override b?\ncalcfield s?\ncalculation s?\ncalendar_searchable b?\ncharacterlimit i?\ncharacterlimittype i?\n"
+    "client_restrictions a? AreaField\ncopytochild b?\ncopytochildonupdate b?\ncopytoparent b?\ncopytoparentonupdate b?\ncopytorelated b?\n"
+    "custom i?\ncustomextratableid i?\ndatabase_lookup_auto b?\ndatabase_lookup_id i?\ndatabase_lookup_input i?\ndatabase_lookup_name s?\n"
+    "database_lookup_triggers a? PartsLookupField\ndefaultdate i?\ndefaultdays i?\ndefaultvalue s?\ndefaultvalue_lookup s?\ndefaultvalue_table a? CustomTableRow\n"
+    "deleteafterclosure b?\ndeleteafterclosuredays i?\ndisplay_property s?\nexcludefromallfields b?\nextratype i?\nfaults_field_name s?\n"
+    "groupname s?\nguid s?\nhide_from_filters b?\nhint s?\nhint_type i?\nhyperlink s?\n"
+    "id i\nimportalias s?\ninherit_ac_from_tickettype b?\ninputtype i?\nintegration_method_id i?\nintegration_method_name s?\n"
+    "integration_method_value i?\nintegration_method_value_name s?\nintent s?\nis_horizontal b?\nisencrypted b?\nlabel s?\n"
+    "labellong s?\nload_type i?\nlookup i?\nlookup_method i?\nlookup_request o SqlLookupRequest\nmandatory b?\n"
+    "max_selection i?\nname s?\nnew_storage_method b?\nnew_values s?\nonlyshowforagents b?\nordervalueby i?\n"
+    "ordervaluesalphanumerically b?\norg_restrictions a? OrganisationField\npartslookupusedin s?\nreadonly b?\nregex s?\nrounding i?\n"
+    "searchable b?\nselection_field_id i?\nselection_field_name s?\nseq i?\nshowhintondetails b?\nshowinpool b?\n"
+    "showintable b?\nshowoncrmnote b?\nshowondetailsscreen b?\nsimplify_rich b?\nsql_certificate_id i?\nsql_certificate_name s?\n"
+    "sql_connection_type i?\nsql_database s?\nsql_new_password s?\nsql_server s?\nsql_user s?\nsqlcfvariables a?\n"
+    "sqllookup s?\nsummary s?\ntab_columns i?\ntab_guid s?\ntab_id i?\ntab_name s?\n"
+    "tab_sequence i?\ntable_data_entry_type i?\ntable_guid s?\ntable_height i?\ntable_id i?\ntable_info o CustomTable\n"
+    "table_name s?\ntable_values a? CustomTableRow\nthird_party_name s?\ntype i?\nusage i?\nusage_guid s?\n"
+    "user_searchable b?\nvalidation_data a? CustomFieldValidation\nvalue_property s?\nvalues a? Lookup\nvariable_format_1 s? max=1000\nvariable_format_2 s? max=1000\n"
+    "variable_name s?\nvisibility i?\nvisibility_conditions a? CustomFieldVisibility\nwhere_sql s?\n";
 }  // namespace halo::openapi

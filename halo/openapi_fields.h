@@ -29,7 +29,8 @@ struct Field {
 
 using Schema = std::unordered_map<std::string, Field>;
 
-// "Area", "Site", "Users", "Tree", "Lookup", "AddressStore", "CustomField". nullptr for any other name (the
+// "Area", "Site", "Users", "Tree", "Lookup", "AddressStore", "CustomField", and the list rows "Area_List",
+// "Site_List", "Users_List" plus "FieldInfo". nullptr for any other name (the
 // OpenAPI subset leaves references to other schemas dangling).
 const Schema* find_schema(std::string_view name);
 // Same, but throws std::out_of_range for an unknown name.
@@ -42,5 +43,10 @@ extern const char* const kTreeFields;
 extern const char* const kLookupFields;
 extern const char* const kAddressStoreFields;
 extern const char* const kCustomFieldFields;
+// List rows and custom-field definitions (2025-03 document): "Area_List", "Site_List", "Users_List", "FieldInfo".
+extern const char* const kAreaListFields;
+extern const char* const kSiteListFields;
+extern const char* const kUsersListFields;
+extern const char* const kFieldInfoFields;
 
 }  // namespace halo::openapi

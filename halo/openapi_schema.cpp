@@ -40,6 +40,10 @@ const std::vector<std::pair<std::string, Schema>>& all() {
       {"Lookup", parse_table(kLookupFields)},
       {"AddressStore", parse_table(kAddressStoreFields)},
       {"CustomField", parse_table(kCustomFieldFields)},
+      {"Area_List", parse_table(kAreaListFields)},
+      {"Site_List", parse_table(kSiteListFields)},
+      {"Users_List", parse_table(kUsersListFields)},
+      {"FieldInfo", parse_table(kFieldInfoFields)},
   };
   return schemas;
 }

@@ -130,8 +130,12 @@ void TokenCache::fetch_locked() {
   // Refresh ahead by the configured margin, but never more than a fifth of a short lifetime.
   const milliseconds lifetime = std::chrono::seconds(ttl);
   const milliseconds margin = std::min<milliseconds>(std::chrono::seconds(config_.token_refresh_margin_seconds), lifetime / 5);
+  const nlohmann::json answer = nlohmann::json::parse(r.body, nullptr, false);
   std::lock_guard lock(mu_);
   token_ = token;
+  granted_scope_ = answer.is_object() && answer.contains("scope") && answer["scope"].is_string()
+                       ? answer["scope"].get<std::string>()
+                       : std::string();
   expires_at_ = start + lifetime;
   refresh_at_ = expires_at_ - margin;
   spdlog::debug("halo: access token obtained, expires in {} s", ttl);
@@ -186,6 +190,11 @@ int TokenCache::seconds_left() const {
 std::string TokenCache::auth_url() const {
   std::lock_guard lock(mu_);
   return auth_url_;
+}
+
+std::string TokenCache::granted_scope() const {
+  std::lock_guard lock(mu_);
+  return granted_scope_;
 }
 
 std::string TokenCache::tenant() const {

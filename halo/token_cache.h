@@ -32,6 +32,8 @@ class TokenCache {
   // The auth server and tenant actually used (after discovery); empty until the first fetch.
   std::string auth_url() const;
   std::string tenant() const;
+  // The scope the token answer says was granted ("" when it named none or no token was fetched yet).
+  std::string granted_scope() const;
 
  private:
   struct Discovery {
@@ -51,6 +53,7 @@ class TokenCache {
   std::string auth_url_;
   std::string tenant_;
   std::string token_;
+  std::string granted_scope_;
   Clock::time_point expires_at_{};
   Clock::time_point refresh_at_{};
 };

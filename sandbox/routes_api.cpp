@@ -15,13 +15,14 @@ struct Resource {
   std::optional<Kind> kind;
   bool writable;
   bool deletable;
+  const char* scope_area;  // read:<area> / edit:<area>
 };
 
 const Resource kResources[] = {
-    {"client", Kind::Client, true, true},     {"site", Kind::Site, true, true},
-    {"users", Kind::User, true, true},        {"toplevel", Kind::TopLevel, true, false},
-    {"tickets", Kind::Ticket, false, false},  {"clientcontract", Kind::Contract, false, false},
-    {"lookup", std::nullopt, true, false},
+    {"client", Kind::Client, true, true, "customers"},     {"site", Kind::Site, true, true, "customers"},
+    {"users", Kind::User, true, true, "customers"},        {"toplevel", Kind::TopLevel, true, false, "customers"},
+    {"tickets", Kind::Ticket, false, false, "tickets"},    {"clientcontract", Kind::Contract, false, false, "contracts"},
+    {"lookup", std::nullopt, true, false, "customers"},    {"fieldinfo", std::nullopt, false, false, "customers"},
 };
 
 void not_supported(httplib::Response& res, const std::string& method) {
@@ -35,13 +36,17 @@ json parse_body(const httplib::Request& req) {
   return body;
 }
 
-// Halo answers a one-record POST with the saved record, a batch with the array.
-json write_reply(json saved) { return saved.size() == 1 ? saved[0] : saved; }
+// Halo answers a POST with 201 (observed for Tickets, create and update); the body is the saved record for one, the
+// array for several (post_answer "object"), or always the array ("array"): nothing public shows which.
+void write_reply(Service& svc, httplib::Response& res, json saved) {
+  const bool object = svc.quirks.get().post_answer == Quirks::PostAnswer::Object;
+  send_json(res, 201, object && saved.size() == 1 ? saved[0] : saved);
+}
 
 }  // namespace
 
 void handle_api(Service& svc, const std::vector<std::string>& segments, const httplib::Request& req,
-                httplib::Response& res) {
+                httplib::Response& res, const std::string& scope) {
   const Resource* resource = nullptr;
   if (!segments.empty())
     for (const auto& r : kResources)
@@ -62,11 +67,22 @@ void handle_api(Service& svc, const std::vector<std::string>& segments, const ht
     id = value;
   }
   const QueryParams query = query_params(req);
+  if (!scope_allows(scope, resource->scope_area, req.method != "GET")) {
+    send_json(res, 403, {{"Message", std::string("The token's scope (") + scope + ") does not allow " +
+                                         (req.method == "GET" ? "reading " : "changing ") + resource->scope_area +
+                                         " records: it needs " + (req.method == "GET" ? "read:" : "edit:") +
+                                         resource->scope_area + " or all."}});
+    return;
+  }
 
+  if (to_lower(segments[0]) == "fieldinfo") {
+    if (req.method == "GET" && !id) return send_json(res, 200, svc.store.list_field_info(query));
+    return not_supported(res, req.method);
+  }
   if (!resource->kind) {  // Lookup
     if (id) return not_supported(res, req.method);
     if (req.method == "GET") return send_json(res, 200, svc.store.list_lookups(query));
-    if (req.method == "POST") return send_json(res, 200, write_reply(svc.store.save_lookups(parse_body(req))));
+    if (req.method == "POST") return write_reply(svc, res, svc.store.save_lookups(parse_body(req)));
     return not_supported(res, req.method);
   }
   const Kind kind = *resource->kind;
@@ -76,7 +92,7 @@ void handle_api(Service& svc, const std::vector<std::string>& segments, const ht
     return send_json(res, 200, svc.store.list(kind, query, limits));
   }
   if (req.method == "POST" && !id && resource->writable)
-    return send_json(res, 200, write_reply(svc.store.save(kind, parse_body(req))));
+    return write_reply(svc, res, svc.store.save(kind, parse_body(req)));
   if (req.method == "DELETE" && id && resource->deletable) {
     svc.store.remove(kind, *id);
     res.status = 200;

@@ -43,10 +43,21 @@ void handle_token(Service& svc, const httplib::Request& req, httplib::Response& 
   if (field("client_id") != svc.options.client_id || field("client_secret") != svc.options.client_secret)
     return html_500(res);
 
-  std::string scope = field("scope");
-  if (scope.empty()) scope = "all";
+  // An unknown scope fails here (Halo answers invalid_scope at the token call); a token asked for without any scope
+  // is issued, but every API call with it is refused 401 (observed: a scopeless token gets 401 everywhere).
+  const std::string scope = field("scope");
+  for (std::size_t pos = 0; pos < scope.size();) {
+    auto next = scope.find(' ', pos);
+    const std::string one = scope.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    if (!one.empty() && !is_known_scope(one)) {
+      send_json(res, 400, {{"error", "invalid_scope"}, {"error_description", "Unknown scope '" + one + "'."}});
+      return;
+    }
+    if (next == std::string::npos) break;
+    pos = next + 1;
+  }
   const int ttl = svc.options.token_ttl_seconds;
-  const std::string token = svc.tokens.issue(std::chrono::seconds(ttl), svc.faults.token_epoch());
+  const std::string token = svc.tokens.issue(std::chrono::seconds(ttl), svc.faults.token_epoch(), scope);
   send_json(res, 200, {{"access_token", token}, {"token_type", "Bearer"}, {"expires_in", ttl}, {"scope", scope}});
 }
 

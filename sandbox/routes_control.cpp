@@ -87,8 +87,23 @@ void handle_control(Service& svc, const httplib::Request& req, httplib::Response
     send_json(res, 200, {{"next", svc.log.next_seq()}, {"requests", requests}});
     return;
   }
+  if (path == "/_sandbox/quirks") {
+    if (req.method == "GET") return send_json(res, 200, svc.quirks.to_json());
+    if (req.method == "POST") {
+      const json body = json::parse(req.body, nullptr, false);
+      try {
+        if (body.is_discarded()) throw std::invalid_argument("The body is not valid JSON: send an object of settings.");
+        svc.quirks.set(body);
+      } catch (const std::invalid_argument& e) {
+        send_json(res, 400, {{"error", e.what()}});
+        return;
+      }
+      send_json(res, 200, svc.quirks.to_json());
+      return;
+    }
+  }
   if (path == "/_sandbox/reset" && req.method == "POST") {
-    svc.store.reset(true);
+    svc.reset();
     send_json(res, 200, {{"ok", true}});
     return;
   }
@@ -102,7 +117,7 @@ void handle_control(Service& svc, const httplib::Request& req, httplib::Response
   }
   send_json(res, 404,
             {{"error", "Unknown control endpoint. Use POST/DELETE/GET /_sandbox/faults, GET /_sandbox/requests?since=N, "
-                       "POST /_sandbox/reset or GET /_sandbox/info."}});
+                       "GET/POST /_sandbox/quirks, POST /_sandbox/reset or GET /_sandbox/info."}});
 }
 
 }  // namespace sandbox

@@ -157,9 +157,11 @@ const Options& Sandbox::options() const { return impl_->svc.options; }
 
 Faults& Sandbox::faults() { return impl_->svc.faults; }
 
+QuirkSwitches& Sandbox::quirks() { return impl_->svc.quirks; }
+
 std::vector<LoggedRequest> Sandbox::requests(std::uint64_t since) const { return impl_->svc.log.since(since); }
 
-void Sandbox::reset() { impl_->svc.store.reset(true); }
+void Sandbox::reset() { impl_->svc.reset(); }
 
 std::size_t Sandbox::add_bulk_clients(std::size_t n, unsigned seed) {
   return impl_->svc.store.add_bulk_clients(n, seed);

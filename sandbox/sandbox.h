@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sandbox/faults.h"
+#include "sandbox/quirks.h"
 #include "sandbox/request_log.h"
 
 namespace sandbox {
@@ -26,6 +27,12 @@ struct Options {
   int default_page_size = 50;  // the quiet default page without pageinate
   bool seed = true;            // seed the demo book when the database is empty
   int latency_ms = 0;          // added latency on every /api and /auth request
+  // The rate limit the strict defaults carry (a reset returns to it): off for tests; the embedded sandbox the server
+  // starts for users counts Halo's 300 requests per rolling 5 minutes.
+  RateLimit rate_limit;
+  // Quirk overrides applied at start and after every reset: a JSON object of settings, "kind" or "strict" (env
+  // HALOPSA_SANDBOX_QUIRKS). Empty = the strict defaults. A bad value makes the constructor throw.
+  std::string quirks;
 };
 
 // $XDG_DATA_HOME/halopsa-mcp/sandbox.db, else ~/.local/share/halopsa-mcp/sandbox.db; creates the folder.
@@ -49,9 +56,10 @@ class Sandbox {
   std::string base_url() const;  // "http://127.0.0.1:PORT"
   const Options& options() const;
   Faults& faults();  // programmatic fault injection (same as the HTTP control API)
+  QuirkSwitches& quirks();  // the quirk switches (same as GET/POST /_sandbox/quirks)
   // The request log: entries with seq >= since (see GET /_sandbox/requests).
   std::vector<LoggedRequest> requests(std::uint64_t since = 0) const;
-  void reset();  // wipe and reseed (POST /_sandbox/reset)
+  void reset();  // wipe and reseed, quirks back to their defaults (POST /_sandbox/reset)
   std::size_t add_bulk_clients(std::size_t n, unsigned seed = 1);  // n synthetic active clients, one transaction
 
  private:

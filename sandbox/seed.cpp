@@ -45,7 +45,7 @@ void Store::seed_locked() {
   for (json record : json::parse(seed_book::kTopLevels))
     save_locked(Kind::TopLevel, json::array({record}), WriteOptions{true, updated_at(0)});
   for (const json& value : json::parse(seed_book::kCustomerTypes))
-    insert_lookup(kCustomerTypeLookupId, value.at("id").get<long long>(), value);
+    insert_lookup(kClientTypesStorageId, value.at("id").get<long long>(), value);
   load_kind(Kind::Client, seed_book::kClients);
   load_kind(Kind::Site, seed_book::kSites);
   load_kind(Kind::User, seed_book::kUsers);

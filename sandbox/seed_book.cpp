@@ -3,7 +3,8 @@
 // wrong type shows up as a 404 instead of silently reading another record.
 //
 // Notable records:
-//   Client types: lookup 33 = 1 Customer, 2 Prospect, 3 Lead, 4 Partner, 5 Vendor, 6 Supplier.
+//   Client types: the client-type lookup table (57 by default, the client_type_lookup_id quirk switch) = 1 Customer,
+//     2 Prospect, 3 Lead, 4 Partner, 5 Vendor, 6 Supplier.
 //   Top levels: 1 "Managed Services", 2 "Projects & Ad-hoc".
 //   Near-duplicates: 1 "Acme Corp" vs 2 "ACME Corporation" (contact "Jane Doe" with the same e-mail
 //     jane.doe@acme.com in both: 1001 and 1005); 5 "Brightwater Logistics" vs 6 "Brightwater Logistcs" (typo;

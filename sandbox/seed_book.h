@@ -4,7 +4,7 @@
 namespace sandbox::seed_book {
 
 extern const char* const kTopLevels;
-extern const char* const kCustomerTypes;  // values of lookup kCustomerTypeLookupId
+extern const char* const kCustomerTypes;  // the client types (the client-type lookup table)
 extern const char* const kClients;
 extern const char* const kSites;
 extern const char* const kUsers;

@@ -43,8 +43,59 @@ void apply_fault(httplib::Response& res, const FaultRule& rule) {
 
 }  // namespace
 
+std::optional<int> RateWindow::admit(const RateLimit& limit, std::chrono::steady_clock::time_point now) {
+  if (limit.limit <= 0) return std::nullopt;
+  const auto window = std::chrono::seconds(limit.window_seconds);
+  std::lock_guard lock(mu_);
+  while (!seen_.empty() && seen_.front() + window <= now) seen_.pop_front();
+  if (static_cast<int>(seen_.size()) < limit.limit) {
+    seen_.push_back(now);
+    return std::nullopt;
+  }
+  // The oldest request still counted leaves the window first; round up so a client that waits this long gets in.
+  const auto wait = seen_[seen_.size() - static_cast<std::size_t>(limit.limit)] + window - now;
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wait + std::chrono::milliseconds(999)).count();
+  return static_cast<int>(std::max<long long>(1, secs));
+}
+
+void RateWindow::clear() {
+  std::lock_guard lock(mu_);
+  seen_.clear();
+}
+
 Service::Service(Options opts)
-    : options(std::move(opts)), store(options.db_path, options.seed), faults(options.latency_ms) {}
+    : options(std::move(opts)), store(options.db_path, options.seed, quirks), faults(options.latency_ms) {
+  Quirks strict;
+  strict.rate_limit = options.rate_limit;
+  try {
+    quirks.configure(strict, options.quirks);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string("sandbox: ") + e.what());
+  }
+}
+
+void Service::reset() {
+  store.reset(true);
+  quirks.reset();
+  rate.clear();
+}
+
+// Halo's answer once the rolling window is full: 429 with "Rate Limit Reached - N Requests per rolling M minute
+// window" as JSON {"error": ...} or plain text, with or without Retry-After (quirk switches).
+bool Service::rate_limited(httplib::Response& res) {
+  const Quirks q = quirks.get();
+  const auto wait = rate.admit(q.rate_limit, std::chrono::steady_clock::now());
+  if (!wait) return false;
+  const std::string message = rate_limit_message(q.rate_limit);
+  if (q.rate_limit_body == Quirks::RateBody::Json) {
+    send_json(res, 429, {{"error", message}});
+  } else {
+    res.status = 429;
+    res.set_content(message, "text/plain; charset=utf-8");
+  }
+  if (q.rate_limit_retry_after) res.set_header("Retry-After", std::to_string(*wait));
+  return true;
+}
 
 std::string Service::base_url() const { return "http://" + options.host + ":" + std::to_string(port.load()); }
 
@@ -86,6 +137,8 @@ void Service::handle(const httplib::Request& req, httplib::Response& res) {
     }
     if (rule && !rule->apply_after_write) {
       apply_fault(res, *rule);
+    } else if (is_api && rate_limited(res)) {
+      rule.reset();
     } else {
       try {
         route(req, res);
@@ -123,22 +176,24 @@ void Service::route(const httplib::Request& req, httplib::Response& res) {
     handle_authinfo(*this, req, res);
     return;
   }
-  if (!authenticate(req, res)) return;
-  handle_api(*this, segments, req, res);
+  const auto scope = authenticate(req, res);
+  if (!scope) return;
+  handle_api(*this, segments, req, res, *scope);
 }
 
-bool Service::authenticate(const httplib::Request& req, httplib::Response& res) {
+std::optional<std::string> Service::authenticate(const httplib::Request& req, httplib::Response& res) {
   const std::string header = req.get_header_value("Authorization");
   std::string token;
   if (to_lower(header.substr(0, 7)) == "bearer ") token = header.substr(7);
   while (!token.empty() && token.front() == ' ') token.erase(token.begin());
-  const auto status = token.empty() ? TokenStore::Status::Unknown : tokens.check(token, faults.token_epoch());
-  if (status == TokenStore::Status::Valid) return true;
+  std::string scope;
+  const auto status = token.empty() ? TokenStore::Status::Unknown : tokens.check(token, faults.token_epoch(), &scope);
+  if (status == TokenStore::Status::Valid && !scope.empty()) return scope;
   send_json(res, 401, {{"Message", "Authorization has been denied for this request."}});
   res.set_header("WWW-Authenticate", status == TokenStore::Status::Expired
                                          ? "Bearer error=\"invalid_token\", error_description=\"The token expired\""
                                          : "Bearer");
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace sandbox

@@ -3,6 +3,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,11 +21,25 @@
 
 namespace sandbox {
 
+// Halo's rolling request window: the times of the requests it let through in the last window.
+class RateWindow {
+ public:
+  // Counts a request at `now` when the window has room; else the seconds until a slot frees (>= 1).
+  std::optional<int> admit(const RateLimit& limit, std::chrono::steady_clock::time_point now);
+  void clear();
+
+ private:
+  std::mutex mu_;
+  std::deque<std::chrono::steady_clock::time_point> seen_;
+};
+
 struct Service {
   explicit Service(Options opts);
 
   Options options;
+  QuirkSwitches quirks;  // before store: the store reads it
   Store store;
+  RateWindow rate;
   Faults faults;
   TokenStore tokens;
   RequestLog log;
@@ -30,17 +48,20 @@ struct Service {
   std::string base_url() const;
   // Entry point for every request the HTTP server receives.
   void handle(const httplib::Request& req, httplib::Response& res);
+  void reset();  // wipe and reseed, quirks to their defaults, the rate window emptied
 
  private:
   void route(const httplib::Request& req, httplib::Response& res);
-  bool authenticate(const httplib::Request& req, httplib::Response& res);
+  // The granted scope of the request's valid token; nullopt after answering 401.
+  std::optional<std::string> authenticate(const httplib::Request& req, httplib::Response& res);
+  bool rate_limited(httplib::Response& res);
 };
 
 // Routes (routes_*.cpp).
 void handle_token(Service& svc, const httplib::Request& req, httplib::Response& res);
 void handle_authinfo(Service& svc, const httplib::Request& req, httplib::Response& res);
 void handle_api(Service& svc, const std::vector<std::string>& segments, const httplib::Request& req,
-                httplib::Response& res);
+                httplib::Response& res, const std::string& scope);
 void handle_control(Service& svc, const httplib::Request& req, httplib::Response& res);
 
 // HTTP helpers (http_util.cpp).

@@ -59,7 +59,8 @@ const KindInfo& kind_info(Kind kind) { return kKinds[static_cast<int>(kind)]; }
 ApiError::ApiError(int status, json body)
     : std::runtime_error(body.dump()), status_(status), body_(std::move(body)) {}
 
-Store::Store(const std::string& path, bool seed) : db_(is_memory_path(path) ? ":memory:" : path) {
+Store::Store(const std::string& path, bool seed, const QuirkSwitches& quirks)
+    : db_(is_memory_path(path) ? ":memory:" : path), quirks_(quirks) {
   if (!is_memory_path(path)) {
     // WAL keeps readers off the writer's back; NORMAL sync is still crash-safe for committed transactions in WAL.
     db_.exec("PRAGMA journal_mode=WAL");
@@ -90,7 +91,7 @@ void Store::wipe_locked() {
   for (const auto& k : kKinds) db_.exec(std::string("DELETE FROM ") + k.table);
   db_.exec("DELETE FROM lookups");
   db_.exec("DELETE FROM sqlite_sequence");
-  db_.exec("DELETE FROM meta WHERE key='seeded'");
+  db_.exec("DELETE FROM meta WHERE key IN ('seeded', 'address_seq')");
 }
 
 void Store::reset(bool seed) {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sandbox/db.h"
+#include "sandbox/quirks.h"
 
 namespace sandbox {
 
@@ -51,15 +52,18 @@ struct PageLimits {
   int max_page_size = 100;
 };
 
-// The lookup table id that holds client types (customertype values).
-inline constexpr int kCustomerTypeLookupId = 33;
+// The lookup table of lookup types ({id: <lookupid>, name: <type name>}), as HaloAPI reads it.
+inline constexpr int kLookupTypesTable = 11;
+// Where the store keeps the client types; served as the table the client_type_lookup_id switch names.
+inline constexpr int kClientTypesStorageId = 0;
 // Halo's "Closed" ticket status: the one status open_only / closed_only split on.
 inline constexpr int kClosedStatusId = 9;
 
 class Store {
  public:
-  // Opens (creating) the database; seeds the demo book when `seed` and the database has never been seeded.
-  Store(const std::string& path, bool seed);
+  // Opens (creating) the database; seeds the demo book when `seed` and the database has never been seeded. The
+  // quirk switches decide what lists carry and what some writes mean; they must outlive the store.
+  Store(const std::string& path, bool seed, const QuirkSwitches& quirks);
 
   // {"record_count": N, "<envelope>": [...]} (+ page_no/page_size when paginating).
   nlohmann::json list(Kind kind, const QueryParams& query, const PageLimits& limits);
@@ -69,6 +73,7 @@ class Store {
   void remove(Kind kind, long long id);
 
   nlohmann::json list_lookups(const QueryParams& query);  // a bare array, like Halo
+  nlohmann::json list_field_info(const QueryParams& query);  // GET /api/FieldInfo?typeid=N: a bare array
   nlohmann::json save_lookups(const nlohmann::json& body);
 
   void reset(bool seed);
@@ -97,11 +102,18 @@ class Store {
   long long write_row(Kind kind, long long id, nlohmann::json record, bool insert);
   void after_write(Kind kind, long long id, const std::optional<nlohmann::json>& before, const nlohmann::json& extras,
                    const std::string& path, const WriteOptions& opts, nlohmann::json& errors);
-  void ensure_main_site(long long client_id, const std::string& now);
+  // A client without a (valid) main site: the next site takes the role when `promote`, else the role is cleared.
+  void ensure_main_site(long long client_id, const std::string& now, bool promote);
   void insert_lookup(int lookupid, long long id, const nlohmann::json& record);
+  nlohmann::json list_row(Kind kind, nlohmann::json row, const QueryParams& query, const Quirks& quirks) const;
+  long long next_address_id();
+  void give_addresses_ids(nlohmann::json& site);
+  void merge_client(long long from, long long into, const std::string& now);
+  void merge_user(long long from, long long into, const std::string& now);
 
   std::mutex mu_;
   Database db_;
+  const QuirkSwitches& quirks_;
 };
 
 }  // namespace sandbox

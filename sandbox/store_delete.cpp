@@ -38,7 +38,7 @@ void Store::remove(Kind kind, long long id) {
         refuse("it still has " + std::to_string(n) + " contact(s); move or delete them first");
       const long long client = db_.scalar("SELECT client_id FROM sites WHERE id=?", {id});
       db_.execute("DELETE FROM sites WHERE id=?", {id});
-      ensure_main_site(client, now);
+      ensure_main_site(client, now, quirks_.get().first_site_becomes_main);
       break;
     }
     case Kind::User: {

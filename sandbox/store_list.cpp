@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "sandbox/store.h"
+#include "sandbox/coerce.h"
 #include "sandbox/time_util.h"
 
 namespace sandbox {
@@ -70,8 +71,10 @@ struct Where {
   }
 };
 
-// includeactive / includeinactive (or activeinactive="a,b"); with neither, Halo lists active records only.
-void active_filter(const QueryParams& q, Where& w, bool has_active_param) {
+// includeactive / includeinactive (or activeinactive="a,b"); with neither, Halo lists active records only. When only
+// one of the pair is sent, Halo's default for the other is undocumented: the include_pair_defaults switch decides
+// ("strict": the missing one counts as false; "lenient": a missing includeactive counts as true).
+void active_filter(const QueryParams& q, Where& w, bool has_active_param, const Quirks& quirks) {
   std::optional<bool> active = has_active_param ? opt_bool(q, "includeactive") : std::nullopt;
   std::optional<bool> inactive = opt_bool(q, "includeinactive");
   if (const std::string* both = param(q, "activeinactive"); both && has_active_param) {
@@ -81,8 +84,14 @@ void active_filter(const QueryParams& q, Where& w, bool has_active_param) {
     if (!active) active = opt_bool(split, "includeactive");
     if (!inactive) inactive = opt_bool(split, "includeinactive");
   }
-  const bool want_active = active.value_or(true);
-  const bool want_inactive = inactive.value_or(false);
+  bool want_active = true, want_inactive = false;
+  if (!has_active_param) {  // ClientContract: includeinactive only
+    want_inactive = inactive.value_or(false);
+  } else if (active || inactive) {
+    const bool lenient = quirks.include_pair_defaults == Quirks::IncludePair::Lenient;
+    want_active = active.value_or(lenient);
+    want_inactive = inactive.value_or(false);
+  }
   if (want_active && !want_inactive)
     w.add("inactive = 0");
   else if (!want_active && want_inactive)
@@ -134,10 +143,11 @@ std::string order_by(Kind kind, const QueryParams& q, std::vector<SqlValue>& bin
 
 json Store::list(Kind kind, const QueryParams& q, const PageLimits& limits) {
   const KindInfo& k = kind_info(kind);
+  const Quirks quirks = quirks_.get();
   Where w;
 
-  if (kind == Kind::Client || kind == Kind::Site || kind == Kind::User) active_filter(q, w, true);
-  if (kind == Kind::Contract) active_filter(q, w, false);
+  if (kind == Kind::Client || kind == Kind::Site || kind == Kind::User) active_filter(q, w, true, quirks);
+  if (kind == Kind::Contract) active_filter(q, w, false, quirks);
 
   if (const std::string* s = param(q, "search"); s && !s->empty()) {
     const std::string pat = like_pattern(*s);
@@ -148,6 +158,16 @@ json Store::list(Kind kind, const QueryParams& q, const PageLimits& limits) {
         clause += " OR json_extract(data, '$.phonenumber') LIKE ? ESCAPE '\\' OR json_extract(data, "
                   "'$.mobilenumber') LIKE ? ESCAPE '\\'";
         values.push_back(pat);
+        values.push_back(pat);
+      }
+      w.add(clause + ")", values);
+    } else if (kind == Kind::Client && quirks.client_search_scope == Quirks::SearchScope::Wide) {
+      // Halo documents only "like your search string": nothing says it is the name alone, so by default it also
+      // matches the reference, trading name, website and notes (search_name_only is the name-only search).
+      std::string clause = "(name LIKE ? ESCAPE '\\'";
+      std::vector<SqlValue> values{pat};
+      for (const char* field : {"ref", "trading_name", "website", "notes"}) {
+        clause += std::string(" OR json_extract(data, '$.") + field + "') LIKE ? ESCAPE '\\'";
         values.push_back(pat);
       }
       w.add(clause + ")", values);
@@ -213,8 +233,56 @@ json Store::list(Kind kind, const QueryParams& q, const PageLimits& limits) {
     out["page_size"] = limit;
   }
   out["record_count"] = total;
-  out[k.envelope] = read_rows(kind, st, id_only);
+  json rows = read_rows(kind, st, id_only);
+  if (!id_only)
+    for (auto& row : rows) row = list_row(kind, std::move(row), q, quirks);
+  out[k.envelope] = std::move(rows);
   return out;
+}
+
+// What a list row carries. Always (documented parameters): notes only with includenotes=true, a site's address only
+// with includeaddress=true (flat delivery_address_line1..5, line5 = postcode, or a nested delivery_address, per
+// site_address_shape); includedetails is for single records and ignored here. With list_rows "list", only the fields
+// of Halo's *_List schemas (Area_List, Site_List, Users_List), and the float ids the database columns give them.
+json Store::list_row(Kind kind, json row, const QueryParams& q, const Quirks& quirks) const {
+  if (kind != Kind::Client && kind != Kind::Site && kind != Kind::User) return row;
+  if (!opt_bool(q, "includenotes").value_or(false)) row.erase("notes");
+  if (kind == Kind::Site) {
+    json address = row.value("delivery_address", json::object());
+    row.erase("delivery_address");
+    row.erase("invoice_address");
+    if (opt_bool(q, "includeaddress").value_or(false)) {
+      if (quirks.site_address_shape == Quirks::AddressShape::Nested) {
+        row["delivery_address"] = address;
+      } else {
+        const char* lines[] = {"line1", "line2", "line3", "line4", "postcode"};
+        for (int i = 0; i < 5; ++i) {
+          auto it = address.find(lines[i]);
+          if (it != address.end() && it->is_string())
+            row["delivery_address_line" + std::to_string(i + 1)] = *it;
+        }
+      }
+    }
+  }
+  if (quirks.list_rows == Quirks::ListRows::Full) return row;
+  const openapi::Schema& schema =
+      openapi::schema(kind == Kind::Client ? "Area_List" : kind == Kind::Site ? "Site_List" : "Users_List");
+  const json site_id = row.value("site_id", json());
+  for (auto it = row.begin(); it != row.end();) {
+    const bool nested_address = it.key() == "delivery_address";  // only here when the shape switch says nested
+    if ((!schema.count(it.key()) && !nested_address) || (kind == Kind::User && it->is_null()))
+      it = row.erase(it);
+    else
+      ++it;
+  }
+  // USERS.Usite and SITE.Sarea are FLOAT columns: the list rows show 101.0 (and Users has site_id_int beside it).
+  if (kind == Kind::User && site_id.is_number_integer()) {
+    row["site_id"] = static_cast<double>(site_id.get<long long>());
+    row["site_id_int"] = site_id;
+  }
+  if (kind == Kind::Site && row.contains("client_id") && row["client_id"].is_number_integer())
+    row["client_id"] = static_cast<double>(row["client_id"].get<long long>());
+  return row;
 }
 
 }  // namespace sandbox

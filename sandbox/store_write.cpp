@@ -69,6 +69,26 @@ json take_prefixed(json& fields, const std::string& prefix) {
   return taken;
 }
 
+// Ids Halo keeps in FLOAT columns come back as 101.0, and a write that sends them so is refused (CIPP casts them to
+// int for that reason): every id-like field must be a whole JSON number without a decimal point.
+bool is_id_field(const std::string& key) {
+  return key == "id" || key == "client_to_invoice" || key == "customertype" ||
+         (key.size() > 3 && key.compare(key.size() - 3, 3, "_id") == 0) || key.rfind("_merge_", 0) == 0;
+}
+
+// The write-only helpers the sandbox acts on (so a tool that lets one through is seen doing it); every other
+// "_" helper is accepted and ignored.
+std::optional<long long> helper_target(const json& item, const char* key, const std::string& path, json& errors) {
+  auto it = item.find(key);
+  if (it == item.end() || it->is_null()) return std::nullopt;
+  const auto v = it->is_number_integer() ? std::optional<long long>(it->get<long long>()) : std::nullopt;
+  if (!v || *v <= 0) {
+    errors[path + "." + key] = "Error converting value \"" + it->dump() + "\" to type 'System.Int32'.";
+    return std::nullopt;
+  }
+  return v;
+}
+
 }  // namespace
 
 json Store::save(Kind kind, const json& body) {
@@ -103,6 +123,12 @@ std::optional<long long> Store::save_item(Kind kind, const json& item, const std
     errors[path] = "Expected a " + std::string(k.label) + " object.";
     return std::nullopt;
   }
+  const std::size_t first_error = errors.size();
+  for (auto it = item.begin(); it != item.end(); ++it)
+    if (it->is_number_float() && is_id_field(it.key()))
+      errors[path + "." + it.key()] = "The value " + it->dump() + " is not valid for " + it.key() +
+                                      ": send a whole number without a decimal point.";
+  if (errors.size() > first_error) return std::nullopt;
   long long id = 0;
   if (auto it = item.find("id"); it != item.end() && !it->is_null()) {
     const auto v = json_to_int(*it);
@@ -128,11 +154,35 @@ std::optional<long long> Store::save_item(Kind kind, const json& item, const std
   if (kind == Kind::Client) extras = take_prefixed(fields, "newclient_");
   if (kind == Kind::Site) extras = take_prefixed(fields, "newsite_");
 
+  std::optional<long long> merge_into;
+  if (!opts.trusted && !creating && kind == Kind::Client)
+    merge_into = helper_target(item, "_merge_client_into", path, errors);
+  if (!opts.trusted && !creating && kind == Kind::User)
+    merge_into = helper_target(item, "_merge_user_into", path, errors);
+  const bool anonymise = kind == Kind::User && !creating && item.value("_anonymise", json(false)) == json(true);
+  if (errors.size() > error_count) return std::nullopt;
+
+  const Quirks quirks = quirks_.get();
   json record = before ? *before : json::object();
   record.erase("id");
   if (creating && kind != Kind::TopLevel) record["inactive"] = false;
   for (auto it = fields.begin(); it != fields.end(); ++it) {
     const auto spec = schema.find(it.key());
+    if (kind == Kind::Client && it.key() == "client_to_invoice" && it->is_null() && !quirks.null_clears_billing_parent)
+      continue;  // null is not "no billing parent" unless the switch says so; 0 is
+    if (kind == Kind::Site && !creating && (it.key() == "delivery_address" || it.key() == "invoice_address")) {
+      // An address is its own record (AddressStore) with an id: without that id the update is ignored.
+      const json old = before->value(it.key(), json::object());
+      if (!it->is_object()) continue;
+      const json sent_id = it->value("id", json());
+      if (quirks.address_update_needs_id && !(sent_id.is_number_integer() && sent_id == old.value("id", json())))
+        continue;
+      json merged = old.is_object() ? old : json::object();
+      merged.update(*it);
+      if (old.contains("id")) merged["id"] = old["id"];
+      record[it.key()] = merged;
+      continue;
+    }
     if (it.key() == "customfields" && it->is_array() && record.contains("customfields"))
       merge_customfields(record["customfields"], *it);
     else if (it->is_null() && spec != schema.end() && spec->second.type == openapi::Type::Object)
@@ -149,7 +199,21 @@ std::optional<long long> Store::save_item(Kind kind, const json& item, const std
   }
 
   validate(kind, record, fields, creating, id, path, errors);
+  if (merge_into) {
+    const Kind target = kind;
+    if (*merge_into == id)
+      errors[path + "." + (kind == Kind::Client ? "_merge_client_into" : "_merge_user_into")] =
+          "A record cannot be merged into itself.";
+    else if (!exists(target, *merge_into))
+      errors[path + "." + (kind == Kind::Client ? "_merge_client_into" : "_merge_user_into")] =
+          std::string(kind_info(target).label) + " " + std::to_string(*merge_into) + " does not exist.";
+  }
   if (errors.size() > error_count) return std::nullopt;
+  if (anonymise)
+    for (const char* f : {"name", "firstname", "surname", "emailaddress", "phonenumber", "mobilenumber",
+                          "mobilenumber2", "homenumber", "fax", "whatsapp_number"})
+      if (record.contains(f) || std::string(f) == "name") record[f] = "";
+  if (kind == Kind::Site) give_addresses_ids(record);
 
   if (creating && !(opts.trusted && record.contains("datecreated")) && kind != Kind::TopLevel)
     record["datecreated"] = opts.now;
@@ -157,7 +221,61 @@ std::optional<long long> Store::save_item(Kind kind, const json& item, const std
 
   const long long saved_id = write_row(kind, creating && !opts.trusted ? 0 : id, record, creating);
   after_write(kind, saved_id, before, extras, path, opts, errors);
+  if (merge_into) {
+    if (kind == Kind::Client)
+      merge_client(saved_id, *merge_into, opts.now);
+    else
+      merge_user(saved_id, *merge_into, opts.now);
+    return *merge_into;  // the source is gone: the answer shows the record it was merged into
+  }
   return saved_id;
+}
+
+long long Store::next_address_id() {
+  const long long n =
+      db_.scalar("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key='address_seq'), 0) + 1");
+  db_.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('address_seq', ?)", {std::to_string(n)});
+  return n;
+}
+
+// Every site has its delivery and invoice address records (AddressStore, each with its own id), as GET Site/{id}
+// shows them.
+void Store::give_addresses_ids(json& site) {
+  for (const char* key : {"delivery_address", "invoice_address"}) {
+    json& address = site[key];
+    if (!address.is_object()) address = json::object();
+    if (!address.value("id", json()).is_number_integer() || address["id"].get<long long>() <= 0)
+      address["id"] = next_address_id();
+  }
+}
+
+// _merge_client_into: the client's sites (with their contacts), tickets and contracts move to `into`, clients it
+// invoiced are invoiced by `into`, and the client is deleted.
+void Store::merge_client(long long from, long long into, const std::string& now) {
+  const std::string set_client = "UPDATE {T} SET client_id=?, data=json_set(data, '$.client_id', ?) WHERE client_id=?";
+  for (const char* table : {"sites", "tickets", "contracts"}) {
+    std::string sql = set_client;
+    sql.replace(sql.find("{T}"), 3, table);
+    db_.execute(sql, {into, into, from});
+  }
+  db_.execute("UPDATE sites SET lastupdate=?, data=json_set(data, '$.slastupdate', ?) WHERE client_id=?",
+              {now, now, into});
+  db_.execute("UPDATE users SET client_id=?, lastupdate=?, data=json_set(data, '$.ulastupdate', ?) WHERE client_id=?",
+              {into, now, now, from});
+  db_.execute("UPDATE clients SET parent_id=?, data=json_set(data, '$.client_to_invoice', ?) WHERE parent_id=?",
+              {into, into, from});
+  db_.execute("DELETE FROM clients WHERE id=?", {from});
+  db_.execute("UPDATE clients SET lastupdate=?, data=json_set(data, '$.alastupdate', ?) WHERE id=?", {now, now, into});
+}
+
+// _merge_user_into: the contact's tickets and main-contact roles move to `into`, and the contact is deleted.
+void Store::merge_user(long long from, long long into, const std::string& now) {
+  db_.execute("UPDATE tickets SET user_id=?, data=json_set(data, '$.user_id', ?) WHERE user_id=?", {into, into, from});
+  db_.execute("UPDATE sites SET lastupdate=?, data=json_set(data, '$.maincontact_id', ?, '$.slastupdate', ?) "
+              "WHERE json_extract(data, '$.maincontact_id') = ?",
+              {now, into, now, from});
+  db_.execute("DELETE FROM users WHERE id=?", {from});
+  db_.execute("UPDATE users SET lastupdate=?, data=json_set(data, '$.ulastupdate', ?) WHERE id=?", {now, now, into});
 }
 
 void Store::validate(Kind kind, const json& record, const json& fields, bool creating, long long id,
@@ -256,7 +374,8 @@ void Store::after_write(Kind kind, long long id, const std::optional<json>& befo
   if (kind == Kind::Site) {
     const json site = *load(Kind::Site, id);
     const long long client = int_or_zero(site, "client_id");
-    ensure_main_site(client, opts.now);
+    const bool promote = opts.trusted || quirks_.get().first_site_becomes_main;
+    ensure_main_site(client, opts.now, promote);
     const long long old_client = before ? int_or_zero(*before, "client_id") : 0;
     if (old_client > 0 && old_client != client) {
       // A site moved to another client takes its contacts along; they are stamped so incremental syncs see it.
@@ -269,7 +388,7 @@ void Store::after_write(Kind kind, long long id, const std::optional<json>& befo
         contact["ulastupdate"] = opts.now;
         write_row(Kind::User, u, contact, false);
       }
-      ensure_main_site(old_client, opts.now);
+      ensure_main_site(old_client, opts.now, promote);
     }
     if (!before && !blank(extras.value("contactname", json()))) {
       json contact = {{"name", extras["contactname"]}, {"site_id", id}};
@@ -299,19 +418,28 @@ void Store::after_write(Kind kind, long long id, const std::optional<json>& befo
       if (extras.contains("contactemail")) site["newsite_contactemail"] = extras["contactemail"];
       if (extras.contains("contacttitle")) site["newsite_contacttitle"] = extras["contacttitle"];
     }
-    save_item(Kind::Site, site, path + ".newclient_sitename", opts, errors);
+    // newclient_sitename names the client's main site: it becomes main_site_id whatever first_site_becomes_main
+    // says.
+    if (auto site_id = save_item(Kind::Site, site, path + ".newclient_sitename", opts, errors)) {
+      json client = *load(Kind::Client, id);
+      client["main_site_id"] = *site_id;
+      write_row(Kind::Client, id, client, false);
+    }
   }
 }
 
-// The first site of a client becomes its main site; when the main site goes away, the next one takes over.
-void Store::ensure_main_site(long long client_id, const std::string& now) {
+// With `promote` (first_site_becomes_main, or seeding) the first site of a client becomes its main site and the next
+// one takes over when the main site goes away; without, a main site that went away leaves the role empty.
+void Store::ensure_main_site(long long client_id, const std::string& now, bool promote) {
   auto client = load(Kind::Client, client_id);
   if (!client) return;
   const long long current = int_or_zero(*client, "main_site_id");
   if (current > 0 && db_.scalar("SELECT COUNT(*) FROM sites WHERE id=? AND client_id=?", {current, client_id}) > 0)
     return;
+  if (!promote && current <= 0) return;
   const long long next =
-      db_.scalar("SELECT id FROM sites WHERE client_id=? ORDER BY inactive ASC, id ASC LIMIT 1", {client_id});
+      promote ? db_.scalar("SELECT id FROM sites WHERE client_id=? ORDER BY inactive ASC, id ASC LIMIT 1", {client_id})
+              : 0;
   if (next == current) return;
   if (next > 0)
     (*client)["main_site_id"] = next;

@@ -7,24 +7,35 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace sandbox {
 
 // Hex of `bytes` bytes from OpenSSL's CSPRNG.
 std::string random_hex(std::size_t bytes);
 
+// Halo's OAuth scope names (HaloAPI's HaloAuth.psm1). Sites and contacts are gated by ":customers" (there is no
+// ":sites" scope); "all" grants everything.
+bool is_known_scope(std::string_view scope);
+// Whether a token granted `granted` (space-separated) may read (write=false) or change (write=true) records of the
+// area named by `area` ("customers", "tickets", "contracts").
+bool scope_allows(std::string_view granted, std::string_view area, bool write);
+
 class TokenStore {
  public:
   enum class Status { Valid, Unknown, Expired };
 
-  // `epoch` ties the token to Faults::token_epoch(): bumping the epoch revokes every earlier token.
-  std::string issue(std::chrono::seconds ttl, std::uint64_t epoch);
-  Status check(std::string_view token, std::uint64_t epoch) const;
+  // `epoch` ties the token to Faults::token_epoch(): bumping the epoch revokes every earlier token. `scope` is the
+  // space-separated scope list the token was granted.
+  std::string issue(std::chrono::seconds ttl, std::uint64_t epoch, std::string scope = "all");
+  // `scope` (optional) receives the granted scope of a valid token.
+  Status check(std::string_view token, std::uint64_t epoch, std::string* scope = nullptr) const;
 
  private:
   struct Entry {
     std::chrono::steady_clock::time_point expires;
     std::uint64_t epoch;
+    std::string scope;
   };
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> tokens_;

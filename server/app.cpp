@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -21,6 +22,7 @@
 
 #include "halo/client.h"
 #include "halo/config.h"
+#include "halo/doctor.h"
 #include "sandbox/sandbox.h"
 #include "server/audit_log.h"
 #include "server/logging.h"
@@ -51,6 +53,8 @@ struct Options {
   int rate_limit = 0;
   std::string sandbox_db;
   int sandbox_port = 0;
+  std::string sandbox_quirks;  // sandbox --quirks (else env HALOPSA_SANDBOX_QUIRKS)
+  std::string doctor_json;  // doctor --json FILE ("-" = stdout)
   std::string audit_log;
   bool redact_pii = false;
   // Transport: stdio unless --http.
@@ -162,6 +166,43 @@ std::thread watch_signals(sigset_t set, Stop stop) {
   });
 }
 
+// `halopsa-mcp doctor`: the read-only self-check (halo/doctor.h) against the configured tenant, else the embedded
+// sandbox. The table goes to stdout (to stderr when the JSON does); exit 1 when a tool would misbehave.
+int doctor(const Options& o) {
+  halo::Config config = halo_config(o);
+  std::unique_ptr<sandbox::Sandbox> embedded;
+  std::string backend = "tenant";
+  if (!config.configured()) {
+    sandbox::Options so;
+    so.db_path = sandbox_db_path(o);
+    so.rate_limit = {300, 300};
+    embedded = std::make_unique<sandbox::Sandbox>(so);
+    embedded->start();
+    config.base_url = embedded->base_url();
+    config.client_id = so.client_id;
+    config.client_secret = so.client_secret;
+    config.tenant = so.tenant;
+    backend = "sandbox";
+  }
+  const halo::doctor::Report report = halo::doctor::run(config, backend);
+  const std::string json_text = report.to_json().dump(2) + "\n";
+  if (o.doctor_json == "-") {
+    std::cerr << report.table();
+    std::cout << json_text << std::flush;
+  } else {
+    std::cout << report.table() << std::flush;
+    if (!o.doctor_json.empty()) {
+      std::ofstream out(o.doctor_json, std::ios::trunc);
+      out << json_text;
+      if (!out) {
+        std::cerr << "halopsa-mcp doctor: cannot write " << o.doctor_json << "\n";
+        return 2;
+      }
+    }
+  }
+  return report.has_problem() ? 1 : 0;
+}
+
 // Wakes the watcher if no signal came (SIGUSR2 stays pending until its sigwait takes it) and waits for it, so it
 // never outlives the transport or logs while the process tears spdlog down.
 void end_watcher(std::thread& watcher) {
@@ -180,6 +221,8 @@ int serve(const Options& o) {
   } else {
     sandbox::Options so;
     so.db_path = sandbox_db_path(o);
+    // Users get hosted Halo's budget, so a tool that would exhaust it on a real tenant does so here too.
+    so.rate_limit = {300, 300};
     embedded = std::make_unique<sandbox::Sandbox>(so);
     embedded->start();
     config.base_url = embedded->base_url();
@@ -370,6 +413,18 @@ int run(int argc, char** argv) {
   auto* sandbox_cmd = cli.add_subcommand("sandbox", "Serve the sandbox tenant's HaloPSA API standalone on loopback");
   sandbox_cmd->add_option("--port", o.sandbox_port, "Port (default: any free port)");
   sandbox_cmd->add_option("--db", o.sandbox_db, "Database file or :memory:");
+  sandbox_cmd->add_option("--quirks", o.sandbox_quirks,
+                          "Quirk switches: a JSON object of settings, kind or strict (default strict; env "
+                          "HALOPSA_SANDBOX_QUIRKS; see sandbox/README.md)");
+
+  auto* doctor_cmd = cli.add_subcommand(
+      "doctor",
+      "Read-only self-check of the configured HaloPSA tenant (else the embedded sandbox): token and scopes, paging, "
+      "what list rows carry, lookup tables, custom fields, search, rate-limit headers. GETs only, at most " +
+          std::to_string(halo::doctor::kMaxRequests) +
+          " requests. Prints a table; exit 1 when a tool would misbehave");
+  doctor_cmd->add_option("--json", o.doctor_json,
+                         "Also write the report as JSON to FILE (- for stdout): no secret, no record values");
 
   try {
     cli.parse(argc, argv);
@@ -385,10 +440,12 @@ int run(int argc, char** argv) {
   }
 
   try {
+    if (*doctor_cmd) return doctor(o);
     if (*sandbox_cmd) {
       sandbox::Options so;
       so.db_path = sandbox_db_path(o);
       so.port = o.sandbox_port;
+      so.quirks = o.sandbox_quirks.empty() ? env_or("HALOPSA_SANDBOX_QUIRKS", "") : o.sandbox_quirks;
       return sandbox::run_standalone(so);
     }
     resolve_booleans(o);  // before anything starts: a value that is not a boolean stops the server here

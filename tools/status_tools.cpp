@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "halo/client.h"
+#include "halo/doctor.h"
 #include "tools/schemas.h"
 #include "tools/toolbox.h"
 
@@ -9,7 +10,7 @@ namespace tools {
 
 namespace {
 
-mcp::ToolResult status(const Backend& backend) {
+mcp::ToolResult status(const Backend& backend, bool deep) {
   halo::Client::Status s = backend.halo->probe();
   nlohmann::json data{
       {"backend", backend.kind},
@@ -37,6 +38,12 @@ mcp::ToolResult status(const Backend& backend) {
   text << "Token: " << (s.token_seconds_left > 0 ? std::to_string(s.token_seconds_left) + " s left" : "none held")
        << ". Rate budget: " << s.budget_left << " of " << s.budget_limit << " requests left in the rolling "
        << s.budget_window_seconds << " s window.";
+  if (deep) {
+    // The same self-check as `halopsa-mcp doctor`, on its own connection and token (GETs only, bounded).
+    const halo::doctor::Report report = halo::doctor::run(backend.halo->config(), backend.kind);
+    data["doctor"] = report.to_json();
+    text << "\n\nSelf-check:\n" << report.table();
+  }
   return mcp::ToolResult::data(std::move(data), text.str());
 }
 
@@ -50,12 +57,16 @@ void register_status_tools(mcp::McpServer& server, const Backend& backend) {
           "Checks the connection to HaloPSA with one real request and reports which tenant (or the embedded "
           "sandbox) this server uses, whether it answers and how fast, the access token's remaining lifetime and "
           "the client-side rate budget left. Use it first when other tools fail, or when the user asks which "
-          "HaloPSA is connected.",
+          "HaloPSA is connected. deep: true also runs the read-only self-check of `halopsa-mcp doctor` (at most " +
+          std::to_string(halo::doctor::kMaxRequests) +
+          " more requests): what the tenant's answers look like and which tools that affects.",
       .toolset = "status",
       .input_schema = schema("halopsa_status.input"),
       .output_schema = schema("halopsa_status.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [backend](const nlohmann::json&, mcp::RequestContext&) { return status(backend); },
+      .handler = [backend](const nlohmann::json& args, mcp::RequestContext&) {
+        return status(backend, args.value("deep", false));
+      },
   });
 }
 

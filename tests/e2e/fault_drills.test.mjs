@@ -27,9 +27,9 @@ async function upstream(sandboxUrl) {
   const { access_token } = await res.json();
   const get = async (p) => (await fetch(`${sandboxUrl}/api/${p}`, { headers: { authorization: `Bearer ${access_token}` } })).json();
   return {
-    clients: async (name) => (await get(`Client?search=${encodeURIComponent(name)}&includeinactive=true&count=1000`)).clients.filter((c) => c.name === name),
-    sites: async (clientId) => (await get(`Site?client_id=${clientId}&includeinactive=true&count=1000`)).sites,
-    contacts: async (clientId) => (await get(`Users?client_id=${clientId}&includeinactive=true&count=1000`)).users,
+    clients: async (name) => (await get(`Client?search=${encodeURIComponent(name)}&includeactive=true&includeinactive=true&count=1000`)).clients.filter((c) => c.name === name),
+    sites: async (clientId) => (await get(`Site?client_id=${clientId}&includeactive=true&includeinactive=true&count=1000`)).sites,
+    contacts: async (clientId) => (await get(`Users?client_id=${clientId}&includeactive=true&includeinactive=true&count=1000`)).users,
     client: (id) => get(`Client/${id}`),
   };
 }

@@ -29,6 +29,8 @@ export async function connect({ env = {}, args = [], capabilities = {}, name = "
 // environment that points the MCP server at it as if it were a real tenant. HALOPSA_SANDBOX_BIN runs the sandbox
 // from another build than the server under test: how a fix is shown to fail on the code before it (an old server
 // against today's strict sandbox).
+// It inherits HALOPSA_SANDBOX_QUIRKS from the environment (the e2e_kind_* runs set it to "kind"), applied at start
+// and after every reset.
 export async function startSandbox({ args = [] } = {}) {
   const child = spawn(process.env.HALOPSA_SANDBOX_BIN ?? binary, ["sandbox", "--port", "0", "--db", ":memory:", ...args], {
     stdio: ["ignore", "ignore", "pipe"],
@@ -67,6 +69,19 @@ export async function startSandbox({ args = [] } = {}) {
     clearFaults: () => control("DELETE", "/_sandbox/faults"),
     requests: async (since = 0) => (await control("GET", `/_sandbox/requests?since=${since}`)),
     reset: () => control("POST", "/_sandbox/reset"),
+    // The quirk switches (sandbox/README.md): the settings in force, and a change ({"list_rows": "full"} or
+    // {"preset": "kind"}); a bad name or value throws with the sandbox's message.
+    quirks: () => control("GET", "/_sandbox/quirks"),
+    setQuirks: async (changes) => {
+      const res = await fetch(url + "/_sandbox/quirks", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(changes),
+      });
+      const body = await res.json();
+      if (!res.ok) throw new Error(`setQuirks(${JSON.stringify(changes)}): ${body.error}`);
+      return body;
+    },
     stop: () => new Promise((resolve) => { child.once("exit", resolve); child.kill("SIGTERM"); }),
   };
 }

@@ -70,8 +70,11 @@ test("create_site validation and dry run", async () => {
 test("update_site merges address lines, diffs, and guards stale writes", async () => {
   const r = await t.ok("update_site", { site_id: 102, address: { line2: "Avonmouth" }, main_contact_id: 1004 });
   const [post] = await t.writes();
+  // The update carries the address record's own id (Halo's AddressStore id; the sandbox ignores one without it).
+  const addressId = post.body[0]?.delivery_address?.id;
+  assert.ok(Number.isInteger(addressId) && addressId > 0, JSON.stringify(post.body));
   assert.deepEqual(post.body, [{
-    delivery_address: { line1: "Unit 4, Avonmouth Way", line2: "Avonmouth", line3: "Bristol", postcode: "BS11 9YA" },
+    delivery_address: { id: addressId, line1: "Unit 4, Avonmouth Way", line2: "Avonmouth", line3: "Bristol", postcode: "BS11 9YA" },
     maincontact_id: 1004, id: 102,
   }]);
   assert.deepEqual(r.diff.map((d) => d.field).sort(), ["delivery_address.line2", "maincontact_id"]);

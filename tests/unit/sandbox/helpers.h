@@ -42,7 +42,7 @@ struct Tenant {
 
   std::string fetch_token() const {
     auto r = token_request("grant_type=client_credentials&client_id=halopsa-sandbox&client_secret=sandbox-secret"
-                           "&scope=read%3Acustomers%20edit%3Acustomers");
+                           "&scope=all");
     REQUIRE(r);
     REQUIRE(r->status == 200);
     return json::parse(r->body).at("access_token").get<std::string>();
@@ -63,12 +63,15 @@ struct Tenant {
     REQUIRE_MESSAGE(r->status == 200, "GET " << path << " -> " << r->status << " " << r->body);
     return json::parse(r->body);
   }
-  json post_json(const std::string& path, const json& body, int expected = 200) const {
+  // Halo answers a POST with 201 (create and update).
+  json post_json(const std::string& path, const json& body, int expected = 201) const {
     auto r = post(path, body);
     REQUIRE_MESSAGE(r, "no answer for POST " << path);
     REQUIRE_MESSAGE(r->status == expected, "POST " << path << " -> " << r->status << " " << r->body);
     return r->body.empty() ? json() : json::parse(r->body);
   }
+  // Sets quirk switches (POST /_sandbox/quirks); returns the settings now in force.
+  json quirks(const json& changes) const { return control("POST", "/_sandbox/quirks", changes); }
   json control(const std::string& method, const std::string& path, const json& body = nullptr) const {
     auto c = client();
     httplib::Result r = method == "POST"     ? c->Post(path.c_str(), body.dump(), "application/json")

@@ -1,5 +1,6 @@
 // Every record the sandbox returns must use Halo's field names and JSON types, as declared by the OpenAPI subset in
-// tests/data. An unknown field or a wrong type fails the test.
+// tests/data; list rows and custom-field definitions those of the 2025-03 list schemas (Area_List, Site_List,
+// Users_List, FieldInfo in halopsa-openapi-2025-03-lists.json). An unknown field or a wrong type fails the test.
 #include <fstream>
 #include <regex>
 
@@ -25,10 +26,24 @@ const json& openapi() {
   return doc;
 }
 
+const json& lists_openapi() {
+  static const json doc = [] {
+    const std::string path = std::string(HALOPSA_TEST_DATA_DIR) + "/halopsa-openapi-2025-03-lists.json";
+    std::ifstream in(path);
+    REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+    return json::parse(in);
+  }();
+  return doc;
+}
+
+// A schema of the subset, else of the 2025-03 list excerpt (the *_List rows and FieldInfo live only there).
 const json* schema_of(const std::string& ref_or_name) {
   const std::string name = ref_or_name.substr(ref_or_name.rfind('/') + 1);
-  const json& schemas = openapi()["components"]["schemas"];
-  return schemas.contains(name) ? &schemas[name] : nullptr;
+  for (const json* doc : {&openapi(), &lists_openapi()}) {
+    const json& schemas = (*doc)["components"]["schemas"];
+    if (schemas.contains(name)) return &schemas[name];
+  }
+  return nullptr;
 }
 
 class Conformance {
@@ -113,10 +128,19 @@ void check_everything(const Tenant& t, Conformance& c, std::size_t& records) {
     CHECK_MESSAGE(rows.size() > 0, resource << " returned nothing to check");
     for (const auto& row : rows) {
       const std::string id = std::to_string(row.at("id").get<long long>());
-      c.object(schema, row, resource + " list #" + id);
+      c.object(schema + "_List", row, resource + " list #" + id);
       c.object(schema, t.get_json("/api/" + resource + "/" + id + "?includedetails=true"), resource + "/" + id);
       records += 2;
     }
+    // With every include parameter the rows still carry list fields only.
+    for (const auto& row : walk(t, "/api/" + resource + "?includenotes=true&includeaddress=true", key)) {
+      c.object(schema + "_List", row, resource + " list (includes) #" + std::to_string(row.at("id").get<long long>()));
+      ++records;
+    }
+  }
+  for (const auto& row : t.get_json("/api/FieldInfo")) {
+    c.object("FieldInfo", row, "FieldInfo " + row.dump());
+    ++records;
   }
   for (const auto& row : walk(t, "/api/TopLevel", "tree")) {
     c.object("Tree", row, "TopLevel #" + std::to_string(row.at("id").get<long long>()));
@@ -132,8 +156,9 @@ void check_everything(const Tenant& t, Conformance& c, std::size_t& records) {
 
 }  // namespace
 
-TEST_CASE("the embedded field table matches the OpenAPI subset exactly") {
-  for (const char* name : {"Area", "Site", "Users", "Tree", "Lookup", "AddressStore", "CustomField"}) {
+TEST_CASE("the embedded field tables match the OpenAPI subset and the 2025-03 list schemas exactly") {
+  for (const char* name : {"Area", "Site", "Users", "Tree", "Lookup", "AddressStore", "CustomField", "Area_List",
+                           "Site_List", "Users_List", "FieldInfo"}) {
     CAPTURE(name);
     const auto& embedded = halo::openapi::schema(name);
     const json& props = (*schema_of(name))["properties"];
@@ -173,7 +198,7 @@ TEST_CASE("every seeded record from every list and get endpoint conforms to the 
   Conformance c;
   std::size_t records = 0;
   check_everything(t, c, records);
-  CHECK(records >= 2 * (40 + 48 + 68) + 2 + 6);
+  CHECK(records >= 3 * (40 + 48 + 68) + 2 + 6 + 4);
   c.report();
 }
 
@@ -188,11 +213,11 @@ TEST_CASE("records written through the API (loose types, onboarding, custom fiel
                             {"unknown_thing", true}}}));
   t.post_json("/api/Users", json::array({{{"id", 1001}, {"site_id", "102"}, {"telpref", "2"},
                                           {"primary_address", {{"line1", "Home"}, {"nonsense", 1}}}}}));
-  t.post_json("/api/Lookup", json::array({{{"lookupid", 33}, {"name", "Reseller"}, {"sequence", "7"}}}));
+  t.post_json("/api/Lookup", json::array({{{"lookupid", 57}, {"name", "Reseller"}, {"sequence", "7"}}}));
   Conformance c;
   std::size_t records = 0;
   check_everything(t, c, records);
   c.report();
   CHECK(t.get_json("/api/Client/41")["name"] == "12345");
-  CHECK(t.get_json("/api/Lookup?lookupid=33").back()["id"] == 7);
+  CHECK(t.get_json("/api/Lookup?lookupid=57").back()["id"] == 7);
 }

@@ -30,7 +30,7 @@ TEST_CASE("lists come in Halo's envelopes, active records only by default") {
   CHECK_FALSE(clients.contains("page_no"));
   for (const auto& c : clients["clients"]) CHECK(c["inactive"] == false);
 
-  CHECK(t.get_json("/api/Client?includeinactive=true")["record_count"] == 40);
+  CHECK(t.get_json("/api/Client?includeactive=true&includeinactive=true")["record_count"] == 40);
   CHECK(t.get_json("/api/Client?includeactive=true&includeinactive=true")["record_count"] == 40);
   const json inactive = t.get_json("/api/Client?includeactive=false&includeinactive=true");
   CHECK(ids(inactive["clients"]) == std::vector<long long>{25, 24, 23, 26});  // ordered by name
@@ -38,9 +38,9 @@ TEST_CASE("lists come in Halo's envelopes, active records only by default") {
   CHECK(t.get_json("/api/Client?includeactive=false")["record_count"] == 0);
 
   CHECK(t.get_json("/api/Site")["record_count"] == 47);
-  CHECK(t.get_json("/api/Site?includeinactive=true")["record_count"] == 48);
+  CHECK(t.get_json("/api/Site?includeactive=true&includeinactive=true")["record_count"] == 48);
   CHECK(t.get_json("/api/Users")["record_count"] == 64);
-  CHECK(t.get_json("/api/Users?includeinactive=true")["record_count"] == 68);
+  CHECK(t.get_json("/api/Users?includeactive=true&includeinactive=true")["record_count"] == 68);
 
   const json tree = t.get_json("/api/TopLevel");
   CHECK(tree["record_count"] == 2);
@@ -52,10 +52,10 @@ TEST_CASE("without pageinate the quiet default page is served, record_count stil
   options.default_page_size = 10;
   options.max_page_size = 15;
   Tenant t(options);
-  const json quiet = t.get_json("/api/Client?includeinactive=true&page_size=30&page_no=2");
+  const json quiet = t.get_json("/api/Client?includeactive=true&includeinactive=true&page_size=30&page_no=2");
   CHECK(quiet["record_count"] == 40);
   CHECK(quiet["clients"].size() == 10);
-  CHECK(ids(quiet["clients"]) == ids(t.get_json("/api/Client?includeinactive=true")["clients"]));
+  CHECK(ids(quiet["clients"]) == ids(t.get_json("/api/Client?includeactive=true&includeinactive=true")["clients"]));
 
   // pageinate without page_no is still the default page.
   CHECK(t.get_json("/api/Client?pageinate=true&page_size=12")["clients"].size() == 10);
@@ -65,7 +65,7 @@ TEST_CASE("without pageinate the quiet default page is served, record_count stil
   SUBCASE("pageinate + page_no walks every record exactly once") {
     std::vector<long long> seen;
     for (int page = 1;; ++page) {
-      const json p = t.get_json("/api/Client?includeinactive=true&pageinate=true&page_size=7&page_no=" +
+      const json p = t.get_json("/api/Client?includeactive=true&includeinactive=true&pageinate=true&page_size=7&page_no=" +
                                 std::to_string(page));
       CHECK(p["record_count"] == 40);
       CHECK(p["page_no"] == page);
@@ -108,7 +108,7 @@ TEST_CASE("search, client/site/toplevel filters and ordering") {
   const json tl2 = t.get_json("/api/Client?toplevel_id=2");
   CHECK(tl2["record_count"] == 8);
   for (const auto& c : tl2["clients"]) CHECK(c["toplevel_name"] == "Projects & Ad-hoc");
-  CHECK(t.get_json("/api/Site?toplevel_id=2&includeinactive=true")["record_count"] == 10);
+  CHECK(t.get_json("/api/Site?toplevel_id=2&includeactive=true&includeinactive=true")["record_count"] == 10);
 
   const json desc = t.get_json("/api/Client?order=name&orderdesc=true&count=3");
   CHECK(names(desc["clients"]) ==
@@ -183,9 +183,10 @@ TEST_CASE("tickets, contracts and the client-type lookup") {
   CHECK(gamma["contracts"][0]["ref"] == "GP-BACKUP-2024");
   CHECK(gamma["contracts"][0]["client_name"] == "Gamma Print Ltd");
 
-  const json types = t.get_json("/api/Lookup?lookupid=33");
+  // Client types are table 57 by default (client_type_lookup_id), not 33 (see test_quirks.cpp).
+  const json types = t.get_json("/api/Lookup?lookupid=57&exclude_zero=true");
   REQUIRE(types.is_array());
   CHECK(names(types) == std::vector<std::string>{"Customer", "Prospect", "Lead", "Partner", "Vendor", "Supplier"});
-  CHECK(types[0]["lookupid"] == 33);
+  CHECK(types[0]["lookupid"] == 57);
   CHECK(t.get_json("/api/Lookup?lookupid=999").empty());
 }
