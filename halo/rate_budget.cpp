@@ -41,7 +41,7 @@ void RateBudget::acquire(Clock::time_point deadline, const std::stop_token& stop
     if (now_() + wait > deadline) {
       throw Error(ErrorKind::rate_limited,
                   "HaloPSA request budget spent (" + std::to_string(limit_) + " requests per " +
-                      std::to_string(window_.count()) + " s); " + try_again_in(seconds_to_wait(wait)),
+                      std::to_string(window_.count()) + " s); " + try_again_in(seconds_to_wait(wait)) + ".",
                   429, seconds_to_wait(wait));
     }
     if (!sleep_for(wait, stop)) throw Error(ErrorKind::cancelled, "cancelled while waiting for the HaloPSA rate budget");

@@ -234,9 +234,12 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
   try {
     result = tool.handler(arguments, ctx);
   } catch (const std::exception& ex) {
+    // A failure the domain explains is an error result like any other (and audited as one); the rest is internal.
     const std::optional<std::string> told = translate_ ? translate_(ex) : std::nullopt;
-    if (audited) audit_->failed(call_id, tool.name, ctx.session_id(), arguments, told ? *told : ex.what());
-    if (!told) throw;
+    if (!told) {
+      if (audited) audit_->failed(call_id, tool.name, ctx.session_id(), arguments, ex.what());
+      throw;
+    }
     result = ToolResult::error(*told);
   } catch (const era::InputRequired&) {
     // A 2026-07-28 call paused to ask the user; its retry is a new call with its own trail.

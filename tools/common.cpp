@@ -21,7 +21,8 @@ std::string explain(const halo::Error& error) {
       text += " Check the id, or search for the record by name first.";
       break;
     case halo::ErrorKind::rate_limited:
-      text += " Wait " + std::to_string(error.retry_after_seconds()) + " seconds before calling again.";
+      if (text.find("try again in") == std::string::npos)  // the client's own messages already say how long
+        text += " Wait " + std::to_string(error.retry_after_seconds()) + " seconds before calling again.";
       break;
     case halo::ErrorKind::network:
     case halo::ErrorKind::upstream:

@@ -1,4 +1,6 @@
 // Paged searches, counts and the billing-children scan shared by the record tools.
+#include <algorithm>
+
 #include "halo/client.h"
 #include "halo/list_query.h"
 #include "tools/records.h"
@@ -67,6 +69,8 @@ json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::strin
   const int page = args.value("page", 1);
   const int page_size = args.value("page_size", 25);
   const auto fields = requested_fields(kind, args);
+  // Notes come on list rows only with includenotes=true (Halo's documented parameter); asked for only when wanted.
+  if (std::find(fields.begin(), fields.end(), "notes") != fields.end()) query.emplace_back("includenotes", "true");
   json out{{"items", json::array()}, {"page", page}, {"page_size", page_size}};
   if (!filter) {
     halo::Page p = fetch_page(halo, kind, query, page, page_size);
