@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "halo/client.h"
+#include "halo/lookup_tables.h"
 #include "stub_server.h"
 
 using nlohmann::json;
@@ -276,4 +277,46 @@ TEST_CASE("client: a burst of 401s from concurrent calls causes one token refres
   for (auto& t : threads) t.join();
   CHECK(ok == 8);
   CHECK(stub.tokens_issued == 2);
+}
+
+TEST_CASE("lookup tables: rows bare or enveloped, the id-0 default and other tables' rows left out; found by name once") {
+  test::StubServer stub;
+  stub.serve_tokens();
+  std::atomic<int> type_reads{0};
+  stub.http().Get("/api/Lookup", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!bearer_ok(req, res)) return;
+    const std::string id = req.get_param_value("lookupid");
+    CHECK(req.get_param_value("exclude_zero") == "true");
+    if (id == "11") {
+      ++type_reads;
+      // The table of lookup types, enveloped as HaloAPI unwraps it.
+      res.set_content(R"({"lookup":[{"id":0,"name":"None","lookupid":11},{"id":17,"name":"Charge Type","lookupid":11},
+                                     {"id":64,"name":"Customer  Types","lookupid":11}]})", "application/json");
+    } else if (id == "64") {
+      res.set_content(R"J([{"id":0,"name":"(none)","lookupid":64},{"id":1,"name":"Customer","lookupid":64},
+                          {"id":2,"name":"Prospect","lookupid":64,"inactive":true},{"id":9,"name":"Stray","lookupid":17}])J",
+                      "application/json");
+    } else {
+      res.set_content("[]", "application/json");
+    }
+  });
+  stub.start();
+  halo::Client client(stub_config(stub));
+  const auto table = halo::find_client_type_table(client);
+  REQUIRE(table);
+  CHECK(table->id == 64);
+  CHECK(table->name == "Customer  Types");
+  CHECK(halo::find_client_type_table(client)->id == 64);
+  CHECK(type_reads == 1);  // remembered: one look-up per client
+  const json rows = halo::lookup_rows(client, 64);
+  CHECK(rows == json::parse(R"([{"id":1,"name":"Customer","inactive":false},{"id":2,"name":"Prospect","inactive":true}])"));
+  CHECK(halo::is_client_type_table_name("CustomerType"));
+  CHECK(halo::is_client_type_table_name("client types"));
+  CHECK_FALSE(halo::is_client_type_table_name("Customer Relationship"));
+  // HALOPSA_CLIENT_TYPE_LOOKUP_ID wins without a look-up.
+  auto config = stub_config(stub);
+  config.client_type_lookup_id = 33;
+  halo::Client configured(config);
+  CHECK(halo::find_client_type_table(configured)->id == 33);
+  CHECK(type_reads == 1);
 }
