@@ -5,6 +5,7 @@
 
 #include "halo/client.h"
 #include "halo/list_query.h"
+#include "halo/custom_fields.h"
 #include "halo/lookup_tables.h"
 #include "tools/records.h"
 
@@ -167,6 +168,11 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
   };
   collect(current);
   const KindInfo& k = kind_info(kind);
+  // HaloPSA's own definitions (FieldInfo), when it lists them: the authority on which ids exist.
+  const int type_id = kind == Kind::client ? halo::kFieldInfoClients : kind == Kind::site ? halo::kFieldInfoSites
+                                                                                          : halo::kFieldInfoContacts;
+  const json definitions = halo::custom_field_definitions(halo, type_id);
+  for (const auto& d : definitions) defs[d["id"].get<long long>()] = d;
   halo::Page page = halo.page(k.path, k.envelope, halo::with_status({}, halo::Status::all), 1, 100);
   for (const auto& r : page.rows) collect(r);
   if (defs.empty() && !page.rows.empty() && page.rows[0].contains("id"))
@@ -180,6 +186,13 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
   json out = json::array();
   for (const auto& [key, value] : custom_fields.items()) {
     std::optional<long long> id = digits(trimmed(key));
+    if (id && !defs.empty() && !defs.contains(*id)) {
+      std::string known;
+      for (const auto& [fid, d] : defs) known += (known.empty() ? "" : ", ") + std::to_string(fid) + " " + d.value("name", std::string());
+      throw InputError("custom_fields: " + std::string(k.label) + " custom field id " + std::to_string(*id) +
+                       " does not exist on this tenant. Known " + std::string(k.label) + " custom fields: " + known +
+                       ". Give one of these ids, or the field's name or label.");
+    }
     if (!id) {
       for (const auto& [fid, d] : defs)
         if (lower(d.value("name", std::string())) == lower(trimmed(key)) ||

@@ -140,6 +140,9 @@ test("extra is an allowlist: helpers, credentials, permissions, side records, ac
     ["update_contact", { contact_id: 1001, extra: { sendwelcomeemail: true } }, /\(starts an action\)/],
   ];
   for (const [tool, args, pattern] of refused) assert.match(await t.fails(tool, args), pattern, `${tool} ${Object.keys(args.extra)}`);
+  // Custom-field ids are checked against HaloPSA's own definitions (FieldInfo), not passed through.
+  assert.match(await t.fails("update_client", { client: 2, custom_fields: { "999": "x" } }),
+               /custom_fields: client custom field id 999 does not exist on this tenant. Known client custom fields: 101 CFContractTier, 102 CFLegacyPSAId, 103 CFBillingCode/);
   assert.deepEqual(await t.writes(), [], "nothing was written");
   // A plain documented field still goes through.
   await t.ok("update_client", { client: 2, extra: { excludefrominvoicesync: true } });

@@ -1,0 +1,40 @@
+#include "halo/custom_fields.h"
+
+#include <string>
+
+#include "halo/client.h"
+#include "halo/errors.h"
+
+namespace halo {
+
+using nlohmann::json;
+
+json custom_field_definitions(Client& halo, int type_id) {
+  return halo.remembered("field_info:" + std::to_string(type_id), [&]() -> json {
+    json answer;
+    try {
+      answer = halo.get("FieldInfo", {{"typeid", std::to_string(type_id)}});
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::forbidden || e.kind() == ErrorKind::not_found) return json::array();
+      throw;
+    }
+    if (answer.is_object())  // a bare array is what integrations see; take the first array of an envelope too
+      for (const auto& [key, value] : answer.items())
+        if (value.is_array()) {
+          answer = value;
+          break;
+        }
+    json out = json::array();
+    if (!answer.is_array()) return out;
+    for (const auto& d : answer) {
+      if (!d.is_object() || !d.contains("id") || !d["id"].is_number()) continue;
+      out.push_back({{"id", d["id"].get<long long>()},
+                     {"name", d.contains("name") && d["name"].is_string() ? d["name"] : json("")},
+                     {"label", d.contains("label") && d["label"].is_string() ? d["label"] : json("")},
+                     {"mandatory", d.contains("mandatory") && d["mandatory"].is_boolean() && d["mandatory"].get<bool>()}});
+    }
+    return out;
+  });
+}
+
+}  // namespace halo
