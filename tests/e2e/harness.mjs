@@ -86,7 +86,7 @@ export async function startHttp({ args = [], env = {}, command = binary, command
   const argv = commandArgs ?? ["--http", "--port", "0", ...args];
   const child = spawn(command, argv, {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? "/tmp", HALOPSA_SANDBOX_DB: ":memory:", ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? "/tmp", HALOPSA_SANDBOX_DB: ":memory:", HALOPSA_VALIDATE_OUTPUT: "1", ...env },
   });
   let stderr = "";
   let stdout = "";
