@@ -20,6 +20,7 @@ test("search_sites by client name, text, city and missing main contact", async (
   assert.ok(leeds.items.every((s) => JSON.stringify(s.delivery_address).toLowerCase().includes("leeds")));
   assert.match(leeds.note, /client-side/);
   const orphan = await t.ok("search_sites", { without_main_contact: true, page_size: 100 });
+  assert.ok(orphan.items.length > 0, "the seed has sites without a main contact");
   assert.ok(orphan.items.every((s) => !s.maincontact_id));
   const byName = await t.ok("search_sites", { search: "Warehouse" });
   assert.deepEqual(byName.items.map((s) => s.id), [102]);

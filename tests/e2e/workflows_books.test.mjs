@@ -100,7 +100,7 @@ test("offboard_client needs confirmation, then deactivates with a dated note and
   assert.deepEqual(await t.writes(), []);
   const r = await t.ok("offboard_client", { client: 3, apply: true, confirm: true, deactivate_contacts: true, reason: "moved to in-house IT" });
   assert.equal(r.performed, true);
-  assert.ok(r.steps.every((s) => s.status === "created"), JSON.stringify(r.steps));
+  assert.ok(r.steps.length > 0 && r.steps.every((s) => s.status === "created"), JSON.stringify(r.steps));
   const client = await t.ok("get_client", { client: 3, fields: ["notes"] });
   assert.equal(client.client.inactive, true);
   assert.match(client.client.notes, /\[\d{4}-\d{2}-\d{2}\] Off-boarded: moved to in-house IT/);

@@ -7,7 +7,7 @@ import { callWithProgress } from "./harness.mjs";
 let t;
 before(async () => { t = await setup(); });
 after(async () => { await t?.close(); });
-beforeEach(async () => { await t.reset(); await t.clearFaults?.(); await t.sandbox.clearFaults(); await t.mark(); });
+beforeEach(async () => { await t.reset(); await t.sandbox.clearFaults(); await t.mark(); });
 
 const input = {
   name: "Meadowlark Consulting Ltd",
