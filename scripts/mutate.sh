@@ -90,11 +90,13 @@ PY
     verdict="killed (does not compile)"
   else
     if [[ $unit != - ]] && ! ctest --test-dir build -R "$unit" >"$work/unit.log" 2>&1; then verdict="killed (unit $unit)"; fi
-    if [[ $verdict == lived && $e2e != - ]]; then
-      failing_subtests "$work/now" $e2e
+    # One e2e file at a time, stopping at the first that fails anew: most mutants die in the first.
+    for f in $([[ $e2e != - ]] && echo $e2e); do
+      [[ $verdict != lived ]] && break
+      failing_subtests "$work/now" "$f"
       new_failures=$(comm -13 "$work/baseline" "$work/now")
       [[ -n $new_failures ]] && verdict="killed ($(echo "$new_failures" | head -1))"
-    fi
+    done
   fi
   cp "$work/original" "$file"; current=""
   if [[ $verdict == lived ]]; then lived=$((lived + 1)); survivors+=("$id"); else killed=$((killed + 1)); fi
