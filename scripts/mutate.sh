@@ -65,7 +65,8 @@ failing_subtests() {  # e2e files → the names of the subtests that fail, one a
 build() { cmake --build build -j2 --target halopsa-mcp test_audit test_core tools_unit_tests >"$work/build.log" 2>&1; }
 
 build || { echo "mutate: the unmutated build fails; see $work/build.log" >&2; exit 2; }
-all_e2e=$(echo "$mutants" | cut -d'#' -f6 | tr ' ' '\n' | grep -v '^-$' | sort -u)
+selected=$(echo "$mutants" | while IFS='#' read -r id rest; do [[ $want == "  " || $want == *" $id "* ]] && echo "$id#$rest"; done)
+all_e2e=$(echo "$selected" | cut -d'#' -f6 | tr ' ' '\n' | grep -v '^-$' | sort -u)
 echo "mutate: baseline run of $(echo $all_e2e | wc -w) e2e files" >&2
 failing_subtests "$work/baseline" $all_e2e
 echo "mutate: failing before any mutation (ignored): $(wc -l <"$work/baseline")" >&2
