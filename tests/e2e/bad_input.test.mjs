@@ -182,13 +182,19 @@ describe("over Streamable HTTP", () => {
           `Content-Length: ${body.length}\r\n\r\n${body}`);
       });
       let text = "";
-      sock.on("data", (d) => (text += d));
+      // Done when the whole answer is in (the connection is kept alive): its head and Content-Length bytes.
+      const complete = () => {
+        const [head, ...rest] = text.split("\r\n\r\n");
+        const length = Number(head.match(/\r\ncontent-length: (\d+)/i)?.[1]);
+        return rest.length > 0 && Buffer.byteLength(rest.join("\r\n\r\n")) >= length;
+      };
+      sock.on("data", (d) => { text += d; if (complete()) { sock.destroy(); resolve(text); } });
       sock.on("end", () => resolve(text));
       sock.on("error", reject);
-      setTimeout(() => { sock.destroy(); resolve(text); }, 3000);
     });
-    const status = Number(raw.match(/^HTTP\/1\.1 (\d+)/)?.[1]);
-    assert.ok(status >= 400 || /"result":\{\}/.test(raw), `a folded header line is refused or ignored: ${raw.slice(0, 200)}`);
+    // The folded line is dropped, not merged into the session id: the ping is answered as usual.
+    assert.match(raw, /^HTTP\/1\.1 200 /, raw.slice(0, 200));
+    assert.equal(raw.split("\r\n\r\n")[1], '{"id":7,"jsonrpc":"2.0","result":{}}');
     assert.ok(!/X-Injected/i.test(raw.split("\r\n\r\n")[0]), "no injected header is reflected");
     // A session id with a smuggled header value is an unknown session, not a header.
     const bogus = await post(frame(8, "ping"), { "mcp-session-id": `${sid}%0d%0aX-Injected:%201` });
