@@ -162,7 +162,9 @@ describe("over Streamable HTTP", () => {
   for (const c of catalogue())
     test(c.name, async () => {
       const { status, message } = await post(c.body);
-      assert.ok(status === 200 || status === 400, `HTTP ${status}`);
+      // One status per answer: 400 when the message could not be taken as a request (a JSON-RPC error with no id),
+      // 200 for a request answered, with its result or its error.
+      assert.equal(status, message?.error && message.id === null ? 400 : 200, JSON.stringify(message));
       c.check(message);
       assert.deepEqual((await send(frame(1, "ping"))).result, {}, "still serving");
     });
