@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 build_packages=(g++ cmake make pkg-config libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev doctest-dev
   libsqlite3-dev libssl-dev libcli11-dev)
-test_packages=(clang libclang-rt-dev)
+test_packages=(clang libclang-rt-dev strace)  # strace: the audit log's fdatasync is checked on the system calls
 portable_packages=(debootstrap dpkg-dev zlib1g-dev libbrotli-dev openssl)
 want=("${build_packages[@]}")
 with_tests=0

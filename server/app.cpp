@@ -252,7 +252,7 @@ int serve(const Options& o) {
   policy.toolsets = split_list(o.toolsets.empty() ? env_or("HALOPSA_TOOLSETS", "") : o.toolsets);
   std::string writes = o.allow_writes.empty() ? env_or("HALOPSA_ALLOW_WRITES", "") : o.allow_writes;
   if (!writes.empty()) policy.allow_writes = split_list(writes);
-  server->tools.apply(policy);
+  server->apply(policy);  // tools, prompts, resources and completion alike
   if (o.validate_output) server->tools.set_validate_output(true);
   std::string audit_path = o.audit_log.empty() ? env_or("HALOPSA_AUDIT_LOG", "") : o.audit_log;
   if (!audit_path.empty()) {

@@ -33,6 +33,9 @@ std::string utc_now() {
   return buf;
 }
 
+// The one rule for what counts as a secret: a field whose name says it holds one. It is applied to object keys,
+// to the field an entry names ({"field": "new_password", "after": …} in a diff, {"name": "CFApiToken", "value": …}
+// for a custom field) and to "- field: …" lines of a tool's text, since a secret reaches the log by all three.
 bool is_secret_key(std::string key) {
   for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const char* word : {"password", "secret", "token", "apikey", "api_key", "authorization", "passphrase"})
@@ -40,11 +43,27 @@ bool is_secret_key(std::string key) {
   return false;
 }
 
+// The value-holding keys of an entry that names its field rather than being keyed by it.
+bool names_secret_field(const json& entry) {
+  for (const char* name_key : {"field", "name", "label"})
+    if (auto it = entry.find(name_key); it != entry.end() && it->is_string() && is_secret_key(it->get<std::string>()))
+      return true;
+  return false;
+}
+
+bool is_value_key(const std::string& key) {
+  for (const char* k : {"before", "after", "value", "display", "sent", "saved"})
+    if (key == k) return true;
+  return false;
+}
+
 json mask_secrets(const json& value) {
   if (value.is_object()) {
+    const bool named_secret = names_secret_field(value);
     json out = json::object();
     for (const auto& [key, item] : value.items())
-      out[key] = is_secret_key(key) && !item.is_null() ? json("***") : mask_secrets(item);
+      out[key] = (is_secret_key(key) || (named_secret && is_value_key(key))) && !item.is_null() ? json("***")
+                                                                                                 : mask_secrets(item);
     return out;
   }
   if (value.is_array()) {
@@ -53,6 +72,25 @@ json mask_secrets(const json& value) {
     return out;
   }
   return value;
+}
+
+// Tool text lists changes as "- field: before → after" (diffs, stale-write refusals, values not applied).
+std::string mask_secret_lines(std::string_view text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    std::size_t colon = line.find(": ");
+    if (line.starts_with("- ") && colon != std::string_view::npos && is_secret_key(std::string(line.substr(2, colon - 2))))
+      out.append(line.substr(0, colon + 2)).append("***");
+    else
+      out.append(line);
+    if (end == std::string_view::npos) break;
+    out.push_back('\n');
+    start = end + 1;
+  }
+  return out;
 }
 
 std::string random_run_id() {
@@ -164,7 +202,7 @@ void AuditLog::finished(const std::string& call_id, std::string_view tool, std::
     if (structured.contains("diff")) line["diff"] = mask_secrets(structured["diff"]);
   }
   line["requests"] = mask(requests_of(structured));
-  if (result.is_error) line["error"] = pii_.scrub_text(text_of(result));
+  if (result.is_error) line["error"] = pii_.scrub_text(mask_secret_lines(text_of(result)));
   write(line);
 }
 
@@ -174,7 +212,7 @@ void AuditLog::failed(const std::string& call_id, std::string_view tool, std::st
   line["call"] = call_id;
   line["arguments"] = mask(arguments);
   line["outcome"] = "internal_error";
-  line["error"] = pii_.scrub_text(what);
+  line["error"] = pii_.scrub_text(mask_secret_lines(what));
   write(line);
 }
 
@@ -184,7 +222,7 @@ void AuditLog::rejected(std::string_view outcome, std::string_view tool, std::st
   line["call"] = run_id_ + "-" + std::to_string(next_call_++);
   line["arguments"] = mask(arguments);
   line["outcome"] = outcome;
-  line["error"] = pii_.scrub_text(reason);
+  line["error"] = pii_.scrub_text(mask_secret_lines(reason));
   write(line);
 }
 

@@ -3,7 +3,8 @@
 // durable with fdatasync before the call goes on, so a line is never half-written and survives a crash; a call
 // gets a "started" line before its handler runs and a "finished" line before its result is returned.
 // Values are masked: secrets (passwords, tokens) entirely, e-mail addresses and phone numbers by PiiRedactor;
-// the before/after of changed fields are kept as they were, since undoing needs them (the file is 0600).
+// the before/after of changed fields are kept as they were, since undoing needs them (the file is 0600), except
+// for fields named like a secret: by key, by the field a diff or custom-field entry names, and in "- field:" text.
 #pragma once
 
 #include <atomic>

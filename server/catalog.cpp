@@ -14,19 +14,44 @@ json prompt_definition(const PromptSpec& p) {
   if (!p.title.empty()) def["title"] = p.title;
   return def;
 }
+// "it needs get_client, which is switched off: its toolset "clients" is not in --toolsets", or nullopt.
+std::optional<std::string> hidden_by(const std::vector<std::string>& tools, const ToolHiddenReason& why_hidden) {
+  for (const auto& tool : tools)
+    if (auto reason = why_hidden(tool)) return "it needs the tool " + tool + ", which is switched off: " + *reason;
+  return std::nullopt;
+}
+
+[[noreturn]] void refuse(int code, const std::string& what, const std::string& reason, json data = json::object()) {
+  data["reason"] = reason;
+  throw RpcError(code, what + " is not available on this server: " + reason + ".", std::move(data));
+}
+
 }  // namespace
+
+void PromptCatalog::apply(const ToolHiddenReason& why_hidden) {
+  for (auto& p : prompts_) p.hidden = hidden_by(p.tools, why_hidden);
+}
+
+void ResourceCatalog::apply(const ToolHiddenReason& why_hidden) {
+  for (auto& r : resources_) r.hidden = hidden_by(r.tools, why_hidden);
+  for (auto& t : templates_) t.hidden = hidden_by(t.tools, why_hidden);
+}
 
 void PromptCatalog::add(PromptSpec spec) { prompts_.push_back(std::move(spec)); }
 
 const PromptSpec* PromptCatalog::find(std::string_view name) const {
   for (const auto& p : prompts_)
-    if (p.name == name) return &p;
+    if (p.name == name) {
+      if (p.hidden) refuse(rpc::kInvalidParams, "The prompt " + p.name, *p.hidden, {{"prompt", p.name}});
+      return &p;
+    }
   return nullptr;
 }
 
 json PromptCatalog::list() const {
   json out{{"prompts", json::array()}};
-  for (const auto& p : prompts_) out["prompts"].push_back(prompt_definition(p));
+  for (const auto& p : prompts_)
+    if (!p.hidden) out["prompts"].push_back(prompt_definition(p));
   return out;
 }
 
@@ -55,6 +80,7 @@ void ResourceCatalog::add(ResourceTemplateSpec spec) { templates_.push_back(std:
 json ResourceCatalog::list() const {
   json out{{"resources", json::array()}};
   for (const auto& r : resources_) {
+    if (r.hidden) continue;
     json def{{"uri", r.uri}, {"name", r.name}, {"mimeType", r.mime_type}};
     if (!r.title.empty()) def["title"] = r.title;
     if (!r.description.empty()) def["description"] = r.description;
@@ -66,6 +92,7 @@ json ResourceCatalog::list() const {
 json ResourceCatalog::list_templates() const {
   json out{{"resourceTemplates", json::array()}};
   for (const auto& t : templates_) {
+    if (t.hidden) continue;
     json def{{"uriTemplate", t.uri_template}, {"name", t.name}, {"mimeType", t.mime_type}};
     if (!t.title.empty()) def["title"] = t.title;
     if (!t.description.empty()) def["description"] = t.description;
@@ -76,7 +103,10 @@ json ResourceCatalog::list_templates() const {
 
 const ResourceTemplateSpec* ResourceCatalog::find_template(std::string_view uri_template) const {
   for (const auto& t : templates_)
-    if (t.uri_template == uri_template) return &t;
+    if (t.uri_template == uri_template) {
+      if (t.hidden) refuse(rpc::kInvalidParams, "The resource template " + t.uri_template, *t.hidden, {{"uri", t.uri_template}});
+      return &t;
+    }
   return nullptr;
 }
 
@@ -106,10 +136,17 @@ std::optional<std::map<std::string, std::string>> ResourceCatalog::match(std::st
 }
 
 bool ResourceCatalog::offers(std::string_view uri) const {
+  const std::string u(uri);
   for (const auto& r : resources_)
-    if (r.uri == uri) return true;
+    if (r.uri == uri) {
+      if (r.hidden) refuse(rpc::kResourceNotFound, "The resource " + u, *r.hidden, {{"uri", u}});
+      return true;
+    }
   for (const auto& t : templates_)
-    if (match(t.uri_template, uri)) return true;
+    if (match(t.uri_template, uri)) {
+      if (t.hidden) refuse(rpc::kResourceNotFound, "The resource " + u, *t.hidden, {{"uri", u}});
+      return true;
+    }
   return false;
 }
 
@@ -117,6 +154,7 @@ json ResourceCatalog::read(const json& params, RequestContext& ctx) const {
   if (!params.contains("uri") || !params["uri"].is_string())
     throw RpcError(rpc::kInvalidParams, "resources/read needs a string \"uri\"");
   std::string uri = params["uri"].get<std::string>();
+  offers(uri);  // a hidden resource is refused here, before its reader can reach HaloPSA
   for (const auto& r : resources_)
     if (r.uri == uri) return {{"contents", r.read(uri, ctx)}};
   for (const auto& t : templates_)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "server/catalog.h"
@@ -25,6 +26,20 @@ struct McpServer {
   // Shared by every session; a pointer so that whatever changes a resource (a tool's write) can say so.
   std::shared_ptr<ResourceSubscriptions> subscriptions = std::make_shared<ResourceSubscriptions>();
   std::size_t tools_page_size = 100;
+
+  // The one place the policy is applied: to the tools, then to the prompts, resources and templates that
+  // stand for them. Throws std::invalid_argument for a name the policy or a declaration gets wrong.
+  void apply(const ToolPolicy& policy) {
+    tools.apply(policy);
+    ToolHiddenReason why_hidden = [this](std::string_view tool) -> std::optional<std::string> {
+      if (tools.find(tool)) return std::nullopt;
+      if (auto reason = tools.hidden_reason(tool)) return reason;
+      throw std::invalid_argument("a prompt or resource stands for the tool \"" + std::string(tool) +
+                                  "\", which does not exist");
+    };
+    prompts.apply(why_hidden);
+    resources.apply(why_hidden);
+  }
 
   // Exactly what is implemented: tools and logging always, prompts/resources/completions when offered;
   // resource subscriptions where the transport can deliver their notifications.

@@ -66,6 +66,7 @@ void register_prompts(mcp::McpServer& server, const Backend& backend) {
         return json{{"description", "Onboard " + arg(a, "client")}, {"messages", json::array({user_message(text)})}};
       },
       .complete = complete,
+      .tools = {"onboard_client"},  // the tools its steps call
   });
   server.prompts.add({
       .name = "offboard-client",
@@ -82,6 +83,7 @@ void register_prompts(mcp::McpServer& server, const Backend& backend) {
         return json{{"description", "Off-board " + arg(a, "client")}, {"messages", json::array({user_message(text)})}};
       },
       .complete = complete,
+      .tools = {"offboard_client"},  // the tools its steps call
   });
   server.prompts.add({
       .name = "clean-up-duplicates",
@@ -100,6 +102,7 @@ void register_prompts(mcp::McpServer& server, const Backend& backend) {
         return json{{"description", "Clean up duplicate " + kind}, {"messages", json::array({user_message(text)})}};
       },
       .complete = complete,
+      .tools = {"find_duplicates", "merge_preview"},  // the tools its steps call
   });
   server.prompts.add({
       .name = "client-health-check",
@@ -116,6 +119,7 @@ void register_prompts(mcp::McpServer& server, const Backend& backend) {
         return json{{"description", "Health check" + (who.empty() ? std::string() : " of " + who)}, {"messages", json::array({user_message(text)})}};
       },
       .complete = complete,
+      .tools = {"data_quality_report", "get_client"},  // the tools its steps call
   });
 }
 

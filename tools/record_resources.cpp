@@ -17,14 +17,16 @@ namespace tools {
 
 namespace {
 
-mcp::ResourceTemplateSpec record_template(std::shared_ptr<halo::Client> halo, Kind kind, const std::string& title,
-                                          const std::string& description) {
+// `reader` is the tool that reads the same record: the resource is offered only while that tool is.
+mcp::ResourceTemplateSpec record_template(std::shared_ptr<halo::Client> halo, Kind kind, const std::string& reader,
+                                          const std::string& title, const std::string& description) {
   const KindInfo& k = kind_info(kind);
   mcp::ResourceTemplateSpec spec;
   spec.uri_template = std::string("halopsa://") + k.uri + "/{id}";
   spec.name = std::string(k.label) + "-record";
   spec.title = title;
   spec.description = description;
+  spec.tools = {reader};
   spec.read = [halo, kind](const std::string& uri, const std::map<std::string, std::string>& vars, mcp::RequestContext&) {
     const std::string& text = vars.at("id");
     long long id = 0;
@@ -77,11 +79,11 @@ void register_record_resources(mcp::McpServer& server, const Backend& backend) {
         subscriptions->updated(std::string("halopsa://") + k.uri + "/" + id);
     }
   });
-  server.resources.add(record_template(backend.halo, Kind::client, "HaloPSA client",
+  server.resources.add(record_template(backend.halo, Kind::client, "get_client", "HaloPSA client",
                                        "One client (customer) as HaloPSA returns it, with details and custom fields."));
-  server.resources.add(record_template(backend.halo, Kind::site, "HaloPSA site",
+  server.resources.add(record_template(backend.halo, Kind::site, "search_sites", "HaloPSA site",
                                        "One client site (location) with its delivery_address, as HaloPSA returns it."));
-  server.resources.add(record_template(backend.halo, Kind::contact, "HaloPSA contact",
+  server.resources.add(record_template(backend.halo, Kind::contact, "get_contact", "HaloPSA contact",
                                        "One contact (end user) as HaloPSA returns it, with site and client."));
 }
 

@@ -67,7 +67,9 @@ WriteResult update_record(halo::Client& halo, Kind kind, long long id, json body
   const bool dry_run = args.value("dry_run", false);
   if (auto since = args.find("if_unchanged_since"); since != args.end()) {
     const std::string stamp = current.value(k.stamp, std::string());
-    if (!stamp.empty() && !same_instant(stamp, since->get<std::string>())) {
+    if (stamp.empty())  // the check was asked for and cannot be made: refuse rather than write blind
+      throw InputError("Not written: " + describe(kind, current) + " has no " + k.stamp + ", so whether it changed after " + since->get<std::string>() + " cannot be checked. Nothing was sent. Read it again, check with the user, and retry without if_unchanged_since if they agree.");
+    if (!same_instant(stamp, since->get<std::string>())) {
       const json changes = diff(current, body);
       std::string text = "Not written: " + describe(kind, current) + " changed at " + stamp + ", after your copy (" +
                          k.stamp + " " + since->get<std::string>() + "). Nothing was sent.";

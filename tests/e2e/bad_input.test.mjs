@@ -166,7 +166,9 @@ describe("over Streamable HTTP", () => {
   for (const c of catalogue())
     test(c.name, async () => {
       const { status, message } = await post(c.body);
-      assert.ok(status === 200 || status === 400, `HTTP ${status}`);
+      // One status per answer: 400 when the message could not be taken as a request (a JSON-RPC error with no id),
+      // 200 for a request answered, with its result or its error.
+      assert.equal(status, message?.error && message.id === null ? 400 : 200, JSON.stringify(message));
       c.check(message);
       assert.deepEqual((await send(frame(1, "ping"))).result, {}, "still serving");
     });
@@ -186,13 +188,19 @@ describe("over Streamable HTTP", () => {
           `Content-Length: ${body.length}\r\n\r\n${body}`);
       });
       let text = "";
-      sock.on("data", (d) => (text += d));
+      // Done when the whole answer is in (the connection is kept alive): its head and Content-Length bytes.
+      const complete = () => {
+        const [head, ...rest] = text.split("\r\n\r\n");
+        const length = Number(head.match(/\r\ncontent-length: (\d+)/i)?.[1]);
+        return rest.length > 0 && Buffer.byteLength(rest.join("\r\n\r\n")) >= length;
+      };
+      sock.on("data", (d) => { text += d; if (complete()) { sock.destroy(); resolve(text); } });
       sock.on("end", () => resolve(text));
       sock.on("error", reject);
-      setTimeout(() => { sock.destroy(); resolve(text); }, 3000);
     });
-    const status = Number(raw.match(/^HTTP\/1\.1 (\d+)/)?.[1]);
-    assert.ok(status >= 400 || /"result":\{\}/.test(raw), `a folded header line is refused or ignored: ${raw.slice(0, 200)}`);
+    // The folded line is dropped, not merged into the session id: the ping is answered as usual.
+    assert.match(raw, /^HTTP\/1\.1 200 /, raw.slice(0, 200));
+    assert.equal(raw.split("\r\n\r\n")[1], '{"id":7,"jsonrpc":"2.0","result":{}}');
     assert.ok(!/X-Injected/i.test(raw.split("\r\n\r\n")[0]), "no injected header is reflected");
     // A session id with a smuggled header value is an unknown session, not a header.
     const bogus = await post(frame(8, "ping"), { "mcp-session-id": `${sid}%0d%0aX-Injected:%201` });

@@ -10,11 +10,12 @@ export const repoRoot = path.resolve(here, "../..");
 export const binary = process.env.HALOPSA_MCP_BIN ?? path.join(repoRoot, "build", "halopsa-mcp");
 
 // Starts halopsa-mcp over stdio and connects the SDK client.
-// env: extra environment; args: extra flags; capabilities: client capabilities (e.g. {elicitation: {}}).
-export async function connect({ env = {}, args = [], capabilities = {}, name = "e2e" } = {}) {
+// env: extra environment; args: extra flags; capabilities: client capabilities (e.g. {elicitation: {}});
+// wrapper: a command line the binary runs under (e.g. ["strace", "-o", file]).
+export async function connect({ env = {}, args = [], capabilities = {}, name = "e2e", wrapper = [] } = {}) {
   const transport = new StdioClientTransport({
-    command: binary,
-    args,
+    command: wrapper.length ? wrapper[0] : binary,
+    args: wrapper.length ? [...wrapper.slice(1), binary, ...args] : args,
     env: { PATH: process.env.PATH, HOME: process.env.HOME ?? "/tmp", HALOPSA_SANDBOX_DB: ":memory:", HALOPSA_VALIDATE_OUTPUT: "1", ...env },
     stderr: "pipe",
   });
@@ -102,7 +103,7 @@ export async function startHttp({ args = [], env = {}, command = binary, command
   const argv = commandArgs ?? ["--http", "--port", "0", ...args];
   const child = spawn(command, argv, {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? "/tmp", HALOPSA_SANDBOX_DB: ":memory:", ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? "/tmp", HALOPSA_SANDBOX_DB: ":memory:", HALOPSA_VALIDATE_OUTPUT: "1", ...env },
   });
   let stderr = "";
   let stdout = "";

@@ -101,3 +101,47 @@ describe("resumable POST streams (conformance fixture server)", () => {
     assert.ok(events.length >= 2 && events.every((e) => e.data && e.id === null), JSON.stringify(events));
   });
 });
+
+// The same promise on the product, not only the fixture: offboard_client's preview reports progress 1, 2, 3, 4
+// and 6 of 6 (workflow_offboarding.cpp) and then answers; a client that drops after the first event gets the rest.
+describe("resumable POST streams (the halopsa-mcp binary)", () => {
+  let server;
+  before(async () => { server = await startHttp(); });
+  after(async () => server?.stop());
+
+  test("a dropped offboard_client preview is resumed with Last-Event-ID: the remaining progress, then the result", async () => {
+    const sid = await rawSession(server, { "mcp-protocol-version": V });
+    const abort = new AbortController();
+    const res = await fetch(server.url, {
+      method: "POST",
+      signal: abort.signal,
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": sid, "mcp-protocol-version": V },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 11, method: "tools/call",
+        params: { name: "offboard_client", arguments: { client: "Bluebell Florists" }, _meta: { progressToken: "off" } } }),
+    });
+    assert.equal(res.headers.get("content-type"), "text/event-stream");
+    const seen = [];
+    for await (const ev of sseEvents(res)) {
+      seen.push(ev);
+      if (ev.data) break;
+    }
+    abort.abort();
+    assert.equal(seen[0].data, "", "a priming event comes first");
+    assert.ok(seen[0].id, "the priming event has an id");
+    const first = JSON.parse(seen.at(-1).data);
+    assert.deepEqual([first.method, first.params.progressToken, first.params.progress, first.params.total],
+      ["notifications/progress", "off", 1, 6]);
+
+    const again = await resume(server, sid, seen.at(-1).id);
+    assert.equal(again.status, 200);
+    const rest = [];
+    for await (const ev of sseEvents(again)) if (ev.data) rest.push({ id: ev.id, message: JSON.parse(ev.data) });
+    assert.deepEqual(rest.map((e) => e.message.params?.progress ?? "response"), [2, 3, 4, 6, "response"]);
+    const answer = rest.at(-1).message;
+    assert.equal(answer.id, 11);
+    assert.equal(answer.result.isError, undefined, JSON.stringify(answer));
+    assert.equal(answer.result.structuredContent.performed, false);
+    const ids = [seen.at(-1).id, ...rest.map((e) => e.id)];
+    assert.equal(new Set(ids).size, ids.length, "event ids are unique");
+  });
+});

@@ -6,6 +6,10 @@ import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/typ
 import { connect, connectHttp, startHttp, textOf } from "./harness.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Over stdio one stream carries everything in order, and a record's notification is queued when HaloPSA accepts
+// the write, before the tool's result: once a ping sent after the call has come back, every notification the
+// call caused has been handled. No sleeping, so a slow machine cannot hide a late one or a fast one invent it.
+const settled = (client) => client.ping();
 
 // Collects the resource-updated notifications a client receives.
 function watch(client) {
@@ -30,8 +34,7 @@ test("over stdio: subscribed records announce their writes, dry runs and other r
     await t.client.subscribeResource({ uri: "halopsa://sites/102" });
 
     await update(t.client, { client: 1, notes: "first change" });
-    await t.client.ping();
-    await sleep(50);
+    await settled(t.client);
     assert.deepEqual(uris, ["halopsa://clients/1"]);
 
     // Nothing written, nothing announced; a record nobody watches neither.
@@ -39,17 +42,39 @@ test("over stdio: subscribed records announce their writes, dry runs and other r
     await update(t.client, { client: 2, notes: "not watched" });
     const site = await t.client.callTool({ name: "update_site", arguments: { site_id: 102, notes: "moved the racks" } });
     assert.ok(!site.isError, textOf(site));
-    await t.client.ping();
-    await sleep(50);
+    await settled(t.client);
     assert.deepEqual(uris, ["halopsa://clients/1", "halopsa://sites/102"]);
 
     await t.client.unsubscribeResource({ uri: "halopsa://clients/1" });
     await update(t.client, { client: 1, notes: "after unsubscribing" });
-    await t.client.ping();
-    await sleep(50);
+    await settled(t.client);
     assert.deepEqual(uris, ["halopsa://clients/1", "halopsa://sites/102"]);
 
     await assert.rejects(t.client.subscribeResource({ uri: "halopsa://tickets/1" }), /Resource not found.*templates\/list/);
+  } finally {
+    await t.close();
+  }
+});
+
+test("over stdio: deleting a subscribed record announces it; a dry-run delete does not", async () => {
+  const t = await connect();
+  try {
+    const created = await t.client.callTool({ name: "create_contact", arguments: { client: 21, name: "Short Lived" } });
+    assert.ok(!created.isError, textOf(created));
+    const uri = `halopsa://contacts/${created.structuredContent.record.id}`;
+    const uris = watch(t.client);
+    await t.client.subscribeResource({ uri });
+    const args = { contact_id: created.structuredContent.record.id, confirm: true };
+    const dry = await t.client.callTool({ name: "delete_contact", arguments: { ...args, dry_run: true } });
+    assert.ok(!dry.isError, textOf(dry));
+    await settled(t.client);
+    assert.deepEqual(uris, []);
+    const gone = await t.client.callTool({ name: "delete_contact", arguments: args });
+    assert.equal(gone.structuredContent.deleted, true, textOf(gone));
+    await settled(t.client);
+    assert.deepEqual(uris, [uri]);
+    // What a subscriber does next, reading it again, says it is gone.
+    await assert.rejects(t.client.readResource({ uri }), /Resource not found/);
   } finally {
     await t.close();
   }

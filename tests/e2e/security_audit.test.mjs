@@ -94,6 +94,23 @@ test("the audit log survives the server being killed right after a write", async
   assert.equal(lines[1].record_id, r.result.structuredContent.record.id);
 });
 
+// Durability is a promise about system calls, so it is checked on them: every line written to the audit log is
+// followed by an fdatasync of that file before the next line (and so before the result goes back).
+test("every audit line is made durable with fdatasync before the next one", async () => {
+  const file = path.join(dir, "sync.jsonl");
+  const trace = path.join(dir, "sync.strace");
+  const t = await setup({ args: ["--audit-log", file], wrapper: ["strace", "-f", "-y", "-e", "trace=write,fdatasync", "-o", trace] });
+  await t.ok("update_contact", { contact_id: 1001, job_title: "Chief Synced Officer" });
+  await t.close();
+  // strace writes its last lines as the server exits: wait (bounded) until both lines' syncs are in the file.
+  const onAudit = () => fs.readFileSync(trace, "utf8").split("\n")
+    .filter((l) => l.includes(`<${file}>`)).map((l) => l.replace(/^\d+\s+/, "").split("(")[0]);
+  for (let i = 0; i < 100 && onAudit().filter((c) => c === "fdatasync").length < 2; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(onAudit(), ["write", "fdatasync", "write", "fdatasync"]);
+  assert.equal(auditLines(file).length, 2);
+});
+
 test("a hidden or disallowed tool sent raw over stdio is refused with the reason, and the refusal is audited", async () => {
   const file = path.join(dir, "refused.jsonl");
   const cases = [

@@ -319,9 +319,13 @@ test("set_client_active deactivates and reactivates reversibly", async () => {
   assert.ok((await t.ok("search_clients", { status: "inactive" })).items.some((c) => c.id === 21));
   const on = await t.ok("set_client_active", { client: 21, active: true });
   assert.equal(on.record.inactive, false);
+  await t.mark();
   const dry = await t.ok("set_client_active", { client: 21, active: false, dry_run: true });
   assert.equal(dry.written, false);
   assert.deepEqual(dry.diff, [{ field: "inactive", before: false, after: true }]);
+  // A dry run sends nothing that writes, whatever it reports.
+  assert.deepEqual(await t.writes(), []);
+  assert.equal((await t.ok("get_client", { client: 21 })).client.inactive, false);
 });
 
 test("delete_client refuses a client with sites or contacts and points to set_client_active", async () => {

@@ -5,9 +5,9 @@ import { connect, startSandbox, textOf } from "./harness.mjs";
 
 export { textOf };
 
-export async function setup({ args = [], capabilities = {}, env = {} } = {}) {
+export async function setup({ args = [], capabilities = {}, env = {}, wrapper = [] } = {}) {
   const sandbox = await startSandbox();
-  const mcp = await connect({ env: { ...sandbox.env, ...env }, args, capabilities });
+  const mcp = await connect({ env: { ...sandbox.env, ...env }, args, capabilities, wrapper });
   let mark = 0;
   const ctx = {
     sandbox,

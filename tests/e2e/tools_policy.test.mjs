@@ -129,3 +129,38 @@ test("a create whose response is lost is recovered, not repeated", async () => {
   assert.equal((await t.ok("search_clients", { search: "Lost Reply" })).total, 1);
   assert.ok(textOf(await t.call("get_client", { client: r.record.id })));
 });
+
+// The policy governs every surface, not only tools/call: a resource, template, prompt or completion that stands
+// for a switched-off tool is not listed, and using it is refused with the reason before anything reaches HaloPSA.
+test("--toolsets, --tools and --read-only hide the resources, prompts and completions of switched-off tools", async () => {
+  const sites = await open({ args: ["--toolsets", "sites"] });
+  const { resourceTemplates } = await sites.client.listResourceTemplates();
+  assert.deepEqual(resourceTemplates.map((r) => r.uriTemplate), ["halopsa://sites/{id}"]);
+  assert.deepEqual((await sites.client.listPrompts()).prompts.map((p) => p.name), []);
+  await sites.mark();
+  await assert.rejects(sites.client.readResource({ uri: "halopsa://clients/1" }),
+    /halopsa:\/\/clients\/1 is not available on this server: it needs the tool get_client, which is switched off: its toolset "clients" is not in --toolsets/);
+  await assert.rejects(sites.client.readResource({ uri: "halopsa://contacts/1001" }), /needs the tool get_contact/);
+  await assert.rejects(sites.client.complete({ ref: { type: "ref/resource", uri: "halopsa://clients/{id}" },
+    argument: { name: "id", value: "Ac" } }), /halopsa:\/\/clients\/\{id\} is not available.*get_client/);
+  await assert.rejects(sites.client.getPrompt({ name: "client-health-check", arguments: {} }),
+    /prompt client-health-check is not available.*data_quality_report/);
+  await assert.rejects(sites.client.complete({ ref: { type: "ref/prompt", name: "onboard-new-client" },
+    argument: { name: "client", value: "Ac" } }), /onboard-new-client is not available.*onboard_client/);
+  await assert.rejects(sites.client.subscribeResource({ uri: "halopsa://clients/1" }), /needs the tool get_client/);
+  assert.deepEqual(await sites.upstream(), [], "nothing reached HaloPSA");
+  // What stays on still works and reaches HaloPSA.
+  const site = await sites.client.readResource({ uri: "halopsa://sites/101" });
+  assert.equal(JSON.parse(site.contents[0].text).id, 101);
+
+  const some = await open({ args: ["--tools", "get_client"] });
+  assert.deepEqual((await some.client.listResourceTemplates()).resourceTemplates.map((r) => r.uriTemplate),
+    ["halopsa://clients/{id}"]);
+  await assert.rejects(some.client.readResource({ uri: "halopsa://sites/101" }), /it is not in the --tools list/);
+
+  const readOnly = await open({ args: ["--read-only"] });
+  assert.deepEqual((await readOnly.client.listPrompts()).prompts.map((p) => p.name).sort(),
+    ["clean-up-duplicates", "client-health-check"]);
+  await assert.rejects(readOnly.client.getPrompt({ name: "onboard-new-client", arguments: { client: "X" } }),
+    /onboard_client, which is switched off: the server runs read-only/);
+});

@@ -20,6 +20,7 @@ test("search_sites by client name, text, city and missing main contact", async (
   assert.ok(leeds.items.every((s) => JSON.stringify(s.delivery_address).toLowerCase().includes("leeds")));
   assert.match(leeds.note, /client-side/);
   const orphan = await t.ok("search_sites", { without_main_contact: true, page_size: 100 });
+  assert.ok(orphan.items.length > 0, "the seed has sites without a main contact");
   assert.ok(orphan.items.every((s) => !s.maincontact_id));
   const byName = await t.ok("search_sites", { search: "Warehouse" });
   assert.deepEqual(byName.items.map((s) => s.id), [102]);
@@ -91,6 +92,19 @@ test("update_site merges address lines, diffs, and guards stale writes", async (
   assert.equal(main.additional_requests.length, 1);
   assert.match(await t.fails("update_site", { site_id: 9999, notes: "x" }), /not found/i);
   assert.match(await t.fails("update_site", { site_id: 102, adress: {} }), /did you mean "address"/);
+});
+
+// if_unchanged_since is a promise the server can only keep when the record says when it last changed. A record
+// without the stamp (HaloPSA answers one here, through the sandbox's fault rule) is refused, not written blind.
+test("update_site with if_unchanged_since refuses a record that has no last-change stamp", async () => {
+  const site = { id: 102, name: "Warehouse", client_id: 1, client_name: "Acme Corp", phonenumber: "0117 496 0102" };
+  await t.sandbox.fault({ status: 200, body: JSON.stringify(site), content_type: "application/json",
+    path_prefix: "/api/Site/102", method: "GET", count: 1 });
+  await t.mark();
+  const text = await t.fails("update_site", { site_id: 102, phonenumber: "0117 000 0000", if_unchanged_since: "2024-01-01T00:00:00Z" });
+  assert.match(text, /^Not written: site 102 "Warehouse" has no slastupdate, so whether it changed after 2024-01-01T00:00:00Z cannot be checked\. Nothing was sent\./);
+  assert.deepEqual(await t.writes(), []);
+  await t.sandbox.clearFaults();
 });
 
 test("delete_site: refused with contacts, confirm required, dry run", async () => {

@@ -202,3 +202,50 @@ TEST_CASE("workflow steps and follow-up requests are all collected, with their s
   CHECK(requests[2]["step"] == "create client");
   CHECK(requests[3]["status"] == "failed");
 }
+
+// A secret can reach the log as a value under an innocent key: the diff names its field in "field" and puts the
+// values in "before"/"after", a custom field is {name, value}, and a refused write repeats the diff as text.
+TEST_CASE("secret fields are masked in the diff, custom fields and error text, not only under secret keys") {
+  TempFile file;
+  mcp::ToolRegistry registry;
+  registry.set_audit_log(mcp::AuditLog::open(file.path));
+  bool refuse = false;
+  registry.add(write_tool([&](const json&, mcp::RequestContext&) -> mcp::ToolResult {
+    if (refuse)
+      return mcp::ToolResult::error(
+          "Not written: contact 1001 \"Jane Doe\" changed at 2026-01-02T10:00:00Z, after your copy.\n"
+          "Its current values against what you wanted to set:\n"
+          "- customfields[CFPortalPassword]: \"old-pw-4471\" → \"new-pw-9932\"\n"
+          "- emailaddress: \"jane@acme.com\" → \"jane.new@acme.com\"");
+    json r = update_result();
+    r["diff"] = json::array({{{"field", "new_password"}, {"before", nullptr}, {"after", "hunter2-diff"}},
+                             {{"field", "customfields[CFApiToken]"}, {"before", "tok-old-1"}, {"after", "tok-new-2"}},
+                             {{"field", "emailaddress"}, {"before", "jane@acme.com"}, {"after", "jane.new@acme.com"}}});
+    r["not_applied"] = json::array({{{"field", "portal_secret"}, {"sent", "s3cr3t-sent"}, {"saved", "s3cr3t-saved"}}});
+    r["record"]["customfields"] =
+        json::array({{{"id", 7}, {"name", "CFApiToken"}, {"label", "API token"}, {"value", "tok-new-2"}}});
+    return mcp::ToolResult::data(r);
+  }));
+  FakeChannel channel;
+  mcp::RequestContext ctx(channel, nullptr, {});
+  registry.call(*registry.find("update_contact"), {{"id", 1001}}, ctx);
+  refuse = true;
+  registry.call(*registry.find("update_contact"), {{"id", 1001}}, ctx);
+
+  std::ifstream raw(file.path);
+  std::string all((std::istreambuf_iterator<char>(raw)), {});
+  for (const char* secret : {"hunter2", "tok-old-1", "tok-new-2", "s3cr3t-sent", "s3cr3t-saved", "old-pw-4471",
+                             "new-pw-9932"}) {
+    INFO(secret);
+    CHECK(all.find(secret) == std::string::npos);
+  }
+  auto lines = file.lines();
+  REQUIRE(lines.size() == 4);
+  // The masked entries still say which field changed, and the ordinary one keeps its undo values.
+  CHECK(lines[1]["diff"][0] == json{{"field", "new_password"}, {"before", nullptr}, {"after", "***"}});
+  CHECK(lines[1]["diff"][1] == json{{"field", "customfields[CFApiToken]"}, {"before", "***"}, {"after", "***"}});
+  CHECK(lines[1]["diff"][2] ==
+        json{{"field", "emailaddress"}, {"before", "jane@acme.com"}, {"after", "jane.new@acme.com"}});
+  CHECK(lines[3]["error"].get<std::string>().find("- customfields[CFPortalPassword]: ***") != std::string::npos);
+  CHECK(lines[3]["error"].get<std::string>().find("- emailaddress:") != std::string::npos);
+}
