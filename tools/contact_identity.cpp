@@ -213,8 +213,10 @@ NameComparison compare_person_names(const PersonName& a, const PersonName& b) {
     if (a_surname == b.surname) {
       c.match = weak ? NameMatch::weak : NameMatch::same;
     } else {
-      const std::size_t shorter = std::min(a_surname.size(), b.surname.size());
-      if (shorter >= 4 && !weak && edit_distance(a_surname, b.surname, 1) == 1) {
+      // A slip inside a surname of five letters or more ("Gren" for Green); the first letter is rarely the one mistyped, and
+      // Parker / Barker, Hill / Hall are different families.
+      const std::size_t longer = std::max(a_surname.size(), b.surname.size());
+      if (longer >= 5 && !weak && a_surname[0] == b.surname[0] && edit_distance(a_surname, b.surname, 1) == 1) {
         c.match = NameMatch::weak;
         c.reasons |= kOneLetter;
       } else {

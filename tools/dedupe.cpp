@@ -317,6 +317,7 @@ Candidates site_candidates(const std::vector<Record>& records, const std::functi
     if ((i & 4095) == 0) check(cancelled);
     if (auto k = address_key(records[i].address); k.size() >= 6) addresses.emplace_back(std::move(k), i);
   }
+  // Only the address links sites: a site's name never does ("Main" is everywhere).
   star_blocks(addresses, sink, 0.85, kSameAddress, [&](std::uint32_t a, std::uint32_t b) {
     return records[a].client_id && records[a].client_id == records[b].client_id ? 0.95 : 0.85;
   });
