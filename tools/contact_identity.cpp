@@ -21,16 +21,19 @@ constexpr std::string_view kRoleMailboxes =
 #include "tools/data/role_mailboxes.inc"
     ;
 
-// name → the formal names it may stand for (itself, when it is a formal name; the names it is a nickname of).
-using NameGroups = std::unordered_map<std::string, std::vector<std::uint32_t>>;
+// The nickname table as a graph: every name's neighbours (the list has both "robert → bob" and "bill → robert").
+struct NameGraph {
+  std::unordered_map<std::string, std::uint32_t> id;
+  std::vector<std::string> names;
+  std::vector<std::vector<std::uint32_t>> neighbours;  // sorted
+};
 
-const NameGroups& name_groups() {
-  static const NameGroups groups = [] {
-    NameGroups g;
-    std::unordered_map<std::string, std::uint32_t> formal_id;
-    auto id_of = [&](const std::string& formal) {
-      auto [it, inserted] = formal_id.try_emplace(formal, static_cast<std::uint32_t>(formal_id.size()));
-      if (inserted) g[formal].push_back(it->second);
+const NameGraph& name_graph() {
+  static const NameGraph graph = [] {
+    NameGraph g;
+    auto id_of = [&](const std::string& name) {
+      auto [it, inserted] = g.id.try_emplace(name, static_cast<std::uint32_t>(g.names.size()));
+      if (inserted) g.names.push_back(name), g.neighbours.emplace_back();
       return it->second;
     };
     for (std::string_view csv : {kNicknameCsv, kNicknameExtraCsv}) {
@@ -38,20 +41,23 @@ const NameGroups& name_groups() {
       while (pos < csv.size()) {
         std::size_t end = csv.find('\n', pos);
         if (end == std::string_view::npos) end = csv.size();
-        const std::string_view line = csv.substr(pos, end - pos);
+        std::string_view line = csv.substr(pos, end - pos);
         pos = end + 1;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
         const auto c1 = line.find(','), c2 = line.rfind(',');
         if (c1 == std::string_view::npos || c1 == c2 || line.substr(c1 + 1, c2 - c1 - 1) != "has_nickname") continue;
-        const std::string formal = fold(line.substr(0, c1)), nick = fold(line.substr(c2 + 1));
-        const auto id = id_of(formal);
-        auto& list = g[nick];
-        if (std::find(list.begin(), list.end(), id) == list.end()) list.push_back(id);
+        const auto a = id_of(fold(line.substr(0, c1))), b = id_of(fold(line.substr(c2 + 1)));
+        g.neighbours[a].push_back(b);
+        g.neighbours[b].push_back(a);
       }
     }
-    for (auto& [name, ids] : g) std::sort(ids.begin(), ids.end());
+    for (auto& n : g.neighbours) {
+      std::sort(n.begin(), n.end());
+      n.erase(std::unique(n.begin(), n.end()), n.end());
+    }
     return g;
   }();
-  return groups;
+  return graph;
 }
 
 const std::unordered_set<std::string>& role_locals() {
@@ -150,14 +156,22 @@ PersonName parse_person(std::string_view name) {
 
 bool same_first_name(std::string_view a, std::string_view b) {
   if (a == b) return true;
-  const auto& g = name_groups();
-  const auto ia = g.find(std::string(a)), ib = g.find(std::string(b));
-  if (ia == g.end() || ib == g.end()) return false;
-  const auto& x = ia->second;
-  const auto& y = ib->second;
+  const auto& g = name_graph();
+  const auto ia = g.id.find(std::string(a)), ib = g.id.find(std::string(b));
+  if (ia == g.id.end() || ib == g.id.end()) return false;
+  const auto& x = g.neighbours[ia->second];
+  const auto& y = g.neighbours[ib->second];
+  if (std::binary_search(x.begin(), x.end(), ib->second)) return true;  // Bob / Robert
+  // Two short forms of one longer name (Bob / Rob via Robert); not two names sharing a short form (Robert /
+  // William via Bill, Katherine / Kathryn via Kate).
+  const std::size_t longest = std::max(a.size(), b.size());
   for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
-    if (x[i] == y[j]) return true;
-    x[i] < y[j] ? ++i : ++j;
+    if (x[i] == y[j]) {
+      if (g.names[x[i]].size() > longest) return true;
+      ++i, ++j;
+    } else {
+      x[i] < y[j] ? ++i : ++j;
+    }
   }
   return false;
 }
@@ -212,6 +226,8 @@ NameComparison compare_person_names(const PersonName& a, const PersonName& b) {
     }
     if (a_surname == b.surname) {
       c.match = weak ? NameMatch::weak : NameMatch::same;
+    } else if ((a_surname.size() == 1 || b.surname.size() == 1) && a_surname[0] == b.surname[0]) {
+      c.match = NameMatch::weak;  // "Jane D" / "Jane Doe"
     } else {
       // A slip inside a surname of five letters or more ("Gren" for Green); the first letter is rarely the one mistyped, and
       // Parker / Barker, Hill / Hall are different families.
@@ -339,7 +355,9 @@ std::vector<GuardVerdict> guard_verdicts(const Record& incoming, const std::vect
     const std::string* common = nullptr;
     const bool same_address = share(in.emails, v.emails, &common);
     const bool mailbox = same_address && (role_mailbox(*common) || shared.contains(*common));
-    if (id.score >= kDefaultThreshold && (id.identical_name || ((in.name.empty() || v.name.empty()) && !mailbox))) {
+    // The same person: the rule says so and either the names are written the same or a personal address agrees
+    // ("Jane D" with jane.doe@ is Jane Doe). A nickname or a slip without a personal address is only a candidate.
+    if (id.score >= kDefaultThreshold && (id.identical_name || (same_address && !mailbox))) {
       g.kind = GuardVerdict::same_person;
     } else if (id.score >= kDefaultThreshold) {
       g.kind = GuardVerdict::candidate;

@@ -70,7 +70,7 @@ Identity judge(const ContactView& a, const ContactView& b, const std::function<b
 
 // What a write guard does about the contacts already holding the new contact's e-mail (or name at its client).
 struct GuardVerdict {
-  enum Kind { unrelated, same_person, candidate } kind = unrelated;
+  enum Kind { unrelated, same_person, candidate } kind = unrelated;  // same_person: identical names or a personal address agreeing
   std::string reason;  // for candidate: why the guard will not guess
 };
 // `incoming` against each of `existing`; the shared-mailbox signal comes from the existing contacts themselves.
