@@ -144,7 +144,7 @@ PersonName parse_person(std::string_view name) {
   }
   std::vector<std::string> kept;
   for (auto& w : words) {
-    if (is_generation(w) && !kept.empty()) p.generation = generation_of(w);
+    if (is_generation(w) && (!kept.empty() || words.size() >= 3)) p.generation = generation_of(w);
     else if (!is_title(w) || words.size() == 1) kept.push_back(std::move(w));
   }
   if (kept.empty()) return p;

@@ -279,7 +279,11 @@ std::string address_key(std::string_view address) {
       rest.push_back(w);
     }
   }
-  while (!rest.empty() && countries.contains(rest.back())) rest.pop_back();
+  for (bool again = true; again && !rest.empty();) {
+    again = false;
+    if (countries.contains(rest.back())) rest.pop_back(), again = true;
+    else if (rest.size() >= 2 && countries.contains(rest[rest.size() - 2] + rest.back())) rest.resize(rest.size() - 2), again = true;
+  }
   std::sort(units.begin(), units.end());
   std::string out;
   for (const auto& w : rest) out += w;  // spaces dropped: "SW1A 1AA" and "SW1A1AA" agree
