@@ -507,8 +507,10 @@ void register_onboarding_tools(mcp::McpServer& server, const Backend& backend) {
           "One call from nothing to ready: the client (type, account manager, billing parent, custom fields), its "
           "main site (address, phone), the primary contact (on that site, its main contact) and the client's "
           "main_site_id; then a checklist of what a person still has to do (contract, assets). Idempotent: calling "
-          "again with the same input finds what exists (client by normalised name, contact by e-mail) and creates "
-          "only what is missing, so it resumes after a failure. dry_run: true returns every request it would send "
+          "again with the same input finds what exists (client by normalised name, contact by e-mail and name) and "
+          "creates only what is missing, so it resumes after a failure. If the contact's e-mail is a shared mailbox "
+          "or on a differently named contact at the client, the contact step stops as not_created with the "
+          "candidates (contact.allow_duplicate: true creates anyway, contact.existing_contact_id picks one). dry_run: true returns every request it would send "
           "and any conflicts (existing client, e-mail in use elsewhere). rollback: true deactivates what this run "
           "created if a step fails. Never deletes.",
       .toolset = "workflows",
@@ -522,8 +524,10 @@ void register_onboarding_tools(mcp::McpServer& server, const Backend& backend) {
       .title = "Onboard a contact",
       .description =
           "Adds a person to a client without duplicates: looks for them by e-mail within the client (reporting "
-          "matches at other clients) and returns the existing contact if found; otherwise creates them on site_id "
-          "or the client's main site, optionally asking Halo to send the welcome e-mail (send_welcome_email). "
+          "matches at other clients) and returns the existing contact when the name agrees too; when the e-mail is "
+          "a shared mailbox (info@, accounts@ …) or on a differently named contact, creates nothing and returns the "
+          "candidates as an error (allow_duplicate: true creates anyway; existing_contact_id: that contact is this "
+          "person). Otherwise creates them on site_id or the client's main site, optionally asking Halo to send the welcome e-mail (send_welcome_email). "
           "dry_run: true shows the request.",
       .toolset = "workflows",
       .input_schema = schema("onboard_contact.input"),

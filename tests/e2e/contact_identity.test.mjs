@@ -91,3 +91,21 @@ test("onboard_client: the primary contact behind a shared mailbox is not taken f
   assert.notEqual(forced.contact_id, mia);
   assert.equal((await userPosts()).length, 1);
 });
+
+test("find_duplicates does not join two people behind one shared mailbox", async () => {
+  const f = await t.ok("create_contact", fatima);
+  const a = await t.ok("create_contact", { ...ann, allow_duplicate: true });
+  const r = await t.ok("find_duplicates", { kind: "contacts", client: 1, refresh: true, threshold: 0.5 });
+  const together = r.groups.some((g) => g.members.some((m) => m.id === f.record.id) && g.members.some((m) => m.id === a.record.id));
+  assert.equal(together, false, JSON.stringify(r.groups));
+});
+
+test("merge_preview of contacts says when the records are two people", async () => {
+  const carters = await t.ok("merge_preview", { kind: "contacts", ids: [1027, 1028] });  // James and Emma Carter
+  assert.equal(carters.merges[0].identity.same_person, false);
+  assert.match(carters.merges[0].identity.warning, /different people/);
+  const jane = await t.ok("merge_preview", { kind: "contacts", ids: [1001, 1005] });  // Jane Doe twice, one address
+  assert.equal(jane.merges[0].identity.same_person, true);
+  assert.ok(jane.merges[0].identity.reasons.includes("same e-mail address"), JSON.stringify(jane.merges[0].identity));
+  assert.deepEqual(await t.writes(), []);
+});
