@@ -122,12 +122,12 @@ std::vector<LabelledRecord> generate_contacts(const PeopleOptions& o) {
     office[c] = phone(rng);
   }
   // Weights per mix: [nickname, surname typo, middle initial, "Surname, First", case/accents, second address,
-  // phone only, exact]
-  const std::array<double, 8> weights = o.mix ? std::array<double, 8>{3, 2, 1, 2, 2, 2, 2, 1}
-                                              : std::array<double, 8>{2, 2, 2, 1, 2, 1, 1, 1};
+  // phone only, exact, first-name typo]
+  const std::array<double, 9> weights = o.mix ? std::array<double, 9>{3, 2, 1, 2, 2, 2, 2, 1, 1}
+                                              : std::array<double, 9>{2, 2, 2, 1, 2, 1, 1, 1, 0};
   std::discrete_distribution<int> kind(weights.begin(), weights.end());
   static const char* kKindNames[] = {"nickname", "surname typo", "middle initial", "surname first", "case/accents",
-                                     "second address", "phone only", "same again"};
+                                     "second address", "phone only", "same again", "first-name typo"};
 
   std::vector<LabelledRecord> out;
   std::uint32_t entity = 0;
@@ -221,6 +221,7 @@ std::vector<LabelledRecord> generate_contacts(const PeopleOptions& o) {
         case 4: first = ascii_lower(first), surname = chance(rng, 0.5) ? ascii_lower(surname) : surname; break;
         case 5: email = ascii_lower(first) + ascii_lower(surname) + std::to_string(rng() % 100) + "@" + std::string(pick(rng, kFreeMail)); break;
         case 6: email.clear(), ph = p.phone.empty() ? "" : reformat(p.phone, rng); break;
+        case 8: first = surname_typo(rng, first); break;
         default: break;
       }
       std::string name = comma ? surname + ", " + first + (middle.empty() ? "" : " " + middle)

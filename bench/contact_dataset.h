@@ -7,7 +7,7 @@
 namespace bench {
 
 struct PeopleOptions {
-  std::size_t people = 6000;      // distinct people (or distinct sites)
+  std::size_t people = 20000;     // distinct people (or distinct sites)
   double reentered_share = 0.25;  // entered again, once or twice, with variations
   int mix = 0;                    // 0 or 1: which variation weights and name pools
   std::uint64_t seed = 20261202;

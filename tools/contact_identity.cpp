@@ -118,6 +118,18 @@ bool first_compatible(const std::string& a, const std::string& b, unsigned& reas
     reasons |= kNickname;
     return true;
   }
+  // A slip in a first name ("Mathew", "Graace"), weakly. Two names the table knows that differ only in their last
+  // two letters are two names, not a slip (Louis / Louise, Francis / Frances).
+  const std::size_t shorter = std::min(a.size(), b.size());
+  std::size_t first_difference = 0;
+  while (first_difference < shorter && a[first_difference] == b[first_difference]) ++first_difference;
+  const auto& known = name_graph().id;
+  const bool other_name = first_difference + 2 >= shorter && known.contains(a) && known.contains(b);
+  if (std::max(a.size(), b.size()) >= 5 && first_difference > 0 && !other_name && edit_distance(a, b, 1) == 1) {
+    reasons |= kOneLetter;
+    weak = true;
+    return true;
+  }
   return false;
 }
 

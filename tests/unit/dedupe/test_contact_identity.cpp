@@ -80,6 +80,10 @@ TEST_CASE("a surname slip needs other evidence: same client, phone or e-mail dom
   CHECK(names("Ann Parker", "Ann Barker") == dd::NameMatch::different);  // first letter: another family
   CHECK(names("Ann Lee", "Ann Lea") == dd::NameMatch::different);        // too short to call a slip
   CHECK(linked({person(1, "Maria Rodriguez", 1), person(2, "Maria Rodiguez", 1)}, 1, 2));
+  CHECK(names("Matthew Smith", "Mathew Smith") == dd::NameMatch::weak);  // a slip in the first name
+  CHECK(names("Francis Smith", "Frances Smith") == dd::NameMatch::different);  // the ending makes another name
+  CHECK(names("Louis Smith", "Louise Smith") != dd::NameMatch::weak);  // the table decides, never a "slip"
+  CHECK(names("Grace Jones", "Graace Jones") == dd::NameMatch::weak);
   CHECK(linked({person(1, "Maria Rodriguez", 1, "", "020 7946 0011"), person(2, "Maria Rodiguez", 2, "", "+44 20 7946 0011")}, 1, 2));
   CHECK_FALSE(linked({person(1, "Maria Rodriguez", 1), person(2, "Maria Rodiguez", 2)}, 1, 2));
 }
