@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--companies")) options.companies = std::strtoul(argv[i + 1], nullptr, 10);
     else if (!std::strcmp(argv[i], "--scale")) scale = std::strtoul(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--seed")) options.seed = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--seed")) options.seed = people.seed = std::strtoull(argv[i + 1], nullptr, 10);
     else if (!std::strcmp(argv[i], "--threshold")) threshold = std::strtod(argv[i + 1], nullptr);
     else if (!std::strcmp(argv[i], "--examples")) examples = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--kind")) kind = argv[i + 1];
@@ -185,7 +185,6 @@ int main(int argc, char** argv) {
     }
   }
 
-  if (kind == "contacts" || kind == "sites" || kind == "all") people.seed = options.seed == 20240501 ? people.seed : options.seed;
   if (kind == "contacts" || kind == "sites") {
     run_people(kind == "contacts" ? tools::dedupe::Mode::contacts : tools::dedupe::Mode::sites, people, scale, threshold, examples);
     return 0;
