@@ -156,3 +156,25 @@ TEST_CASE("site addresses: street types, suites, units and floors wherever writt
   b.id = 2, b.client_id = 1, b.name = "Main", b.address = "7 Other Road, York";
   CHECK(dd::group(dd::find_candidates(dd::Mode::sites, {a, b}), 2, dd::kMinThreshold).empty());
 }
+
+TEST_CASE("the issue's misses are found and its wrong joins are not made") {
+  const std::vector<dd::Record> records = {
+      person(1, "Robert Hale", 1, "robert.hale@acme.example"), person(2, "Bob Hale", 1, "", "020 7946 0101"),
+      person(3, "Elizabeth Ward", 1, "e.ward@acme.example"),   person(4, "Liz Ward", 1, "e.ward@acme.example"),
+      person(5, "Anthony Rossi", 1),                          person(6, "Tony Rossi", 1, "tony@rossi.example"),
+      person(7, "Oluwaseun Adeyemi", 2, "seun@adeyemi.example"), person(8, "Seun Adeyemi", 2),
+      person(9, "Maria Rodriguez", 2, "", "0161 496 0000"),    person(10, "Maria Rodiguez", 2, "", "+44 161 496 0000"),
+      person(11, "Edward Okafor", 3),                          person(12, "Edward K. Okafor", 3, "ed@okafor.example"),
+      person(13, "Okafor, Edward", 3),
+      person(14, "Grace Lin", 4, "grace.lin@lin.example"),     person(15, "Grace Lin", 4, "gracelin77@gmail.com"),
+      person(16, "Hugo Stein", 5, "", "020 7946 0555"),         person(17, "Hugo Stein", 6, "", "020 7946 0555"),
+      // wrong joins: people behind one mailbox, relatives on one office phone
+      person(20, "Fatima Gonzalez", 7, "accounts@acme.example", "020 7946 0999"),
+      person(21, "Ann Lee", 7, "accounts@acme.example", "020 7946 0999"),
+      person(22, "Sam Okoro", 8, "", "020 7946 0777"),          person(23, "Grace Okoro", 8, "", "020 7946 0777"),
+  };
+  for (auto [a, b] : {std::pair{1, 2}, {3, 4}, {5, 6}, {7, 8}, {9, 10}, {11, 12}, {11, 13}, {14, 15}, {16, 17}})
+    CHECK_MESSAGE(linked(records, a, b), a << " and " << b << " should be one person");
+  for (auto [a, b] : {std::pair{20, 21}, {22, 23}, {1, 3}, {14, 23}})
+    CHECK_MESSAGE(!linked(records, a, b), a << " and " << b << " are two people");
+}
