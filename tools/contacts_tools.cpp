@@ -6,6 +6,7 @@
 #include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
+#include "tools/contact_guard.h"
 #include "tools/schemas.h"
 #include "tools/toolbox.h"
 #include "tools/writes.h"
@@ -105,7 +106,8 @@ mcp::ToolResult create_contact(halo::Client& halo, const json& args) {
   if (display.empty()) display = body.value("firstname", std::string()) + (body.contains("firstname") && body.contains("surname") ? " " : "") + body.value("surname", std::string());
   const std::string norm = normalise_name(display);
 
-  // Duplicate guard: the same e-mail anywhere, else the same normalised name at this client.
+  // Duplicate guard (tools/contact_guard.h): the contacts holding this e-mail anywhere, else those sharing a first
+  // name at this client, judged by the contact identity rule.
   Query query = halo::with_status({}, halo::Status::all);
   if (!email.empty()) query.emplace_back("search", email);
   else {
@@ -113,18 +115,26 @@ mcp::ToolResult create_contact(halo::Client& halo, const json& args) {
     query.emplace_back("search", norm.substr(0, norm.find(' ')));
   }
   std::set<long long> existing;
+  std::vector<json> found;
   // Up to 1,000 candidates: a busy client can have more than a page of contacts sharing a first name.
   for (const auto& c : halo.list("Users", "users", query, {.page_size = 100, .max_rows = 1000}).rows) {
     existing.insert(c.value("id", 0LL));
-    if (args.value("allow_duplicate", false)) continue;
-    const bool same = !email.empty() ? normalise_email(c.value("emailaddress", std::string())) == email
-                                     : normalise_name(c.value("name", std::string())) == norm;
-    if (same)
+    if (email.empty() || normalise_email(c.value("emailaddress", std::string())) == email) found.push_back(c);
+  }
+  if (!args.value("allow_duplicate", false)) {
+    const ContactCheck check = check_contact(body, client_id, found);
+    if (!check.same.empty()) {
+      const json& c = check.same.front();
       return duplicate_result(Kind::contact, c, body,
                               (!email.empty() ? "a contact with the e-mail " + email + " already exists"
                                               : "a contact named \"" + c.value("name", std::string()) + "\" already exists at this client") +
                                   " (at " + c.value("client_name", std::string("?")) + ", site " + c.value("site_name", std::string("?")) + ").",
                               fields).result();
+    }
+    if (!check.candidates.empty())
+      return not_created(check, "\"" + display + "\"",
+                         "If this is a different person, call create_contact again with allow_duplicate: true; if it is one of "
+                         "these, use that contact (update_contact to correct it).");
   }
   auto find_landed = [&halo, query, existing, email, norm]() -> std::optional<json> {
     for (const auto& c : halo.page("Users", "users", query, 1, 100).rows)
@@ -216,9 +226,11 @@ void register_contact_tools(mcp::McpServer& server, const Backend& backend) {
       .title = "Create a contact",
       .description =
           "Adds a contact (person) to a client. Contacts belong to a site: the given site_id, else the client's "
-          "main site; a client without sites needs create_site first. If a contact with the same e-mail (or, "
-          "without e-mail, the same name at the client) exists, it is returned with a warning instead "
-          "(allow_duplicate: true overrides). make_site_main_contact: true also makes them the site's main contact.",
+          "main site; a client without sites needs create_site first. If the same person exists (same e-mail and "
+          "name, or without e-mail the same name at the client) they are returned with a warning instead; if the "
+          "e-mail matches a differently named contact, is a shared mailbox (info@, accounts@ …) or the name only "
+          "nearly matches, nothing is created and the candidates are returned as an error with the reason "
+          "(allow_duplicate: true creates anyway). make_site_main_contact: true also makes them the site's main contact.",
       .toolset = "contacts",
       .input_schema = schema("create_contact.input"),
       .output_schema = schema("create_contact.output"),

@@ -1,10 +1,13 @@
 // Candidate generation by blocking, pair scoring, and grouping with union-find.
 #include "tools/dedupe.h"
 
+#include "tools/contact_identity.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace tools::dedupe {
 
@@ -249,37 +252,57 @@ Candidates client_candidates(const std::vector<Record>& records, const std::func
 }
 
 // --------------------------------------------------------------------------------------------------- contacts
+// Blocks: the same e-mail address, the same phone, and a name word (first name or surname) at the same client;
+// every pair in a block is judged by the contact identity rule (tools/contact_identity.cpp).
 Candidates contact_candidates(const std::vector<Record>& records, const std::function<bool()>& cancelled) {
   Candidates out;
   out.scanned = records.size();
   EdgeSink sink{out.edges};
-  std::vector<std::pair<std::string, std::uint32_t>> emails, names;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> phones;
-  std::vector<std::string> person(records.size());
-  for (std::uint32_t i = 0; i < records.size(); ++i) {
+  const std::size_t n = records.size();
+  std::vector<ContactView> views(n);
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> emails, phones, words;
+  for (std::uint32_t i = 0; i < n; ++i) {
     if ((i & 4095) == 0) check(cancelled);
-    const Record& r = records[i];
-    for (const auto& e : r.emails) {
-      std::string key = fold(e);
-      key.erase(std::remove_if(key.begin(), key.end(), [](char c) { return c == ' '; }), key.end());
-      if (key.find('@') != std::string::npos) emails.emplace_back(std::move(key), i);
+    views[i] = view_of(records[i]);
+    const ContactView& v = views[i];
+    for (const auto& e : v.emails) emails.emplace_back(hash_of(e), i);
+    for (const auto& p : v.phones) phones.emplace_back(hash_of(p), i);
+    if (v.client_id) {
+      const std::string c = std::to_string(v.client_id) + '|';
+      if (!v.name.surname.empty()) words.emplace_back(hash_of(c + v.name.surname), i);
+      if (!v.name.first.empty() && v.name.first.size() > 1) words.emplace_back(hash_of(c + v.name.first), i);
     }
-    person[i] = person_key(r.name);
-    if (!person[i].empty() && r.client_id) names.emplace_back(std::to_string(r.client_id) + '|' + person[i], i);
-    for (const auto& p : r.phones)
-      if (auto k = phone_key(p); !k.empty()) phones.emplace_back(hash_of(k), i);
   }
-  star_blocks(emails, sink, 1.0, kSameEmail);
-  star_blocks(names, sink, 0.9, kSamePersonName | kSameClient);
-  // A shared phone is often a switchboard: it links contacts only when their names agree too.
-  pair_blocks(phones, kMaxEvidenceBlock, [&](std::uint32_t a, std::uint32_t b) {
+  check(cancelled);
+  // The book's own signal: an address on two differently named contacts (or on very many) is a shared mailbox.
+  std::unordered_set<std::string> shared;
+  {
+    auto by_address = emails;
+    sort_keyed(by_address);
+    for (std::size_t i = 0; i < by_address.size();) {
+      std::size_t j = i + 1;
+      while (j < by_address.size() && by_address[j].first == by_address[i].first) ++j;
+      bool is_shared = j - i > kMaxEvidenceBlock;
+      for (std::size_t x = i; x < j && !is_shared; ++x)
+        for (std::size_t y = x + 1; y < j && !is_shared; ++y)
+          is_shared = compare_person_names(views[by_address[x].second].name, views[by_address[y].second].name).match ==
+                      NameMatch::different;
+      if (is_shared)
+        for (const auto& e : views[by_address[i].second].emails)
+          if (hash_of(e) == by_address[i].first) shared.insert(e);
+      i = j;
+    }
+  }
+  auto is_shared = [&](const std::string& e) { return !shared.empty() && shared.contains(e); };
+  auto judge_pair = [&](std::uint32_t a, std::uint32_t b) {
     ++out.compared;
-    const bool same_name = !person[a].empty() && person[a] == person[b];
-    const bool close_name = !same_name && !person[a].empty() && !person[b].empty() &&
-                            edit_distance(person[a], person[b], 1) <= 1 && person[a].size() >= 6;
-    sink.add(a, b, same_name ? 0.95 : close_name ? 0.85 : 0.6,
-             kSamePhone | (same_name ? kSamePersonName : close_name ? kOneLetter : 0u));
-  });
+    const Identity id = judge(views[a], views[b], is_shared);
+    sink.add(a, b, id.score, id.reasons);
+  };
+  pair_blocks(emails, kMaxEvidenceBlock, judge_pair);
+  pair_blocks(phones, kMaxEvidenceBlock, judge_pair);
+  check(cancelled);
+  pair_blocks(words, kMaxNameBlock, judge_pair);
   merge_duplicate_edges(out.edges);
   return out;
 }
@@ -294,6 +317,7 @@ Candidates site_candidates(const std::vector<Record>& records, const std::functi
     if ((i & 4095) == 0) check(cancelled);
     if (auto k = address_key(records[i].address); k.size() >= 6) addresses.emplace_back(std::move(k), i);
   }
+  // Only the address links sites: a site's name never does ("Main" is everywhere).
   star_blocks(addresses, sink, 0.85, kSameAddress, [&](std::uint32_t a, std::uint32_t b) {
     return records[a].client_id && records[a].client_id == records[b].client_id ? 0.95 : 0.85;
   });
@@ -378,6 +402,10 @@ std::vector<std::string> describe(unsigned reasons) {
       {kSamePersonName, "same name"},
       {kSameClient, "at the same client"},
       {kSameAddress, "same address"},
+      {kNickname, "a first name and its nickname"},
+      {kNameOrder, "surname and first name in the other order"},
+      {kMiddleName, "a middle name or initial on one only"},
+      {kSharedMailbox, "a shared or role mailbox (not evidence on its own)"},
   };
   std::vector<std::string> out;
   for (const auto& [bit, text] : kText)

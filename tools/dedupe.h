@@ -41,6 +41,10 @@ enum Reason : unsigned {
   kSameClient = 1u << 8,
   kSameAddress = 1u << 9,
   kSamePersonName = 1u << 10,  // contacts: same name at the same client
+  kNickname = 1u << 11,        // contacts: a first name and its nickname (Bob / Robert)
+  kNameOrder = 1u << 12,       // contacts: "Surname, First" or the words swapped
+  kMiddleName = 1u << 13,      // contacts: a middle name or initial on one side only
+  kSharedMailbox = 1u << 14,   // contacts: the same address, but a role or shared mailbox: not evidence
 };
 
 struct Edge {

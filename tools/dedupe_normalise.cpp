@@ -235,14 +235,59 @@ std::string address_key(std::string_view address) {
   static const std::unordered_map<std::string_view, std::string_view> abbrev = {
       {"street", "st"}, {"road", "rd"},   {"avenue", "ave"},   {"av", "ave"},     {"lane", "ln"},
       {"drive", "dr"},  {"court", "ct"},  {"place", "pl"},     {"square", "sq"},  {"boulevard", "blvd"},
-      {"suite", "ste"}, {"floor", "fl"},  {"building", "bldg"}, {"north", "n"},   {"south", "s"},
-      {"east", "e"},    {"west", "w"},    {"highway", "hwy"},  {"parkway", "pkwy"}, {"unit", "unit"}};
-  std::string out;
-  for (auto w : split_words(address)) {
+      {"building", "bldg"}, {"north", "n"}, {"south", "s"},    {"east", "e"},     {"west", "w"},
+      {"highway", "hwy"}, {"parkway", "pkwy"}, {"crescent", "cres"}, {"terrace", "ter"}, {"close", "cl"},
+      {"suite", "unit"}, {"ste", "unit"}, {"apartment", "unit"}, {"apt", "unit"}, {"flat", "unit"},
+      {"room", "unit"}, {"rm", "unit"}, {"floor", "fl"}, {"flr", "fl"}, {"ground", "0"},
+      {"first", "1"},   {"second", "2"},  {"third", "3"},      {"fourth", "4"},   {"fifth", "5"}};
+  static const std::unordered_set<std::string_view> countries = {"uk", "gb", "unitedkingdom", "usa", "us",
+                                                                 "unitedstates", "england", "scotland", "wales"};
+  std::string marked;  // "#200" is a suite number: read as "unit 200"
+
+  for (std::size_t i = 0; i < address.size(); ++i) marked += address[i] == '#' ? std::string(" unit ") : std::string(1, address[i]);
+  std::vector<std::string> words;
+  for (auto w : split_words(marked)) {
     if (w == "and") continue;
     if (auto it = abbrev.find(w); it != abbrev.end()) w = std::string(it->second);
-    out += w;  // spaces dropped: "SW1A 1AA" and "SW1A1AA" agree
+    words.push_back(std::move(w));
   }
+  auto number = [](const std::string& w) {
+    return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  };
+  // "2nd" → "2", next to a floor only: floors are written "2nd Floor", "Floor 2" and "Fl 2" (and "LS1 7TH" is a
+  // postcode).
+  auto floor_number = [&](std::string w) {
+    if (w.size() > 2) {
+      const std::string tail = w.substr(w.size() - 2);
+      if ((tail == "st" || tail == "nd" || tail == "rd" || tail == "th") && number(w.substr(0, w.size() - 2))) w.resize(w.size() - 2);
+    }
+    return w;
+  };
+  // Units and floors wherever they are written ("Suite 4, 12 High St" = "12 High St, Ste 4"), kept apart.
+  std::vector<std::string> rest, units;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if ((w == "unit" || w == "fl") && i + 1 < words.size() &&
+        (number(floor_number(words[i + 1])) || words[i + 1].size() <= 2)) {
+      units.push_back(w + floor_number(words[++i]));
+    } else if (number(floor_number(w)) && i + 1 < words.size() && words[i + 1] == "fl") {
+      units.push_back("fl" + floor_number(w));
+      ++i;
+    } else if (w.size() == 4 && number(w) && !rest.empty() && rest.back().size() == 5 && number(rest.back())) {
+      continue;  // ZIP+4: "90210-1234" is "90210"
+    } else {
+      rest.push_back(w);
+    }
+  }
+  for (bool again = true; again && !rest.empty();) {
+    again = false;
+    if (countries.contains(rest.back())) rest.pop_back(), again = true;
+    else if (rest.size() >= 2 && countries.contains(rest[rest.size() - 2] + rest.back())) rest.resize(rest.size() - 2), again = true;
+  }
+  std::sort(units.begin(), units.end());
+  std::string out;
+  for (const auto& w : rest) out += w;  // spaces dropped: "SW1A 1AA" and "SW1A1AA" agree
+  for (const auto& u : units) out += "|" + u;
   return out;
 }
 

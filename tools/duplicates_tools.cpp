@@ -9,6 +9,7 @@
 #include "halo/list_query.h"
 #include "server/request_context.h"
 #include "tools/common.h"
+#include "tools/contact_identity.h"
 #include "tools/schemas.h"
 #include "tools/toolbox.h"
 #include "tools/workflow_support.h"
@@ -228,8 +229,9 @@ json client_facts(halo::Client& halo, long long id) {
   return facts;
 }
 
-json contact_facts(halo::Client& halo, long long id) {
+json contact_facts(halo::Client& halo, long long id, std::vector<dedupe::Record>& people) {
   const json record = fetch_record(halo, Kind::contact, id);
+  people.push_back(dedupe_record(dedupe::Mode::contacts, record));
   json facts{{"id", id},
              {"name", text_of(record, "name")},
              {"inactive", record.value("inactive", false) == true},
@@ -259,7 +261,8 @@ mcp::ToolResult merge_preview(halo::Client& halo, const json& args) {
   }
   if (ids.size() < 2) throw InputError("ids: give at least two different record ids of one duplicate group (from find_duplicates).");
   std::vector<json> facts;
-  for (auto id : ids) facts.push_back(contacts ? contact_facts(halo, id) : client_facts(halo, id));
+  std::vector<dedupe::Record> people;  // contacts: what the identity rule compares
+  for (auto id : ids) facts.push_back(contacts ? contact_facts(halo, id, people) : client_facts(halo, id));
 
   // Keep: the explicit choice, else the active one with the most attached records, then the oldest.
   std::size_t keep = 0;
@@ -296,6 +299,21 @@ mcp::ToolResult merge_preview(halo::Client& halo, const json& args) {
     merges.push_back({{"from", {{"id", facts[i]["id"]}, {"name", facts[i]["name"]}}},
                       {"moves", moves},
                       {"request", request_of("POST", path, json::array({{{"id", facts[i]["id"]}, {field, facts[keep]["id"]}}}))}});
+    if (contacts) {  // the contact identity rule's view: a merge of two people loses one of them
+      const dedupe::Identity id = dedupe::judge(dedupe::view_of(people[keep]), dedupe::view_of(people[i]));
+      const bool other_person = dedupe::compare_person_names(dedupe::parse_person(people[keep].name),
+                                                             dedupe::parse_person(people[i].name)).match == dedupe::NameMatch::different;
+      json& identity = merges.back()["identity"];
+      identity = {{"same_person", !other_person && id.score >= dedupe::kDefaultThreshold},
+                  {"score", std::round(id.score * 1000.0) / 1000.0},
+                  {"reasons", dedupe::describe(id.reasons)}};
+      if (other_person)
+        identity["warning"] = "different people by name (first name, initials or Jr/Sr differ)" +
+                              std::string(id.email_clash ? ", sharing an e-mail address (a shared mailbox?)" : "") +
+                              ": merging would lose one of them";
+      else if (id.score < dedupe::kDefaultThreshold)
+        identity["warning"] = "the names may match but nothing else says this is the same person";
+    }
     // Values only the merged-away record holds: copy them first or they may be lost.
     for (const auto& [f, v] : facts[i]["record"].items()) {
       if (f == "id" || f == "name" || f == "inactive" || f.find("lastupdate") != std::string::npos) continue;
@@ -319,9 +337,12 @@ mcp::ToolResult merge_preview(halo::Client& halo, const json& args) {
     out["records"].push_back(r);
   }
   std::string text = "Keep " + facts[keep]["name"].get<std::string>() + " (" + facts[keep]["id"].dump() + "; " + why + ").";
-  for (const auto& m : merges)
+  for (const auto& m : merges) {
     text += "\n- Merge " + m["from"]["name"].get<std::string>() + " (" + m["from"]["id"].dump() + "), moving " +
             m["moves"].dump() + ": POST " + path + " " + m["request"]["body"].dump();
+    if (m.contains("identity") && m["identity"].contains("warning"))
+      text += "\n  CAUTION, " + m["identity"]["warning"].get<std::string>() + ".";
+  }
   if (!fill.empty()) text += "\nCopy first (only the merged-away record has them): " + fill.dump();
   text += "\nNothing was changed; performing the merge is left to a person.";
   return mcp::ToolResult::data(std::move(out), text);
@@ -337,8 +358,11 @@ void register_duplicate_tools(mcp::McpServer& server, const Backend& backend) {
       .description =
           "Finds likely duplicates across the whole tenant or one client. Clients: names compared after normalising "
           "case, punctuation, accents, '&'/'and', 'The', legal suffixes and abbreviations, surviving a typo, with "
-          "website / e-mail domain and phone as supporting evidence. Contacts: same e-mail, same name at one client, "
-          "same phone with the same name. Sites: same address. Returns groups {score 0..1, reasons, members}, best "
+          "website / e-mail domain and phone as supporting evidence. Contacts: one person's names compared after "
+          "case, accents, 'Surname, First', middle names and nicknames (Bob / Robert); a personal e-mail, the same "
+          "client, phone or e-mail domain as evidence (a surname typo needs it); a shared mailbox (info@ …) is "
+          "never evidence; Jr / Sr and different first names are different people. Sites: same address once "
+          "street types, suite / unit / floor forms and postcode formats are normalised. Returns groups {score 0..1, reasons, members}, best "
           "first, paged (page, page_size up to 1000), plus scanned. The scan is reused for 5 minutes (refresh: true "
           "rescans). Read-only; merge_preview shows how a group would be merged.",
       .toolset = "workflows",
@@ -353,8 +377,9 @@ void register_duplicate_tools(mcp::McpServer& server, const Backend& backend) {
       .description =
           "Read-only: for a group of duplicate clients or contacts (ids from find_duplicates), which record to keep "
           "(active, most sites/contacts/tickets, then oldest; or keep_id), what would move, fields only the others "
-          "hold, and the exact HaloPSA request that would merge each (_merge_client_into / _merge_user_into). It "
-          "never merges: that is left to a person.",
+          "hold, and the exact HaloPSA request that would merge each (_merge_client_into / _merge_user_into); for "
+          "contacts, the identity rule's verdict on each pair (identity), with a warning when they are two people. "
+          "It never merges: that is left to a person.",
       .toolset = "workflows",
       .input_schema = schema("merge_preview.input"),
       .output_schema = schema("merge_preview.output"),

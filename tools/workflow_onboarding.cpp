@@ -7,6 +7,7 @@
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
+#include "tools/contact_guard.h"
 #include "tools/workflow_support.h"
 #include "tools/writes.h"
 
@@ -226,23 +227,45 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
   if (failure.empty() && want_contact) {
     json& step = steps.add("primary contact", "planned");
     try {
-      std::vector<json> same;
-      if (!email.empty()) same = contacts_with_email(halo, email);
-      else if (client_id)
-        for (const auto& c : halo.list("Users", "users", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), {.max_rows = 1000}).rows)
-          if (dedupe::person_key(text_of(c, "name")) == dedupe::person_key(person.value("name", std::string()))) same.push_back(c);
+      std::vector<json> same, here;
+      const long long named = contact_in.value("existing_contact_id", 0LL);
+      if (named) {  // the caller says who the primary contact is
+        const json c = fetch_record(halo, Kind::contact, named);
+        if (!client_id || id_of(c.value("client_id", json())) != client_id)
+          throw InputError("contact.existing_contact_id: contact " + std::to_string(named) + " (" + text_of(c, "name") +
+                           ") is at " + text_of(c, "client_name") + ", not at this client.");
+        contact = c, contact_id = named;
+      } else if (!email.empty()) {
+        same = contacts_with_email(halo, email);
+      } else if (client_id) {
+        same = halo.list("Users", "users", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), {.max_rows = 1000}).rows;
+      }
       for (const auto& c : same) {
-        if (client_id && id_of(c.value("client_id", json())) == client_id) {
-          if (!contact_id) contact = c, contact_id = id_of(c["id"]);
-        } else {
+        if (client_id && id_of(c.value("client_id", json())) == client_id) here.push_back(c);
+        else if (!email.empty())
           conflicts.push_back({{"kind", "email_in_use_elsewhere"}, {"id", c.value("id", json())}, {"name", text_of(c, "name")},
                                {"client_id", c.value("client_id", json())}, {"client_name", text_of(c, "client_name")}});
+      }
+      // At this client the contact identity rule decides (tools/contact_guard.h).
+      if (!contact_id && !here.empty() && !contact_in.value("allow_duplicate", false)) {
+        const ContactCheck check = check_contact(person, client_id, here);
+        if (!check.same.empty()) contact = check.same.front(), contact_id = id_of(contact["id"]);
+        else if (!check.candidates.empty()) {
+          step["status"] = "not_created";
+          step["candidates"] = candidates_json(check);
+          std::string why;
+          for (const auto& [row, reason] : check.candidates)
+            why += (why.empty() ? "" : "; ") + text_of(row, "name") + " (contact " + row.value("id", json()).dump() + "): " + reason;
+          step["error"] = "not created, the rule cannot tell whether this person exists: " + why;
+          failure = "the primary contact was NOT created: " + why +
+                    ". If this is a different person, call onboard_client again with the same input and contact.allow_duplicate: "
+                    "true; if it is one of these, with contact.existing_contact_id.";
         }
       }
       if (contact_id) {
         step["status"] = "existing";
         step["id"] = contact_id;
-      } else {
+      } else if (failure.empty()) {
         json body = person;
         body["site_id"] = site_id ? json(site_id) : json(kNewSiteId);
         body["ismaincontact"] = true;
@@ -357,7 +380,10 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
   for (const auto& c : conflicts)
     text += "\nCONFLICT: " + std::string(c["kind"] == "client_exists" ? "a client of that name already exists: " : "the contact's e-mail is in use at another client: ") +
             c["name"].get<std::string>() + " (" + c["id"].dump() + (c.contains("client_name") ? ", " + c["client_name"].get<std::string>() : std::string()) + ")";
-  if (!complete)
+  const bool undecided = std::any_of(steps.list.begin(), steps.list.end(), [](const json& s) { return s["status"] == "not_created"; });
+  if (!complete && undecided && !rollback)
+    text += "\nWhat was created is kept; the primary contact waits for the decision above (the same input again stops at the same question).";
+  else if (!complete)
     text += rollback ? "\nWhat this run created was deactivated (rolled_back); nothing was deleted."
                      : "\nWhat was created is kept: call onboard_client again with the same input to resume (it finds "
                        "what exists and creates only what is missing), or with rollback: true to deactivate what a run creates when it fails.";
@@ -376,12 +402,30 @@ mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::Reque
   ctx.progress(1, 3, "Looking for the contact");
 
   json at_client = json::array(), elsewhere = json::array();
-  std::vector<json> same;
-  if (!email.empty()) same = contacts_with_email(halo, email);
-  else
-    for (const auto& c : halo.list("Users", "users", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), {.max_rows = 1000}).rows)
-      if (dedupe::person_key(text_of(c, "name")) == dedupe::person_key(body.value("name", std::string()))) same.push_back(c);
-  for (const auto& c : same) (id_of(c.value("client_id", json())) == client_id ? at_client : elsewhere).push_back(project(Kind::contact, c));
+  std::vector<json> same, here;
+  if (args.contains("existing_contact_id")) {  // the caller says who this is: that contact, if it is at this client
+    const json c = fetch_record(halo, Kind::contact, args["existing_contact_id"].get<long long>());
+    if (id_of(c.value("client_id", json())) != client_id)
+      throw InputError("existing_contact_id: contact " + c["id"].dump() + " (" + text_of(c, "name") + ") is at " +
+                       text_of(c, "client_name") + ", not client " + std::to_string(client_id) + ".");
+    at_client.push_back(project(Kind::contact, c));
+  } else {
+    if (!email.empty()) same = contacts_with_email(halo, email);
+    else same = halo.list("Users", "users", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), {.max_rows = 1000}).rows;
+    for (const auto& c : same) {
+      if (id_of(c.value("client_id", json())) == client_id) here.push_back(c);
+      else elsewhere.push_back(project(Kind::contact, c));
+    }
+    // At this client the contact identity rule decides: the same person, or candidates it will not guess about.
+    if (!args.value("allow_duplicate", false)) {
+      const ContactCheck check = check_contact(body, client_id, here);
+      for (const auto& c : check.same) at_client.push_back(project(Kind::contact, c));
+      if (at_client.empty() && !check.candidates.empty())
+        return not_created(check, "\"" + text_of(body, "name") + "\"",
+                           "If this is a different person, call onboard_contact again with allow_duplicate: true; if it is "
+                           "one of these, call it with existing_contact_id.");
+    }
+  }
 
   Steps steps;
   json out{{"dry_run", dry_run}, {"client_id", client_id}, {"matches_elsewhere", elsewhere}};
@@ -392,7 +436,8 @@ mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::Reque
     out["status"] = "existing";
     out["contact"] = at_client[0];
     text = "Found the existing contact " + at_client[0]["name"].get<std::string>() + " (" + at_client[0]["id"].dump() +
-           ") at this client" + (email.empty() ? " by name" : " by e-mail " + email) + "; nothing was created.";
+           ") at this client" + (args.contains("existing_contact_id") ? " (existing_contact_id)"
+                                 : email.empty() ? " by name" : " by e-mail " + email + " and name") + "; nothing was created.";
     if (args.value("send_welcome_email", false)) text += " The welcome e-mail is only sent when a contact is created: send it from Halo if needed.";
   } else {
     // The right site: the one given (it must belong to this client), else the client's main site.
@@ -462,8 +507,10 @@ void register_onboarding_tools(mcp::McpServer& server, const Backend& backend) {
           "One call from nothing to ready: the client (type, account manager, billing parent, custom fields), its "
           "main site (address, phone), the primary contact (on that site, its main contact) and the client's "
           "main_site_id; then a checklist of what a person still has to do (contract, assets). Idempotent: calling "
-          "again with the same input finds what exists (client by normalised name, contact by e-mail) and creates "
-          "only what is missing, so it resumes after a failure. dry_run: true returns every request it would send "
+          "again with the same input finds what exists (client by normalised name, contact by e-mail and name) and "
+          "creates only what is missing, so it resumes after a failure. If the contact's e-mail is a shared mailbox "
+          "or on a differently named contact at the client, the contact step stops as not_created with the "
+          "candidates (contact.allow_duplicate: true creates anyway, contact.existing_contact_id picks one). dry_run: true returns every request it would send "
           "and any conflicts (existing client, e-mail in use elsewhere). rollback: true deactivates what this run "
           "created if a step fails. Never deletes.",
       .toolset = "workflows",
@@ -477,8 +524,10 @@ void register_onboarding_tools(mcp::McpServer& server, const Backend& backend) {
       .title = "Onboard a contact",
       .description =
           "Adds a person to a client without duplicates: looks for them by e-mail within the client (reporting "
-          "matches at other clients) and returns the existing contact if found; otherwise creates them on site_id "
-          "or the client's main site, optionally asking Halo to send the welcome e-mail (send_welcome_email). "
+          "matches at other clients) and returns the existing contact when the name agrees too; when the e-mail is "
+          "a shared mailbox (info@, accounts@ …) or on a differently named contact, creates nothing and returns the "
+          "candidates as an error (allow_duplicate: true creates anyway; existing_contact_id: that contact is this "
+          "person). Otherwise creates them on site_id or the client's main site, optionally asking Halo to send the welcome e-mail (send_welcome_email). "
           "dry_run: true shows the request.",
       .toolset = "workflows",
       .input_schema = schema("onboard_contact.input"),
