@@ -83,14 +83,15 @@ class ConnectionStream final : public httplib::Stream {
                            "\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) +
                            "\r\nConnection: close\r\n" + std::string(extra_headers) + "\r\n" + body;
     send_all(response.data(), response.size());
-    // The client may still be sending: closing with unread bytes would reset the connection and could destroy
-    // the answer before it is read. Say we are done, then drain what arrives for a short while (bounded in time
-    // and bytes: a client reading as it sends has the answer long before).
+    // The client may still be sending: closing with unread bytes would reset the connection, and a reset makes the
+    // client's kernel drop the answer it has not read yet. Say we are done, then read and discard what arrives
+    // until the client stops or a bound is reached. Bounded in time (a busy client needs a moment to read the answer
+    // and stop sending) and in bytes; nothing is kept, so memory does not grow.
     ::shutdown(sock_, SHUT_WR);
-    char sink[16 * 1024];
+    char sink[64 * 1024];
     std::size_t drained = 0;
-    const auto until = Clock::now() + milliseconds(500);
-    while (drained < 16 * 1024 * 1024) {
+    const auto until = Clock::now() + milliseconds(2000);
+    while (drained < std::size_t{1024} * 1024 * 1024) {
       auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now());
       if (left.count() <= 0 || wait_for(sock_, POLLIN, left) <= 0) break;
       const ssize_t n = ::recv(sock_, sink, sizeof sink, MSG_DONTWAIT);
