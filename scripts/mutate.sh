@@ -48,7 +48,7 @@ audit-mask-named#server/audit_log.cpp#(is_secret_key(key) || (named_secret && is
 audit-mask-lines#server/audit_log.cpp#if (line.starts_with("- ") && colon != std::string_view::npos#if (false && colon != std::string_view::npos#^audit$#security_audit
 audit-fdatasync#server/audit_log.cpp#  if (::fdatasync(fd_) != 0#  if (false && ::fdatasync(fd_) != 0#^audit$#security_audit
 env-rate-limit#halo/config.cpp#  c.rate_limit = read_int(getenv, "HALOPSA_RATE_LIMIT", c.rate_limit);#  // c.rate_limit = read_int(getenv, "HALOPSA_RATE_LIMIT", c.rate_limit);#-#settings_env
-flag-rate-limit#server/app.cpp#  if (o.rate_limit > 0) config.rate_limit = o.rate_limit;#  // if (o.rate_limit > 0) config.rate_limit = o.rate_limit;#-#settings_env
+flag-rate-limit#app/app.cpp#  if (o.rate_limit > 0) config.rate_limit = o.rate_limit;#  // if (o.rate_limit > 0) config.rate_limit = o.rate_limit;#-#settings_env
 EOF
 )
 

@@ -1,4 +1,4 @@
-#include "server/app.h"
+#include "app/app.h"
 
 #include <signal.h>
 #include <unistd.h>

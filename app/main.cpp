@@ -1,3 +1,3 @@
-#include "server/app.h"
+#include "app/app.h"
 
 int main(int argc, char** argv) { return app::run(argc, argv); }
