@@ -4,6 +4,7 @@
 
 #include "halo/client.h"
 #include "halo/errors.h"
+#include "halo/responses.h"
 
 namespace halo {
 
@@ -18,15 +19,8 @@ json custom_field_definitions(Client& halo, int type_id) {
       if (e.kind() == ErrorKind::forbidden || e.kind() == ErrorKind::not_found) return json::array();
       throw;
     }
-    if (answer.is_object())  // a bare array is what integrations see; take the first array of an envelope too
-      for (const auto& [key, value] : answer.items())
-        if (value.is_array()) {
-          answer = value;
-          break;
-        }
     json out = json::array();
-    if (!answer.is_array()) return out;
-    for (const auto& d : answer) {
+    for (const auto& d : rows_of_answer(std::move(answer))) {  // a bare array is what integrations see
       if (!d.is_object() || !d.contains("id") || !d["id"].is_number()) continue;
       out.push_back({{"id", d["id"].get<long long>()},
                      {"name", d.contains("name") && d["name"].is_string() ? d["name"] : json("")},

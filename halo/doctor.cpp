@@ -9,8 +9,10 @@
 #include "halo/http_transport.h"
 #include "halo/lookup_tables.h"
 #include "halo/redactor.h"
+#include "halo/responses.h"
 #include "halo/token_cache.h"
 #include "halo/url.h"
+#include "util/text.h"
 
 namespace halo::doctor {
 
@@ -27,17 +29,9 @@ const char* level_name(Level l) {
   return "?";
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using util::lower;
 
-// The rows of a list answer: the envelope's array, else the answer when it is a bare array.
-json rows_of(const json& answer, const char* envelope) {
-  if (answer.is_array()) return answer;
-  if (answer.is_object() && answer.contains(envelope) && answer[envelope].is_array()) return answer[envelope];
-  return json::array();
-}
+json rows_of(const json& answer, const char* envelope) { return rows_of_answer(answer, envelope); }
 
 std::set<std::string> field_names(const json& rows) {
   std::set<std::string> out;

@@ -1,4 +1,5 @@
 #include "halo/errors.h"
+#include "util/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,12 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using util::lower;
 
 std::string collapse_whitespace(std::string_view text) {
   std::string out;

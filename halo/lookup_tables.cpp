@@ -3,23 +3,16 @@
 #include <cctype>
 
 #include "halo/client.h"
+#include "halo/responses.h"
 
 namespace halo {
 
 using nlohmann::json;
 
 json lookup_rows(Client& halo, long long lookupid) {
-  json answer = halo.get("Lookup", {{"lookupid", std::to_string(lookupid)}, {"exclude_zero", "true"}});
-  // A bare array, or an envelope whose first array holds the rows (HaloAPI unwraps "lookup"; others expect
-  // "lookups"): accept any.
-  if (answer.is_object())
-    for (const auto& [key, value] : answer.items())
-      if (value.is_array()) {
-        answer = value;
-        break;
-      }
+  // A bare array, or an envelope (HaloAPI unwraps "lookup"; others expect "lookups"): accept any.
+  const json answer = rows_of_answer(halo.get("Lookup", {{"lookupid", std::to_string(lookupid)}, {"exclude_zero", "true"}}), "lookup");
   json rows = json::array();
-  if (!answer.is_array()) return rows;
   for (const auto& row : answer) {
     if (!row.is_object() || !row.contains("id") || !row["id"].is_number()) continue;
     // Rows of another table (a tenant that ignores lookupid) and the id-0 "none" default are not values.

@@ -67,6 +67,16 @@ std::size_t count_value(const json& value, bool& known) {
   return n ? static_cast<std::size_t>(*n) : 0;
 }
 
+json rows_of_answer(json answer, std::string_view envelope_key) {
+  if (answer.is_array()) return answer;
+  if (!answer.is_object()) return json::array();
+  if (!envelope_key.empty())
+    if (auto it = answer.find(std::string(envelope_key)); it != answer.end() && it->is_array()) return std::move(*it);
+  for (auto& value : answer)
+    if (value.is_array()) return std::move(value);
+  return json::array();
+}
+
 Page page_from_answer(json answer, std::string_view envelope_key, std::string_view path) {
   Page page;
   if (answer.is_array()) {

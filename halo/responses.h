@@ -15,6 +15,10 @@ namespace halo {
 // when the answer is neither an array nor an object (`path` names the request in that message).
 Page page_from_answer(nlohmann::json answer, std::string_view envelope_key, std::string_view path);
 
+// The rows of an answer that is a list in some shape: `envelope_key`'s array, else the first array member of an
+// object, else the answer itself when it is an array; an empty array for anything else.
+nlohmann::json rows_of_answer(nlohmann::json answer, std::string_view envelope_key = {});
+
 // Create/update answers come back as the saved object, an array of them, or an envelope.
 nlohmann::json saved_record(nlohmann::json answer);
 

@@ -1,4 +1,5 @@
 #include "halo/url.h"
+#include "util/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,12 +8,7 @@
 namespace halo {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using util::lower;
 
 bool fail(std::string* why, const char* reason) {
   if (why) *why = reason;

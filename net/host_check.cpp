@@ -1,4 +1,5 @@
 #include "net/host_check.h"
+#include "util/text.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,11 +11,7 @@ namespace net {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+using util::lower;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "sandbox/time_util.h"
+#include "util/text.h"
 
 namespace sandbox {
 namespace {
@@ -20,10 +21,7 @@ std::string trim(const std::string& s) {
   return s.substr(a, b - a);
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using util::lower;
 
 const char* dotnet_type(openapi::Type t) {
   switch (t) {

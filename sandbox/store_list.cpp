@@ -7,6 +7,7 @@
 #include "sandbox/store.h"
 #include "sandbox/coerce.h"
 #include "sandbox/time_util.h"
+#include "util/text.h"
 
 namespace sandbox {
 
@@ -14,10 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+using util::lower;
 
 [[noreturn]] void invalid(const std::string& key, const std::string& value) {
   throw ApiError(400, {{key, "The value '" + value + "' is not valid for " + key + "."}});

@@ -1,6 +1,7 @@
 #include "server/http_security.h"
 
 #include "net/host_check.h"
+#include "util/text.h"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -15,11 +16,7 @@ namespace mcp {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+using util::lower;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -14,6 +14,7 @@
 #include "server/era.h"
 #include "server/http_internal.h"
 #include "server/jsonrpc.h"
+#include "util/text.h"
 
 namespace mcp {
 
@@ -25,10 +26,7 @@ namespace {
 constexpr int kTransportError = -32000;
 constexpr int kSessionNotFound = -32001;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
+using util::lower;
 
 bool accepts(const httplib::Request& req, std::string_view type) {
   return lower(req.get_header_value("Accept")).find(type) != std::string::npos;

@@ -8,15 +8,13 @@
 #include "halo/custom_fields.h"
 #include "halo/lookup_tables.h"
 #include "tools/records.h"
+#include "util/text.h"
 
 namespace tools {
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+using util::lower;
 
 std::string trimmed(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\n");

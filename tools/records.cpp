@@ -9,6 +9,7 @@
 #include "halo/openapi_fields.h"
 #include "tools/dedupe.h"
 #include "tools/schemas.h"
+#include "util/text.h"
 
 namespace tools {
 
@@ -20,11 +21,7 @@ const KindInfo kKinds[] = {
     {"Users", "users", "Users", "ulastupdate", "contact", "contacts"},
 };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using util::lower;
 
 std::string trim(std::string_view s) {
   const auto* ws = " \t\r\n\f\v";

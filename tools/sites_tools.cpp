@@ -12,6 +12,7 @@
 #include "tools/toolbox.h"
 #include "tools/workflow_support.h"
 #include "tools/writes.h"
+#include "util/text.h"
 
 namespace tools {
 
@@ -22,10 +23,7 @@ using Query = std::vector<std::pair<std::string, std::string>>;
 // Sites fetched one by one by a city search when list rows carry no address.
 constexpr std::size_t kAddressFetches = 50;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+using util::lower;
 
 // An address argument merged over the current address: only the lines given change.
 json address_body(const json& given, const json& current) {

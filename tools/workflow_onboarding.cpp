@@ -10,6 +10,7 @@
 #include "tools/contact_guard.h"
 #include "tools/workflow_support.h"
 #include "tools/writes.h"
+#include "util/text.h"
 
 namespace tools {
 
@@ -19,10 +20,7 @@ constexpr const char* kNewClientId = "<id of the new client>";
 constexpr const char* kNewSiteId = "<id of the new site>";
 constexpr const char* kNewContactId = "<id of the new contact>";
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using util::lower;
 
 // Clients whose normalised name equals `name`'s (active and inactive).
 std::vector<json> clients_named(halo::Client& halo, const std::string& name) {
