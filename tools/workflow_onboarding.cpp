@@ -152,6 +152,33 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
     failure = step["step"].get<std::string>() + ": " + explain(e);
   };
 
+  // One reference set on a record (a site's main contact, a client's main site) as its own step: "existing" when it
+  // already holds, read back after writing so a value HaloPSA did not take fails the step instead of passing unseen.
+  auto link_step = [&](const std::string& name, Kind kind, const json& body, bool already, long long id) {
+    json& step = steps.add(name, "planned");
+    if (already) {
+      step["status"] = "existing";
+      step["id"] = id;
+      return;
+    }
+    step["request"] = request_of("POST", std::string("/api/") + kind_info(kind).path, json::array({body}));
+    if (dry_run) return;
+    try {
+      const json missed = update_and_check(halo, kind, body);
+      step["id"] = id;
+      if (missed.empty()) {
+        step["status"] = "created";
+        return;
+      }
+      step["status"] = "failed";
+      step["error"] = "HaloPSA accepted the write but did not take " + missed[0]["field"].get<std::string>() + " (it is " +
+                      missed[0]["before"].dump() + ", not " + missed[0]["after"].dump() + "); set it in HaloPSA.";
+      failure = name + ": " + step["error"].get<std::string>();
+    } catch (const halo::Error& e) {
+      fail(step, e);
+    }
+  };
+
   // 1. Client, found by normalised name before anything is created.
   {
     json& step = steps.add("client", "planned");
@@ -292,42 +319,18 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
     progress("primary contact");
 
     if (failure.empty()) {  // 3b. the site's main contact
-      json& link = steps.add("site main contact", "planned");
       const json body{{"id", site_id ? json(site_id) : json(kNewSiteId)}, {"maincontact_id", contact_id ? json(contact_id) : json(kNewContactId)}};
-      if (site_id && contact_id && id_of(site.value("maincontact_id", json())) == contact_id) {
-        link["status"] = "existing";
-        link["id"] = site_id;
-      } else {
-        link["request"] = request_of("POST", "/api/Site", json::array({body}));
-        if (!dry_run) try {
-            halo.update("Site", body);
-            link["status"] = "created";
-            link["id"] = site_id;
-          } catch (const halo::Error& e) {
-            fail(link, e);
-          }
-      }
+      link_step("site main contact", Kind::site, body,
+                site_id && contact_id && id_of(site.value("maincontact_id", json())) == contact_id, site_id);
       progress("site main contact");
     }
   }
 
   // 4. The client's main_site_id.
   if (failure.empty()) {
-    json& step = steps.add("client main site", "planned");
     const json body{{"id", client_id ? json(client_id) : json(kNewClientId)}, {"main_site_id", site_id ? json(site_id) : json(kNewSiteId)}};
-    if (client_id && site_id && id_of(client.value("main_site_id", json())) == site_id) {
-      step["status"] = "existing";
-      step["id"] = client_id;
-    } else {
-      step["request"] = request_of("POST", "/api/Client", json::array({body}));
-      if (!dry_run) try {
-          halo.update("Client", body);
-          step["status"] = "created";
-          step["id"] = client_id;
-        } catch (const halo::Error& e) {
-          fail(step, e);
-        }
-    }
+    link_step("client main site", Kind::client, body,
+              client_id && site_id && id_of(client.value("main_site_id", json())) == site_id, client_id);
     progress("client main site");
   }
 

@@ -142,6 +142,11 @@ WriteResult duplicate_result(Kind kind, const json& existing, const json& body, 
   return out;
 }
 
+json update_and_check(halo::Client& halo, Kind kind, const json& body) {
+  const json saved = read_back(halo, kind, body.value("id", 0LL), halo.update(kind_info(kind).path, body), body);
+  return diff(saved, body);
+}
+
 void follow_up(halo::Client& halo, WriteResult& result, Kind kind, json body, bool dry_run, const std::string& note) {
   json req = request_of("POST", api_path(kind), json::array({body}));
   if (!result.data.contains("additional_requests")) result.data["additional_requests"] = json::array();
@@ -151,8 +156,7 @@ void follow_up(halo::Client& halo, WriteResult& result, Kind kind, json body, bo
     return;
   }
   const long long id = body.value("id", 0LL);
-  const json saved = read_back(halo, kind, id, halo.update(kind_info(kind).path, body), body);
-  const json missed = diff(saved, body);
+  const json missed = update_and_check(halo, kind, body);
   if (missed.empty()) {
     result.text += "\nAlso " + note + ".";
     return;

@@ -46,6 +46,10 @@ WriteResult duplicate_result(Kind kind, const json& existing, const json& body, 
 // dry_run.
 void follow_up(halo::Client& halo, WriteResult& result, Kind kind, json body, bool dry_run, const std::string& note);
 
+// Sends an update of `body` ({id, fields...}) and reads back what HaloPSA saved; returns the fields that did not take
+// the value sent ([{field, before (saved), after (sent)}], empty when all took).
+json update_and_check(halo::Client& halo, Kind kind, const json& body);
+
 // Asks the user to confirm a destructive step: elicitation when the client supports it, else `confirm: true` in
 // args. Returns nullopt to proceed, or why not (declined, or how to confirm): return it as an error result.
 std::optional<std::string> confirm_destructive(mcp::RequestContext& ctx, const json& args,
