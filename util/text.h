@@ -13,4 +13,11 @@ inline std::string lower(std::string_view text) {
   return out;
 }
 
+// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+inline std::string_view trim_blanks(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
 }  // namespace util
