@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "server/methods.h"
 #include "server/request_context.h"
 #include "server/session.h"
 
@@ -136,12 +137,8 @@ Envelope read_envelope(const json& params) {
 }
 
 bool serves(const McpServer& server, std::string_view method) {
-  if (method == "server/discover" || method == "tools/list" || method == "tools/call") return true;
-  if (method == "prompts/list" || method == "prompts/get") return !server.prompts.empty();
-  if (method == "resources/list" || method == "resources/templates/list" || method == "resources/read")
-    return !server.resources.empty();
-  if (method == "completion/complete") return !server.prompts.empty() || !server.resources.empty();
-  return false;
+  const Method* m = find_method(method);
+  return m && m->modern && offered(*m, server, false);
 }
 
 void require_served(const McpServer& server, std::string_view method) {
@@ -152,8 +149,7 @@ void require_served(const McpServer& server, std::string_view method) {
     throw RpcError(rpc::kMethodNotFound, "Method not found: initialize opens a legacy session; a " + modern +
                                              " request needs no handshake (send initialize without the "
                                              "per-request _meta to use a legacy version)");
-  if (method == "ping" || method == "logging/setLevel" || method == "resources/subscribe" ||
-      method == "resources/unsubscribe")
+  if (const Method* row = find_method(method); row && row->legacy && !row->modern)
     throw RpcError(rpc::kMethodNotFound, "Method not found: " + m + " is not part of protocol " + modern +
                                              "; it is served in legacy sessions (opened with initialize)");
   throw RpcError(rpc::kMethodNotFound, "Method not found: " + m);
@@ -178,12 +174,13 @@ json result_fields(std::string_view method, const ServerInfo& info) {
   json server_info{{"name", info.name}, {"version", info.version}};
   if (!info.title.empty()) server_info["title"] = info.title;
   json fields{{"resultType", "complete"}, {"_meta", {{kServerInfoKey, std::move(server_info)}}}};
-  if (method == "server/discover" || method == "tools/list" || method == "prompts/list" ||
-      method == "resources/list" || method == "resources/templates/list") {
+  const Method* m = find_method(method);
+  const Caching caching = m ? m->caching : Caching::none;
+  if (caching == Caching::fixed_for_run) {
     // Fixed for the run and the same for every caller.
     fields["ttlMs"] = kStaticTtlMs;
     fields["cacheScope"] = "public";
-  } else if (method == "resources/read") {
+  } else if (caching == Caching::fresh_private) {
     // A HaloPSA record as this server's credentials see it: fresh on every read, never shared across callers.
     fields["ttlMs"] = 0;
     fields["cacheScope"] = "private";

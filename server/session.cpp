@@ -1,5 +1,7 @@
 #include "server/session.h"
 
+#include "server/methods.h"
+
 #include <algorithm>
 #include <set>
 #include <thread>
@@ -102,9 +104,6 @@ class BatchSink : public MessageSink {
   std::mutex mutex_;
   json responses_ = json::array();
 };
-
-const std::set<std::string, std::less<>> kAsyncMethods = {"tools/call", "prompts/get", "resources/read",
-                                                           "completion/complete"};
 
 std::string key_of(const json& id) { return id.dump(); }
 
@@ -221,7 +220,10 @@ void Session::handle_batch(const json& batch, const std::shared_ptr<MessageSink>
   }
 }
 
-bool Session::runs_async(const std::string& method) const { return kAsyncMethods.count(method) > 0; }
+bool Session::runs_async(const std::string& method) const {
+  const Method* m = find_method(method);
+  return m && m->async;
+}
 
 void Session::handle_request(const json& message, const std::shared_ptr<MessageSink>& reply) {
   const json& id = message["id"];
@@ -243,16 +245,8 @@ void Session::handle_request(const json& message, const std::shared_ptr<MessageS
   if (method == "initialize") return answer_inline([&] { return initialize(params); });
   if (method == "ping") return answer_inline([] { return json::object(); });
 
-  static const std::set<std::string, std::less<>> always = {"tools/list", "tools/call", "logging/setLevel"};
-  static const std::set<std::string, std::less<>> with_prompts = {"prompts/list", "prompts/get"};
-  static const std::set<std::string, std::less<>> with_resources = {"resources/list", "resources/templates/list",
-                                                                     "resources/read"};
-  static const std::set<std::string, std::less<>> subscribing = {"resources/subscribe", "resources/unsubscribe"};
-  bool known = always.count(method) || (with_prompts.count(method) && !server_->prompts.empty()) ||
-               (with_resources.count(method) && !server_->resources.empty()) ||
-               (subscribing.count(method) && !server_->resources.empty() && options_.server_push) ||
-               (method == "completion/complete" && (!server_->prompts.empty() || !server_->resources.empty()));
-  if (!known) {
+  const Method* known = find_method(method);
+  if (!known || !known->legacy || !offered(*known, *server_, options_.server_push)) {
     reply->send(make_error(id, rpc::kMethodNotFound, "Method not found: " + method));
     return;
   }
