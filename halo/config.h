@@ -1,6 +1,7 @@
 #pragma once
 // Where the HaloPSA tenant is and how the client behaves towards it. Loaded from the environment
 // (main() lets command-line flags override the fields before validate()).
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -52,6 +53,9 @@ struct Config {
   int max_retries = 3;             // transient-failure retries per read (429s are bounded by time)
   int backoff_base_ms = 500;       // first backoff step; doubles per attempt, with jitter
   int token_refresh_margin_seconds = 60;  // refresh this long before expires_in runs out
+  // What the token cache reads the time from; empty = std::chrono::steady_clock. Tests set it to make a token's
+  // lifetime run out without waiting for it.
+  std::function<std::chrono::steady_clock::time_point()> token_clock;
   // HALOPSA_CLIENT_TYPE_LOOKUP_ID: the Lookup table holding client types; 0 = find it in Halo's table of lookup
   // types (halo/lookup_tables.h). Lookup table ids differ between tenants.
   int client_type_lookup_id = 0;

@@ -87,7 +87,7 @@ void TokenCache::fetch_locked() {
   const std::string form = "grant_type=client_credentials&client_id=" + percent_encode(config_.client_id) +
                            "&client_secret=" + percent_encode(config_.client_secret) +
                            "&scope=" + percent_encode(config_.scope);
-  const auto start = Clock::now();
+  const auto start = now();
   HttpResponse r;
   try {
     r = transport_.send("POST", url, {{"Accept", "application/json"}}, form, "application/x-www-form-urlencoded");
@@ -96,7 +96,7 @@ void TokenCache::fetch_locked() {
     throw Error(ErrorKind::network, std::string("could not get a HaloPSA access token: ") + e.what());
   }
   spdlog::debug("halo: POST {} -> {} in {} ms", url, r.status,
-                duration_cast<milliseconds>(Clock::now() - start).count());
+                duration_cast<milliseconds>(now() - start).count());
   r.body = redactor_.scrub(std::move(r.body));
   const std::string excerpt = truncate_body(r.body);
 
@@ -146,9 +146,9 @@ std::string TokenCache::access_token() {
   std::string current;
   {
     std::lock_guard lock(mu_);
-    const auto now = Clock::now();
-    if (!token_.empty() && now < refresh_at_) return token_;
-    if (!token_.empty() && now < expires_at_) {
+    const auto at = now();
+    if (!token_.empty() && at < refresh_at_) return token_;
+    if (!token_.empty() && at < expires_at_) {
       if (!refresh.try_lock()) return token_;  // someone is already refreshing; this one still works
       current = token_;
     }
@@ -156,13 +156,13 @@ std::string TokenCache::access_token() {
   if (!refresh.owns_lock()) refresh.lock();
   {
     std::lock_guard lock(mu_);  // another thread may have refreshed while we waited
-    if (!token_.empty() && Clock::now() < refresh_at_) return token_;
+    if (!token_.empty() && now() < refresh_at_) return token_;
   }
   try {
     fetch_locked();
   } catch (const Error& e) {
     std::lock_guard lock(mu_);
-    if (!token_.empty() && token_ == current && Clock::now() < expires_at_) {
+    if (!token_.empty() && token_ == current && now() < expires_at_) {
       spdlog::warn("halo: early token refresh failed, keeping the current token: {}", e.what());
       return token_;
     }
@@ -183,7 +183,7 @@ void TokenCache::invalidate(const std::string& rejected) {
 int TokenCache::seconds_left() const {
   std::lock_guard lock(mu_);
   if (token_.empty()) return -1;
-  const auto left = std::chrono::duration_cast<std::chrono::seconds>(expires_at_ - Clock::now()).count();
+  const auto left = std::chrono::duration_cast<std::chrono::seconds>(expires_at_ - now()).count();
   return left < 0 ? 0 : static_cast<int>(left);
 }
 

@@ -42,6 +42,7 @@ class TokenCache {
   };
   Discovery discover();
   void fetch_locked();  // refresh_mu_ held
+  Clock::time_point now() const { return config_.token_clock ? config_.token_clock() : Clock::now(); }
 
   const Config& config_;
   HttpTransport& transport_;

@@ -175,7 +175,8 @@ json Store::list_field_info(const QueryParams& q) {
     {"id": 101, "name": "CFContractTier", "label": "Contract tier", "type": 2, "inputtype": 0, "usage": 2, "custom": 1, "mandatory": false, "hint": "Gold, Silver or Bronze"},
     {"id": 102, "name": "CFLegacyPSAId", "label": "Legacy PSA id", "type": 0, "inputtype": 0, "usage": 2, "custom": 1, "mandatory": false, "characterlimit": 20},
     {"id": 103, "name": "CFBillingCode", "label": "Billing code", "type": 0, "inputtype": 0, "usage": 2, "custom": 1, "mandatory": true, "characterlimit": 12},
-    {"id": 201, "name": "CFSiteAccessHours", "label": "Access hours", "type": 0, "inputtype": 0, "usage": 3, "custom": 1, "mandatory": false}
+    {"id": 201, "name": "CFSiteAccessHours", "label": "Access hours", "type": 0, "inputtype": 0, "usage": 3, "custom": 1, "mandatory": false},
+    {"id": 202, "name": "CFAlarmPassword", "label": "Alarm code", "type": 0, "inputtype": 0, "usage": 3, "custom": 1, "mandatory": false}
   ])json";
   static const json definitions = json::parse(kDefinitions);
   std::optional<long long> type;

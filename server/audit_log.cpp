@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -36,11 +37,27 @@ std::string utc_now() {
 // The one rule for what counts as a secret: a field whose name says it holds one. It is applied to object keys,
 // to the field an entry names ({"field": "new_password", "after": …} in a diff, {"name": "CFApiToken", "value": …}
 // for a custom field) and to "- field: …" lines of a tool's text, since a secret reaches the log by all three.
-bool is_secret_key(std::string key) {
-  for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* word : {"password", "secret", "token", "apikey", "api_key", "authorization", "passphrase"})
-    if (key.find(word) != std::string::npos) return true;
-  return false;
+bool is_secret_key(const std::string& key) { return is_secret_name(key); }
+
+thread_local SecretValues* current_secrets = nullptr;
+
+// Replaces every string equal to a value noted during this call (note_secret_value).
+json mask_noted(const json& value, const std::vector<std::string>& noted) {
+  if (value.is_string()) {
+    const auto& s = value.get_ref<const std::string&>();
+    return std::find(noted.begin(), noted.end(), s) != noted.end() ? json("***") : value;
+  }
+  if (value.is_object()) {
+    json out = json::object();
+    for (const auto& [key, item] : value.items()) out[key] = mask_noted(item, noted);
+    return out;
+  }
+  if (value.is_array()) {
+    json out = json::array();
+    for (const auto& item : value) out.push_back(mask_noted(item, noted));
+    return out;
+  }
+  return value;
 }
 
 // The value-holding keys of an entry that names its field rather than being keyed by it.
@@ -72,6 +89,21 @@ json mask_secrets(const json& value) {
     return out;
   }
   return value;
+}
+
+// Secrets by name (mask_secrets), then the values noted during this call.
+json mask_all_secrets(const json& value) {
+  json masked = mask_secrets(value);
+  if (const auto* noted = SecretValues::current(); noted && !noted->empty()) masked = mask_noted(masked, *noted);
+  return masked;
+}
+
+// The noted values in free text (an error may quote a value).
+std::string mask_noted_text(std::string text) {
+  if (const auto* noted = SecretValues::current())
+    for (const auto& v : *noted)
+      for (auto at = text.find(v); at != std::string::npos; at = text.find(v, at + 3)) text.replace(at, v.size(), "***");
+  return text;
 }
 
 // Tool text lists changes as "- field: before → after" (diffs, stale-write refusals, values not applied).
@@ -133,6 +165,23 @@ void collect_requests(const json& value, json& out, int depth) {
 
 }  // namespace
 
+bool is_secret_name(std::string_view name) {
+  std::string key(name);
+  for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : {"password", "secret", "token", "apikey", "api_key", "authorization", "passphrase"})
+    if (key.find(word) != std::string::npos) return true;
+  return false;
+}
+
+SecretValues::SecretValues() : outer_(current_secrets) { current_secrets = this; }
+SecretValues::~SecretValues() { current_secrets = outer_; }
+const std::vector<std::string>* SecretValues::current() { return current_secrets ? &current_secrets->values_ : nullptr; }
+
+void note_secret_value(const json& value) {
+  if (current_secrets && value.is_string() && !value.get_ref<const std::string&>().empty())
+    current_secrets->values_.push_back(value.get<std::string>());
+}
+
 std::shared_ptr<AuditLog> AuditLog::open(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) throw std::runtime_error("cannot open the audit log " + path + ": " + std::strerror(errno));
@@ -150,7 +199,9 @@ std::string AuditLog::session_label(std::string_view session) {
   return std::string(session.substr(0, 8)) + "…";
 }
 
-json AuditLog::mask(const json& value) const { return pii_.scrub(mask_secrets(value)); }
+json AuditLog::mask(const json& value) const {
+  return pii_.scrub(mask_all_secrets(value));
+}
 
 json AuditLog::requests_of(const json& structured) {
   json out = json::array();
@@ -199,10 +250,10 @@ void AuditLog::finished(const std::string& call_id, std::string_view tool, std::
     for (const char* key : {"client_id", "site_id", "contact_id", "deleted", "complete", "rolled_back"})
       if (structured.contains(key)) line[key] = structured[key];
     // Before/after as they were: this is what undoing by hand needs. Secret fields are still masked.
-    if (structured.contains("diff")) line["diff"] = mask_secrets(structured["diff"]);
+    if (structured.contains("diff")) line["diff"] = mask_all_secrets(structured["diff"]);
   }
   line["requests"] = mask(requests_of(structured));
-  if (result.is_error) line["error"] = pii_.scrub_text(mask_secret_lines(text_of(result)));
+  if (result.is_error) line["error"] = pii_.scrub_text(mask_noted_text(mask_secret_lines(text_of(result))));
   write(line);
 }
 
@@ -212,7 +263,7 @@ void AuditLog::failed(const std::string& call_id, std::string_view tool, std::st
   line["call"] = call_id;
   line["arguments"] = mask(arguments);
   line["outcome"] = "internal_error";
-  line["error"] = pii_.scrub_text(mask_secret_lines(what));
+  line["error"] = pii_.scrub_text(mask_noted_text(mask_secret_lines(what)));
   write(line);
 }
 
@@ -222,7 +273,7 @@ void AuditLog::rejected(std::string_view outcome, std::string_view tool, std::st
   line["call"] = run_id_ + "-" + std::to_string(next_call_++);
   line["arguments"] = mask(arguments);
   line["outcome"] = outcome;
-  line["error"] = pii_.scrub_text(mask_secret_lines(reason));
+  line["error"] = pii_.scrub_text(mask_noted_text(mask_secret_lines(reason)));
   write(line);
 }
 

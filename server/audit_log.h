@@ -4,7 +4,8 @@
 // gets a "started" line before its handler runs and a "finished" line before its result is returned.
 // Values are masked: secrets (passwords, tokens) entirely, e-mail addresses and phone numbers by PiiRedactor;
 // the before/after of changed fields are kept as they were, since undoing needs them (the file is 0600), except
-// for fields named like a secret: by key, by the field a diff or custom-field entry names, and in "- field:" text.
+// for fields named like a secret: by key, by the field a diff or custom-field entry names, and in "- field:" text,
+// and for values a tool noted as secret while it ran (note_secret_value), such as a custom field sent by id only.
 #pragma once
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +21,30 @@
 #include "server/tool.h"
 
 namespace mcp {
+
+// The one rule for what counts as a secret by name: a key, or the name of a field an entry describes.
+bool is_secret_name(std::string_view name);
+
+// A value a tool learnt is secret while it ran, though nothing beside it says so where it appears: a custom field
+// goes to HaloPSA as {id, value}, and only the tool knows that id's definition is named e.g. CFPortalPassword. The
+// audit masks a noted (non-empty string) value wherever it appears in the lines of the call being run on this
+// thread. Outside a SecretValues scope (a call that is not audited) it does nothing.
+void note_secret_value(const nlohmann::json& value);
+
+// The values noted on this thread while it lives; ToolRegistry opens one around each audited call.
+class SecretValues {
+ public:
+  SecretValues();
+  ~SecretValues();
+  SecretValues(const SecretValues&) = delete;
+  SecretValues& operator=(const SecretValues&) = delete;
+  static const std::vector<std::string>* current();
+
+ private:
+  std::vector<std::string> values_;
+  SecretValues* outer_;
+  friend void note_secret_value(const nlohmann::json& value);
+};
 
 class AuditLog {
  public:
@@ -40,7 +66,7 @@ class AuditLog {
   void rejected(std::string_view outcome, std::string_view tool, std::string_view session,
                 const nlohmann::json& arguments, std::string_view reason);
 
-  // Secrets masked by key, e-mails and phone numbers masked everywhere.
+  // Secrets masked by key and by value (note_secret_value), e-mails and phone numbers masked everywhere.
   nlohmann::json mask(const nlohmann::json& value) const;
   // How a session is named in the log: HTTP session ids are credentials, so only their first 8 characters.
   static std::string session_label(std::string_view session);

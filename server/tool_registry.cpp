@@ -221,6 +221,7 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
     return ToolResult::error(std::move(message));
   }
   std::string call_id;
+  SecretValues noted_secrets;  // what the handler learns is secret (note_secret_value) is masked in its audit lines
   if (audited) {
     try {
       call_id = audit_->started(tool.name, ctx.session_id(), arguments);

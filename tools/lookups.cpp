@@ -7,6 +7,7 @@
 #include "halo/list_query.h"
 #include "halo/custom_fields.h"
 #include "halo/lookup_tables.h"
+#include "server/audit_log.h"
 #include "tools/records.h"
 #include "util/text.h"
 
@@ -208,6 +209,10 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
                                             "; pass the field id instead."
                                       : " Known fields: " + known + "."));
     }
+    // HaloPSA takes {id, value} only, so the audit cannot tell a secret field by its name: say so here.
+    if (auto d = defs.find(*id); d != defs.end() && (mcp::is_secret_name(d->second.value("name", std::string())) ||
+                                                     mcp::is_secret_name(d->second.value("label", std::string()))))
+      mcp::note_secret_value(value);
     out.push_back({{"id", *id}, {"value", value}});
   }
   return out;

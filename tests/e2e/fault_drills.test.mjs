@@ -101,17 +101,27 @@ test("slow HaloPSA: answers 1.5 s late are waited for, and progress is the same 
 
 test("slower than the read timeout: the user is told there was no answer, and nothing was written", async () => {
   const t = await open({ HALOPSA_READ_TIMEOUT_MS: "1000" });
+  await t.ok("search_clients", { search: "Acme" });  // the token is held, so the slow request is the duplicate check
   await t.mark();
   await t.sandbox.fault({ latency_ms: 2500 });
   const r = await t.call("create_client", { name: "Timeout Ltd" });
   assert.equal(r.isError, true);
   assert.match(textOf(r), /no complete answer .*read timed out/);
   assert.match(textOf(r), /halopsa_status/);
-  // The duplicate check (a GET) timed out first, so no create was sent: wait out the latency, then look.
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // The sandbox logs a request once its latency is over, so a write the server sent may not be in the log yet.
+  // Every request the server had not had an answer to when it returned was sent at least the read timeout (1 s)
+  // before that; a request of ours sent after it, under the same latency, is logged after all of them. Its answer
+  // comes after its log entry, so once it is answered the log holds everything the call sent.
+  const sentinel = await fetch(`${t.sandbox.url}/api/authinfo?sentinel=after-result`);
+  assert.equal(sentinel.status, 200);
+  const log = (await t.sandbox.requests(0)).requests;
+  const sentinelSeq = log.find((q) => q.query.sentinel === "after-result")?.seq;
+  assert.ok(sentinelSeq, "the sandbox logged our request");
+  assert.ok(log.some((q) => /^\/api\/client$/i.test(q.path) && q.method === "GET" && q.seq < sentinelSeq),
+    "the duplicate check that timed out is logged before it");
   await t.sandbox.clearFaults();
-  assert.equal((await (await upstream(t.sandbox.url)).clients("Timeout Ltd")).length, 0);
   assert.deepEqual(await t.writes(), []);
+  assert.equal((await (await upstream(t.sandbox.url)).clients("Timeout Ltd")).length, 0);
 });
 
 test("a create slower than the read timeout: found once it lands, never sent twice (found by the soak run)", async () => {

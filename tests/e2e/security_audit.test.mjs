@@ -59,6 +59,20 @@ test("an update is audited with the masked request and the exact before/after, e
   assert.equal(auditLines(file).length, 4);
 });
 
+// HaloPSA takes a custom field as {id, value}: nothing in the request body says the field is a password, so the
+// tool, which knows the field's definition (the sandbox's site field 202 is named CFAlarmPassword), has to say so.
+test("a custom field named like a secret is masked in the audited request body, which carries only its id", async () => {
+  const file = path.join(dir, "custom-secret.jsonl");
+  const t = await setup({ args: ["--audit-log", file] });
+  opened.push(t);
+  await t.ok("update_site", { site_id: 102, custom_fields: { CFAlarmPassword: "alarm-7731" } });
+  const [, finished] = auditLines(file);
+  assert.equal(finished.outcome, "ok");
+  const sent = finished.requests[0].body[0].customfields;
+  assert.deepEqual(sent, [{ id: 202, value: "***" }], "the field is still identified; its value is masked");
+  assert.ok(!fs.readFileSync(file, "utf8").includes("alarm-7731"), "the value appears nowhere in the audit log");
+});
+
 test("dry runs, failed writes, invalid arguments and onboarding steps are all audited", async () => {
   const file = path.join(dir, "mixed.jsonl");
   const t = await setup({ args: ["--audit-log", file] });

@@ -140,13 +140,18 @@ TEST_CASE("sandbox: token expiry mid-run is recovered with one refresh") {
 }
 
 TEST_CASE("sandbox: a token that expires by its lifetime is replaced before the server refuses it") {
-  auto options = test::sandbox_options();
-  options.token_ttl_seconds = 1;
-  test::SandboxFixture fx(options);
-  halo::Client client(fx.config());
+  auto& fx = test::shared_sandbox();
+  // The client's clock is the test's: a token's lifetime runs out when the test says so, not after a real wait.
+  auto clock_now = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+  halo::Config config = fx.config();
+  config.token_clock = [clock_now] { return *clock_now; };
+  halo::Client client(config);
   const auto seq = fx.mark();
   client.get("Client/1");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1050));
+  // The lifetime the sandbox granted (3600 s) is over by the client's clock, and the sandbox now refuses that token
+  // too: a client that sent it anyway would be answered 401.
+  *clock_now += std::chrono::seconds(3601);
+  fx.fault({{"expire_tokens", true}});
   client.get("Client/1");
   CHECK(fx.requests(seq, "/auth/token").size() == 2);
   CHECK(count_status(fx.requests(seq, "/api/"), 401) == 0);

@@ -447,6 +447,6 @@ TEST_CASE("FieldInfo serves custom-field definitions by typeid (2 clients, 3 sit
   REQUIRE(clients.is_array());
   CHECK(clients.size() == 3);
   CHECK(std::count_if(clients.begin(), clients.end(), [](const json& d) { return d["mandatory"] == true; }) == 1);
-  CHECK(t.get_json("/api/FieldInfo?typeid=3").size() == 1);
+  CHECK(t.get_json("/api/FieldInfo?typeid=3").size() == 2);  // CFSiteAccessHours, CFAlarmPassword
   CHECK(t.get_json("/api/FieldInfo?typeid=1").empty());
 }
