@@ -166,6 +166,21 @@ std::thread watch_signals(sigset_t set, Stop stop) {
   });
 }
 
+// The embedded sandbox, started and `config` pointed at it as a tenant. Users get hosted Halo's budget (300 requests
+// per rolling 5 minutes), so a tool that would exhaust it on a real tenant does so here too.
+std::unique_ptr<sandbox::Sandbox> start_embedded_sandbox(const std::string& db_path, halo::Config& config) {
+  sandbox::Options so;
+  so.db_path = db_path;
+  so.rate_limit = {300, 300};
+  auto embedded = std::make_unique<sandbox::Sandbox>(so);
+  embedded->start();
+  config.base_url = embedded->base_url();
+  config.client_id = so.client_id;
+  config.client_secret = so.client_secret;
+  config.tenant = so.tenant;
+  return embedded;
+}
+
 // `halopsa-mcp doctor`: the read-only self-check (halo/doctor.h) against the configured tenant, else the embedded
 // sandbox. The table goes to stdout (to stderr when the JSON does); exit 1 when a tool would misbehave.
 int doctor(const Options& o) {
@@ -173,15 +188,7 @@ int doctor(const Options& o) {
   std::unique_ptr<sandbox::Sandbox> embedded;
   std::string backend = "tenant";
   if (!config.configured()) {
-    sandbox::Options so;
-    so.db_path = sandbox_db_path(o);
-    so.rate_limit = {300, 300};
-    embedded = std::make_unique<sandbox::Sandbox>(so);
-    embedded->start();
-    config.base_url = embedded->base_url();
-    config.client_id = so.client_id;
-    config.client_secret = so.client_secret;
-    config.tenant = so.tenant;
+    embedded = start_embedded_sandbox(sandbox_db_path(o), config);
     backend = "sandbox";
   }
   const halo::doctor::Report report = halo::doctor::run(config, backend);
@@ -219,21 +226,12 @@ int serve(const Options& o) {
     config.validate();
     backend.kind = "tenant";
   } else {
-    sandbox::Options so;
-    so.db_path = sandbox_db_path(o);
-    // Users get hosted Halo's budget, so a tool that would exhaust it on a real tenant does so here too.
-    so.rate_limit = {300, 300};
-    embedded = std::make_unique<sandbox::Sandbox>(so);
-    embedded->start();
-    config.base_url = embedded->base_url();
-    config.client_id = so.client_id;
-    config.client_secret = so.client_secret;
-    config.tenant = so.tenant;
     backend.kind = "sandbox";
-    backend.sandbox_db = so.db_path;
+    backend.sandbox_db = sandbox_db_path(o);
+    embedded = start_embedded_sandbox(backend.sandbox_db, config);
     spdlog::warn("========================================================================");
     spdlog::warn("SANDBOX MODE: no HALOPSA_BASE_URL set. Serving an embedded demo HaloPSA tenant");
-    spdlog::warn("at {} (data: {}). Nothing here touches a real HaloPSA.", embedded->base_url(), so.db_path);
+    spdlog::warn("at {} (data: {}). Nothing here touches a real HaloPSA.", embedded->base_url(), backend.sandbox_db);
     spdlog::warn("========================================================================");
   }
   auto client = std::make_shared<halo::Client>(config);
