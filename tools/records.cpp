@@ -1,6 +1,7 @@
 #include "tools/records.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <set>
@@ -120,32 +121,39 @@ const std::vector<FieldMapping>& field_mappings(Kind kind) {
   return client;
 }
 
-const json& halo_fields(std::string_view openapi_schema) {
-  // JSON-Schema type names of halo/openapi_fields.cpp's table, built once per schema.
-  static const std::map<std::string, json, std::less<>> tables = [] {
-    std::map<std::string, json, std::less<>> out;
-    for (const char* name : {"Area", "Site", "Users", "AddressStore"}) {
-      json fields = json::object();
-      for (const auto& [field, spec] : halo::openapi::schema(name)) {
-        using halo::openapi::Type;
-        switch (spec.type) {
-          case Type::Int32:
-          case Type::Int64: fields[field] = "integer"; break;
-          case Type::Number: fields[field] = "number"; break;
-          case Type::Boolean: fields[field] = "boolean"; break;
-          case Type::String:
-          case Type::DateTime: fields[field] = "string"; break;
-          case Type::Array: fields[field] = "array"; break;
-          case Type::Object: fields[field] = "object"; break;
-          case Type::Any: fields[field] = "any"; break;
-        }
-      }
-      out.emplace(name, std::move(fields));
+namespace {
+
+// The JSON type a value of Halo type `t` has ("integer", "string"...; "any" for untyped fields).
+const char* json_type_name(halo::openapi::Type t) {
+  using halo::openapi::Type;
+  switch (t) {
+    case Type::Int32:
+    case Type::Int64: return "integer";
+    case Type::Number: return "number";
+    case Type::Boolean: return "boolean";
+    case Type::String:
+    case Type::DateTime: return "string";
+    case Type::Array: return "array";
+    case Type::Object: return "object";
+    case Type::Any: return "any";
+  }
+  return "any";
+}
+
+// The field names of `kind`'s schema, sorted, for suggestions.
+const std::vector<std::string>& field_names(Kind kind) {
+  static const auto tables = [] {
+    std::array<std::vector<std::string>, 3> out;
+    for (Kind k : {Kind::client, Kind::site, Kind::contact}) {
+      for (const auto& [field, spec] : halo::openapi::schema(kind_info(k).openapi)) out[static_cast<int>(k)].push_back(field);
+      std::sort(out[static_cast<int>(k)].begin(), out[static_cast<int>(k)].end());
     }
     return out;
   }();
-  return tables.find(openapi_schema)->second;
+  return tables[static_cast<int>(kind)];
 }
+
+}  // namespace
 
 std::string argument_for(Kind kind, std::string_view halo_field) {
   for (const auto& m : field_mappings(kind))
@@ -211,14 +219,12 @@ const std::vector<std::string>& curated_fields(Kind kind) {
 std::vector<std::string> requested_fields(Kind kind, const json& args) {
   std::vector<std::string> out;
   if (!args.contains("fields")) return out;
-  const json& known = halo_fields(kind_info(kind).openapi);
-  std::vector<std::string> names;
-  for (const auto& [k, v] : known.items()) names.push_back(k);
+  const auto& known = halo::openapi::schema(kind_info(kind).openapi);
   for (const auto& f : args["fields"]) {
     const std::string name = f.get<std::string>();
     if (!known.contains(name))
       throw InputError("fields: \"" + name + "\" is not a HaloPSA " + kind_info(kind).label + " field." +
-                       did_you_mean(name, names) + " Use Halo's field names (schema " + kind_info(kind).openapi + ").");
+                       did_you_mean(name, field_names(kind)) + " Use Halo's field names (schema " + kind_info(kind).openapi + ").");
     out.push_back(name);
   }
   return out;
@@ -321,13 +327,11 @@ json map_arguments(Kind kind, const json& args) {
     }
   }
   if (auto it = args.find("extra"); it != args.end() && it->is_object()) {
-    const json& known = halo_fields(kind_info(kind).openapi);
-    std::vector<std::string> names;
-    for (const auto& [k, v] : known.items()) names.push_back(k);
+    const auto& known = halo::openapi::schema(kind_info(kind).openapi);
     for (const auto& [field, value] : it->items()) {
       if (!known.contains(field))
         throw InputError("extra: \"" + field + "\" is not a HaloPSA " + kind_info(kind).label + " field." +
-                         did_you_mean(field, names) + " Use Halo's own field names (OpenAPI schema " +
+                         did_you_mean(field, field_names(kind)) + " Use Halo's own field names (OpenAPI schema " +
                          kind_info(kind).openapi + ").");
       if (const std::string owner = argument_for(kind, field); !owner.empty())
         throw InputError("extra: \"" + field + "\" has its own argument, which checks it: use `" + owner +
@@ -336,7 +340,8 @@ json map_arguments(Kind kind, const json& args) {
         throw InputError("extra: \"" + field + "\" cannot be written through extra (" +
                          halo::openapi::refused_name(refused->why) + "): " + refused->reason +
                          ". Ask a person to change it in HaloPSA if it is really needed.");
-      const std::string type = known[field].get<std::string>();
+      const halo::openapi::Field& spec = known.at(field);
+      const std::string type = json_type_name(spec.type);
       const bool ok = value.is_null() || type == "any" || (type == "string" && value.is_string()) ||
                       (type == "integer" && value.is_number_integer()) || (type == "number" && value.is_number()) ||
                       (type == "boolean" && value.is_boolean());
@@ -344,7 +349,6 @@ json map_arguments(Kind kind, const json& args) {
         throw InputError("extra." + field + ": HaloPSA expects " + (type == "integer" ? "an " : "a ") + type +
                          " here, got " + value.dump() + ".");
       if (value.is_string()) {
-        const auto& spec = halo::openapi::schema(kind_info(kind).openapi).at(field);
         const std::size_t cap = spec.max_length > 0 ? static_cast<std::size_t>(spec.max_length) : kExtraTextCap;
         if (value.get<std::string>().size() > cap)
           throw InputError("extra." + field + ": at most " + std::to_string(cap) + " bytes of text (got " +

@@ -48,9 +48,6 @@ struct FieldMapping {
 // The plain value fields of a record type (references, addresses and custom fields are handled separately).
 const std::vector<FieldMapping>& field_mappings(Kind kind);
 
-// Halo field names and JSON-Schema type names for "Area", "Site", "Users", "AddressStore", from the one field
-// table in halo/openapi_fields.cpp.
-const json& halo_fields(std::string_view openapi_schema);
 
 // The tool argument that writes Halo field `halo_field` of `kind` ("notes" -> "notes", "client_to_invoice" ->
 // "billing_parent"), or "" when none does; `extra` refuses such fields so their checks cannot be bypassed.

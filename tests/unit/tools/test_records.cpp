@@ -113,7 +113,7 @@ TEST_CASE("one-line fields refuse line breaks, control characters and bidi overr
 
 TEST_CASE("every friendly mapping targets a real field of Halo's OpenAPI schema") {
   for (auto kind : {tools::Kind::client, tools::Kind::site, tools::Kind::contact}) {
-    const json& fields = tools::halo_fields(tools::kind_info(kind).openapi);
+    const auto& fields = halo::openapi::schema(tools::kind_info(kind).openapi);
     for (const auto& m : tools::field_mappings(kind)) CHECK_MESSAGE(fields.contains(m.halo), m.halo);
     for (const auto& f : tools::curated_fields(kind)) CHECK_MESSAGE(fields.contains(f), f);
   }
