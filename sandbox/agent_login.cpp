@@ -130,7 +130,8 @@ std::string AgentLogin::issue_refresh(const Grant& grant) {
   return token;
 }
 
-AgentLogin::Redeemed AgentLogin::rotate_refresh(const std::string& refresh_token, const std::string& client_id) {
+AgentLogin::Redeemed AgentLogin::use_refresh(const std::string& refresh_token, const std::string& client_id,
+                                             bool rotate) {
   std::lock_guard lock(mu_);
   auto it = refresh_.find(refresh_token);
   if (it == refresh_.end()) return {std::nullopt, "The refresh token is unknown.", ""};
@@ -141,7 +142,7 @@ AgentLogin::Redeemed AgentLogin::rotate_refresh(const std::string& refresh_token
     return {std::nullopt, "The refresh token has already been used; the sign-in is revoked.", r.grant.family};
   }
   if (r.grant.client_id != client_id) return {std::nullopt, "The refresh token was issued to another client.", ""};
-  r.used = true;
+  r.used = rotate;
   return {r.grant, "", ""};
 }
 

@@ -55,8 +55,9 @@ class AgentLogin {
 
   // A new refresh token for the family (scope and agent as granted).
   std::string issue_refresh(const Grant& grant);
-  // The old token is spent: a second use is refused and revokes the family (revoke_family in the answer).
-  Redeemed rotate_refresh(const std::string& refresh_token, const std::string& client_id);
+  // With `rotate` the old token is spent: a second use is refused and revokes the family (revoke_family in the
+  // answer), and the caller issues a new one. Without, the token stays good (quirk refresh_token_rotation).
+  Redeemed use_refresh(const std::string& refresh_token, const std::string& client_id, bool rotate);
 
   void clear();  // forget every code and refresh token (a sandbox reset)
 

@@ -154,14 +154,14 @@ bool wants_refresh(const std::string& scope) {
   return false;
 }
 
-// The token answer for a grant of an agent's sign-in: a new access token, and a new refresh token when the sign-in
-// asked for offline_access.
-void issue_tokens(Service& svc, httplib::Response& res, const AgentLogin::Grant& grant) {
+// The token answer for a grant of an agent's sign-in: a new access token, and (`with_refresh`) a new refresh token
+// when the sign-in asked for offline_access.
+void issue_tokens(Service& svc, httplib::Response& res, const AgentLogin::Grant& grant, bool with_refresh) {
   const int ttl = svc.options.token_ttl_seconds;
   const std::string access = svc.tokens.issue(std::chrono::seconds(ttl), svc.faults.token_epoch(),
                                               TokenGrant{grant.scope, grant.agent_id, grant.family});
   json body = {{"access_token", access}, {"token_type", "Bearer"}, {"expires_in", ttl}, {"scope", grant.scope}};
-  if (wants_refresh(grant.scope)) body["refresh_token"] = svc.agent_login.issue_refresh(grant);
+  if (with_refresh && wants_refresh(grant.scope)) body["refresh_token"] = svc.agent_login.issue_refresh(grant);
   send_json(res, 200, body);
   res.set_header("Cache-Control", "no-store");
 }
@@ -198,19 +198,20 @@ void handle_code_grant(Service& svc, const QueryParams& form, httplib::Response&
                                               field(form, "redirect_uri"), field(form, "code_verifier"));
   svc.tokens.revoke_family(redeemed.revoke_family);
   if (!redeemed.grant) return token_error(res, 400, "invalid_grant", redeemed.error);
-  issue_tokens(svc, res, *redeemed.grant);
+  issue_tokens(svc, res, *redeemed.grant, true);
 }
 
 void handle_refresh_grant(Service& svc, const QueryParams& form, httplib::Response& res) {
   if (!check_client(svc, form, res)) return;
   if (field(form, "refresh_token").empty())
     return token_error(res, 400, "invalid_request", "refresh_token is missing.");
-  auto redeemed = svc.agent_login.rotate_refresh(field(form, "refresh_token"), field(form, "client_id"));
+  const bool rotate = svc.quirks.get().refresh_token_rotation == Quirks::RefreshRotation::Rotate;
+  auto redeemed = svc.agent_login.use_refresh(field(form, "refresh_token"), field(form, "client_id"), rotate);
   svc.tokens.revoke_family(redeemed.revoke_family);
   if (!redeemed.grant) return token_error(res, 400, "invalid_grant", redeemed.error);
   if (auto agent = svc.store.agent(redeemed.grant->agent_id); !agent || agent->inactive)
     return token_error(res, 400, "invalid_grant", "The agent of this sign-in can no longer sign in.");
-  issue_tokens(svc, res, *redeemed.grant);
+  issue_tokens(svc, res, *redeemed.grant, rotate);
 }
 
 }  // namespace sandbox

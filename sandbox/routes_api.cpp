@@ -97,8 +97,8 @@ void handle_api(Service& svc, const std::vector<std::string>& segments, const ht
   // Halo applies the signed-in agent's own permissions on top of the token's scope (assumed body: Halo's
   // {"Message"} shape, as for a scope refusal).
   if (req.method != "GET" && !caller.agent.can_edit) {
-    send_json(res, 403, {{"Message", "Agent '" + caller.agent.name + "' does not have permission to change " +
-                                         resource->scope_area + " records."}});
+    send_json(res, 403, {{"Message", "Agent '" + caller.agent.name + "' does not have permission to make this change: "
+                                         "their access to " + resource->scope_area + " is read-only."}});
     return;
   }
 

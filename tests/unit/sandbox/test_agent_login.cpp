@@ -278,6 +278,20 @@ TEST_CASE("refresh tokens rotate: the old one is spent, and reusing it revokes t
   CHECK(revoked->status == 401);
 }
 
+TEST_CASE("refresh_token_rotation reuse: the refresh answer has no new refresh token and the old one stays good") {
+  Tenant t;
+  t.quirks({{"refresh_token_rotation", "reuse"}});
+  const json first = tokens_for(t, "sarah.jones", "sandbox-sarah");
+  for (int i = 0; i < 2; ++i) {
+    auto r = refresh(t, first["refresh_token"]);
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    const json again = json::parse(r->body);
+    CHECK(!again.contains("refresh_token"));
+    CHECK(me(t, again["access_token"])["id"] == 11);
+  }
+}
+
 TEST_CASE("an expired agent access token answers 401 and its refresh token still renews it") {
   Tenant t;
   const json tokens = tokens_for(t, "sarah.jones", "sandbox-sarah");
