@@ -175,6 +175,8 @@ TEST_CASE("an unknown client or a redirect URI the application does not allow is
   refused(authorize_query("all", kRedirect, "S256", "someone-else"));
   refused(authorize_query("all", "https://evil.example/callback"));
   refused(authorize_query("all", "http://127.0.0.1.evil.example/callback"));
+  refused(authorize_query() + "&tenant=othertenant");
+  refused(std::regex_replace(authorize_query(), std::regex("&redirect_uri=[^&]*"), ""));
 
   SUBCASE("with an allow-list set at run time, exactly its URIs are allowed") {
     const json state = t.control("POST", "/_sandbox/agent_app", {{"redirect_uris", {"https://mcp.example/cb"}}});
@@ -205,6 +207,23 @@ TEST_CASE("PKCE with S256 is required: missing or plain is an error sent back to
     CHECK(param_of(location, "error") == "invalid_request");
     CHECK(param_of(location, "code").empty());
     CHECK(param_of(location, "state") == "st-123");
+  }
+}
+
+TEST_CASE("an unknown scope or response type is an error sent back to the redirect URI, with no code") {
+  Tenant t;
+  for (const auto& [query, error] : std::vector<std::pair<std::string, std::string>>{
+           {authorize_query("all read:actions"), "invalid_scope"},
+           {std::regex_replace(authorize_query(), std::regex("response_type=code"), "response_type=token"),
+            "unsupported_response_type"}}) {
+    CAPTURE(query);
+    auto r = t.client()->Get(("/auth/authorize?" + query).c_str());
+    REQUIRE(r);
+    CHECK(r->status == 302);
+    const std::string location = r->get_header_value("Location");
+    CHECK(location.rfind(kRedirect + "?", 0) == 0);
+    CHECK(param_of(location, "error") == error);
+    CHECK(param_of(location, "code").empty());
   }
 }
 
