@@ -44,6 +44,8 @@ const Choice<Quirks::IncludePair> kPairs[] = {{"strict", Quirks::IncludePair::St
 const Choice<Quirks::PostAnswer> kAnswers[] = {{"object", Quirks::PostAnswer::Object},
                                                {"array", Quirks::PostAnswer::Array}};
 const Choice<Quirks::RateBody> kBodies[] = {{"json", Quirks::RateBody::Json}, {"text", Quirks::RateBody::Text}};
+const Choice<Quirks::RefreshRotation> kRotations[] = {{"rotate", Quirks::RefreshRotation::Rotate},
+                                                      {"reuse", Quirks::RefreshRotation::Reuse}};
 
 bool parse_bool(const std::string& key, const json& v) {
   if (!v.is_boolean()) throw std::invalid_argument(key + ": " + v.dump() + " is not valid; use true or false.");
@@ -104,6 +106,7 @@ Quirks Quirks::kind(const RateLimit& rate_limit) {
   q.rate_limit = rate_limit;
   q.rate_limit_retry_after = true;
   q.rate_limit_body = RateBody::Text;
+  q.refresh_token_rotation = RefreshRotation::Reuse;
   return q;
 }
 
@@ -120,7 +123,8 @@ json Quirks::to_json() const {
           {"post_answer", name_of(kAnswers, post_answer)},
           {"rate_limit", {{"limit", rate_limit.limit}, {"window_seconds", rate_limit.window_seconds}}},
           {"rate_limit_retry_after", rate_limit_retry_after},
-          {"rate_limit_body", name_of(kBodies, rate_limit_body)}};
+          {"rate_limit_body", name_of(kBodies, rate_limit_body)},
+          {"refresh_token_rotation", name_of(kRotations, refresh_token_rotation)}};
 }
 
 Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
@@ -159,6 +163,7 @@ Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
     else if (k == "rate_limit") q.rate_limit = parse_rate_limit(v);
     else if (k == "rate_limit_retry_after") q.rate_limit_retry_after = parse_bool(k, v);
     else if (k == "rate_limit_body") q.rate_limit_body = parse_choice(kBodies, k, v);
+    else if (k == "refresh_token_rotation") q.refresh_token_rotation = parse_choice(kRotations, k, v);
     else
       throw std::invalid_argument(k + ": unknown quirk switch (GET /_sandbox/quirks lists them; see "
                                       "sandbox/README.md).");

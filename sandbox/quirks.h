@@ -23,6 +23,7 @@ struct Quirks {
   enum class IncludePair { Strict, Lenient };
   enum class PostAnswer { Object, Array };
   enum class RateBody { Json, Text };
+  enum class RefreshRotation { Rotate, Reuse };
 
   ListRows list_rows = ListRows::List;
   AddressShape site_address_shape = AddressShape::Flat;
@@ -37,6 +38,9 @@ struct Quirks {
   RateLimit rate_limit;
   bool rate_limit_retry_after = false;
   RateBody rate_limit_body = RateBody::Json;
+  // An agent sign-in's refresh grant: "rotate" answers a new refresh token and spends the old one (reusing it
+  // revokes the sign-in); "reuse" answers none and the old one stays good.
+  RefreshRotation refresh_token_rotation = RefreshRotation::Rotate;
 
   // Every switch on its other side; the rate limit stays as it is (a budget, not a belief).
   static Quirks kind(const RateLimit& rate_limit);

@@ -48,7 +48,8 @@ TEST_CASE("quirks control API: strict defaults, changes, presets, bad input name
                          {"post_answer", "object"},
                          {"rate_limit", {{"limit", 0}, {"window_seconds", 300}}},
                          {"rate_limit_retry_after", false},
-                         {"rate_limit_body", "json"}});
+                         {"rate_limit_body", "json"},
+                         {"refresh_token_rotation", "rotate"}});
 
   CHECK(t.quirks({{"list_rows", "full"}})["list_rows"] == "full");
 
@@ -84,6 +85,7 @@ TEST_CASE("quirks control API: strict defaults, changes, presets, bad input name
   CHECK(kind["post_answer"] == "array");
   CHECK(kind["rate_limit_retry_after"] == true);
   CHECK(kind["rate_limit_body"] == "text");
+  CHECK(kind["refresh_token_rotation"] == "reuse");
   CHECK(t.quirks({{"preset", "strict"}}) == defaults);
 
   t.quirks({{"preset", "kind"}});
