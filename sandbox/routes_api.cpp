@@ -1,7 +1,8 @@
-// /api/Client, /Site, /Users, /TopLevel, /Lookup, /Tickets, /ClientContract.
+// /api/Client, /Site, /Users, /TopLevel, /Lookup, /Tickets, /ClientContract, /FieldInfo, /Agent.
 #include <charconv>
 #include <optional>
 
+#include "sandbox/agents.h"
 #include "sandbox/service.h"
 
 namespace sandbox {
@@ -23,6 +24,8 @@ const Resource kResources[] = {
     {"users", Kind::User, true, true, "customers"},        {"toplevel", Kind::TopLevel, true, false, "customers"},
     {"tickets", Kind::Ticket, false, false, "tickets"},    {"clientcontract", Kind::Contract, false, false, "contracts"},
     {"lookup", std::nullopt, true, false, "customers"},    {"fieldinfo", std::nullopt, false, false, "customers"},
+    // Which scope gates the agent list is undocumented (HaloAPI's scope list has no agents scope): assumed customers.
+    {"agent", std::nullopt, false, false, "customers"},
 };
 
 void not_supported(httplib::Response& res, const std::string& method) {
@@ -56,7 +59,9 @@ void handle_api(Service& svc, const std::vector<std::string>& segments, const ht
     return;
   }
   std::optional<long long> id;
-  if (segments.size() == 2) {
+  // GET /api/Agent/me: the agent the bearer token acts as (a client-credentials token: the API application's agent).
+  const bool me = to_lower(segments[0]) == "agent" && segments.size() == 2 && to_lower(segments[1]) == "me";
+  if (segments.size() == 2 && !me) {
     long long value = 0;
     const std::string& s = segments[1];
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
@@ -75,6 +80,12 @@ void handle_api(Service& svc, const std::vector<std::string>& segments, const ht
     return;
   }
 
+  if (to_lower(segments[0]) == "agent") {
+    if (req.method != "GET") return not_supported(res, req.method);
+    if (me) return send_json(res, 200, svc.store.get_agent(kApiAgentId));
+    if (id) return send_json(res, 200, svc.store.get_agent(*id));
+    return send_json(res, 200, svc.store.list_agents(query));
+  }
   if (to_lower(segments[0]) == "fieldinfo") {
     if (req.method == "GET" && !id) return send_json(res, 200, svc.store.list_field_info(query));
     return not_supported(res, req.method);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "sandbox/agents.h"
+
 namespace sandbox {
 
 using nlohmann::json;
@@ -85,6 +87,20 @@ void Store::create_schema() {
       "CREATE TABLE IF NOT EXISTS lookups (lookupid INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL, "
       "data TEXT NOT NULL, PRIMARY KEY (lookupid, id))");
   db_.exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')");
+  // The agents are who the tenant's logins act as, not part of the demo book: present with or without a seed.
+  create_agents_table(db_);
+  if (db_.scalar("SELECT COUNT(*) FROM agents") == 0) seed_agents(db_);
+}
+
+json Store::list_agents(const QueryParams& query) {
+  const Quirks quirks = quirks_.get();
+  std::lock_guard lock(mu_);
+  return sandbox::list_agents(db_, query, quirks);
+}
+
+json Store::get_agent(long long id) {
+  std::lock_guard lock(mu_);
+  return sandbox::get_agent(db_, id);
 }
 
 void Store::wipe_locked() {
@@ -145,6 +161,9 @@ json Store::enrich(Kind kind, json r) {
     case Kind::Client: {
       set_name("toplevel_name", "toplevels", "toplevel_id");
       set_name("client_to_invoice_name", "clients", "client_to_invoice");
+      set_name("accountmanagertech_name", "agents", "accountmanagertech");
+      set_name("pritech_name", "agents", "pritech");
+      set_name("sectech_name", "agents", "sectech");
       r.erase("main_site_name");
       r.erase("main_phonenumber");
       const json main = int_field(r, "main_site_id");
