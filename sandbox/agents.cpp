@@ -72,9 +72,10 @@ void seed_agents(Database& db) {
   db.exec("DELETE FROM agents");
   for (const auto& a : kAgents) {
     // Uname_List field names (2025-03 OpenAPI excerpt): isdisabled is the inactive flag, isapiagent the API-only one.
-    const json data{{"name", a.name},         {"firstname", a.firstname}, {"surname", a.surname},
-                    {"email", a.email},       {"isdisabled", a.inactive}, {"isapiagent", a.api_only},
-                    {"is_agent", true},       {"initials", std::string(1, a.firstname[0]) + a.surname[0]}};
+    const json data{{"name", a.name},           {"firstname", a.firstname},
+                    {"surname", a.surname},     {"email", a.email},
+                    {"isdisabled", a.inactive}, {"isapiagent", a.api_only},
+                    {"is_agent", true},         {"initials", std::string(1, a.firstname[0]) + a.surname[0]}};
     db.execute("INSERT INTO agents (id, name, email, inactive, data) VALUES (?,?,?,?,?)",
                {a.id, std::string(a.name), std::string(a.email), static_cast<long long>(a.inactive), data.dump()});
   }
