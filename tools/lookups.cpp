@@ -135,21 +135,21 @@ long long resolve_client(halo::Client& halo, const json& ref, const char* argume
   if (name.empty()) throw InputError(std::string(argument) + ": the client name is empty; give an id or a name.");
   if (auto id = digits(name)) {
     // "12" is an id, unless a client is also named "12": then say which is meant instead of guessing.
-    for (const auto& c : halo.page("Client", "clients", halo::with_status({{"search", name}}, halo::Status::all), 1, 100).rows)
+    for (const auto& c : halo::page(halo, Kind::client, halo::with_status({{"search", name}}, halo::Status::all), 1, 100).rows)
       if (trimmed(c.value("name", std::string())) == name && c.value("id", 0LL) != *id)
         throw InputError(std::string(argument) + ": \"" + name + "\" is both the id of a client and the name of client " +
                          c["id"].dump() + "; pass the id as a number (" + name + ") for the first, or " + c["id"].dump() +
                          " for the client named \"" + name + "\".");
     return positive_id(json(*id), argument);
   }
-  halo::Page page = halo.page("Client", "clients",
+  halo::Page page = halo::page(halo, Kind::client,
                               halo::with_status({{"search", name}}, halo::Status::all), 1, 100);
   if (page.rows.empty()) {
     // No substring match: offer near names from a normalised search on the first word.
     const std::string norm = normalise_name(name);
     const std::string first = norm.substr(0, norm.find(' '));
     if (!first.empty() && first != lower(name))
-      page = halo.page("Client", "clients", halo::with_status({{"search", first}}, halo::Status::all),
+      page = halo::page(halo, Kind::client, halo::with_status({{"search", first}}, halo::Status::all),
                        1, 100);
     std::vector<std::string> names;
     for (const auto& r : page.rows) names.push_back(r.value("name", std::string()));
@@ -175,7 +175,7 @@ json client_types(halo::Client& halo, std::string* source) {
   // Fallback: the distinct types in use on clients (bounded scan).
   halo::ListOptions options;
   options.max_rows = 1000;
-  auto list = halo.list("Client", "clients", halo::with_status({}, halo::Status::all), options);
+  auto list = halo::list(halo, Kind::client, halo::with_status({}, halo::Status::all), options);
   std::map<long long, std::string> seen;
   for (const auto& c : list.rows)
     if (c.contains("customertype") && c["customertype"].is_number_integer() && c["customertype"].get<long long>() > 0)
@@ -213,17 +213,16 @@ long long resolve_toplevel(halo::Client& halo, const json& ref) {
   if (auto id = digits(name)) return *id;
   halo::ListOptions options;
   options.max_rows = 500;
-  auto list = halo.list("TopLevel", "tree", {}, options);
+  auto list = halo::list(halo, halo::Kind::top_level, {}, options);
   return pick_by_name(list.rows, name, "toplevel", "TopLevel", "list_toplevels shows them.");
 }
 
-// The agent arguments of each record kind and the Halo field each is sent as (field_mappings has them too, for ids).
-const std::vector<std::pair<const char*, const char*>>& agent_arguments(Kind kind) {
-  static const std::vector<std::pair<const char*, const char*>> client = {
-      {"account_manager_id", "accountmanagertech"},
-      {"primary_technician_id", "pritech"},
-      {"secondary_technician_id", "sectech"}};
-  static const std::vector<std::pair<const char*, const char*>> none;
+// The arguments of each record kind that name an agent; the Halo field each writes is field_mappings' (from
+// schemas/record_fields.json), so the pair is written down once.
+const std::vector<std::string>& agent_arguments(Kind kind) {
+  static const std::vector<std::string> client = {"account_manager_id", "primary_technician_id",
+                                                  "secondary_technician_id"};
+  static const std::vector<std::string> none;
   return kind == Kind::client ? client : none;
 }
 
@@ -254,11 +253,14 @@ AgentRef resolve_agent(halo::Client& halo, const json& ref, const char* argument
 
 void resolve_agent_arguments(halo::Client& halo, Kind kind, const json& args, json& body,
                              std::vector<std::string>& notes) {
-  for (const auto& [argument, field] : agent_arguments(kind)) {
+  for (const auto& m : field_mappings(kind)) {
+    const std::string argument = m.argument;
+    if (std::find(agent_arguments(kind).begin(), agent_arguments(kind).end(), argument) == agent_arguments(kind).end())
+      continue;
     auto it = args.find(argument);
     if (it == args.end() || it->is_null()) continue;
-    const AgentRef agent = resolve_agent(halo, *it, argument);
-    body[field] = agent.id;
+    const AgentRef agent = resolve_agent(halo, *it, m.argument);
+    body[m.halo] = agent.id;
     if (agent.inactive)
       notes.push_back(std::string(argument) + ": " + agent.name + " (agent " + std::to_string(agent.id) +
                       ") is an inactive agent in HaloPSA.");
@@ -282,10 +284,10 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
     defs[d["id"].get<long long>()] = d;
     defined.insert(d["id"].get<long long>());
   }
-  halo::Page page = halo.page(k.path, k.envelope, halo::with_status({}, halo::Status::all), 1, 100);
+  halo::Page page = halo::page(halo, kind, halo::with_status({}, halo::Status::all), 1, 100);
   for (const auto& r : page.rows) collect(r);
   if (defs.empty() && !page.rows.empty() && page.rows[0].contains("id"))
-    collect(halo.get(std::string(k.path) + "/" + page.rows[0]["id"].dump(), {{"includedetails", "true"}}));
+    collect(halo::get(halo, kind, page.rows[0]["id"].get<long long>()));
 
   std::vector<std::string> names;
   for (const auto& [id, d] : defs) {
@@ -315,7 +317,7 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
                  (d.value("label", std::string()).empty() ? "" : ", \"" + d.value("label", std::string()) + "\"") + ")";
       throw InputError("custom_fields: no " + std::string(k.label) + " custom field named \"" + key + "\"." +
                        did_you_mean(key, names) +
-                       (known.empty() ? " No custom fields were found on this tenant's " + std::string(k.envelope) +
+                       (known.empty() ? " No custom fields were found on this tenant's " + std::string(k.plural) +
                                             "; pass the field id instead."
                                       : " Known fields: " + known + "."));
     }
