@@ -25,7 +25,9 @@ json custom_field_definitions(Client& halo, int type_id) {
       out.push_back({{"id", d["id"].get<long long>()},
                      {"name", d.contains("name") && d["name"].is_string() ? d["name"] : json("")},
                      {"label", d.contains("label") && d["label"].is_string() ? d["label"] : json("")},
-                     {"mandatory", d.contains("mandatory") && d["mandatory"].is_boolean() && d["mandatory"].get<bool>()}});
+                     {"mandatory", d.contains("mandatory") && d["mandatory"].is_boolean() && d["mandatory"].get<bool>()},
+                     {"type", d.contains("type") && d["type"].is_number_integer() ? d["type"] : json(nullptr)},
+                     {"inputtype", d.contains("inputtype") && d["inputtype"].is_number_integer() ? d["inputtype"] : json(0)}});
     }
     return out;
   });

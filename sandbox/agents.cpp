@@ -104,9 +104,13 @@ json agent_json(const Agent& a) {
           {"isdisabled", a.inactive}, {"isapiagent", a.api_only}};
 }
 
-json list_agents(Database& db, const QueryParams& query) {
-  const bool enabled = flag(query, "includeenabled").value_or(true);
-  const bool disabled = flag(query, "includedisabled").value_or(false);
+json list_agents(Database& db, const QueryParams& query, const Quirks& quirks) {
+  const std::optional<bool> enabled_given = flag(query, "includeenabled");
+  const std::optional<bool> disabled_given = flag(query, "includedisabled");
+  const bool enabled = disabled_given && !enabled_given
+                           ? quirks.include_pair_defaults == Quirks::IncludePair::Lenient
+                           : enabled_given.value_or(true);
+  const bool disabled = disabled_given.value_or(false);
   const bool api = flag(query, "includeapiagents").value_or(false);
   std::string search;
   if (auto it = query.find("search"); it != query.end()) search = it->second;

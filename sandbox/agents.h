@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sandbox/db.h"
+#include "sandbox/quirks.h"
 
 namespace sandbox {
 
@@ -40,7 +41,9 @@ nlohmann::json agent_json(const Agent& agent);
 // GET /api/Agent: a bare array (Halo answers Agent lists unwrapped). Enabled, non-API agents unless
 // includedisabled / includeenabled / includeapiagents say otherwise; `search` matches name or e-mail.
 // `query`: lower-cased query parameter names (Store's QueryParams). Throws ApiError 400 on a bad boolean.
-nlohmann::json list_agents(Database& db, const std::map<std::string, std::string>& query);
+// With only one of includeenabled / includedisabled, the other's default is the include_pair_defaults switch's
+// (undocumented, as for includeactive/includeinactive).
+nlohmann::json list_agents(Database& db, const std::map<std::string, std::string>& query, const Quirks& quirks);
 
 // The sandbox's demo logins (shown on its login page: this is a sandbox, not a secret).
 struct DemoLogin {

@@ -46,6 +46,8 @@ const Choice<Quirks::PostAnswer> kAnswers[] = {{"object", Quirks::PostAnswer::Ob
 const Choice<Quirks::RateBody> kBodies[] = {{"json", Quirks::RateBody::Json}, {"text", Quirks::RateBody::Text}};
 const Choice<Quirks::RefreshRotation> kRotations[] = {{"rotate", Quirks::RefreshRotation::Rotate},
                                                       {"reuse", Quirks::RefreshRotation::Reuse}};
+const Choice<Quirks::CustomFieldSet> kFieldSets[] = {{"optional", Quirks::CustomFieldSet::Optional},
+                                                     {"mandatory", Quirks::CustomFieldSet::Mandatory}};
 
 bool parse_bool(const std::string& key, const json& v) {
   if (!v.is_boolean()) throw std::invalid_argument(key + ": " + v.dump() + " is not valid; use true or false.");
@@ -107,6 +109,7 @@ Quirks Quirks::kind(const RateLimit& rate_limit) {
   q.rate_limit_retry_after = true;
   q.rate_limit_body = RateBody::Text;
   q.refresh_token_rotation = RefreshRotation::Reuse;
+  q.mandatory_custom_fields_enforced = false;
   return q;
 }
 
@@ -124,7 +127,9 @@ json Quirks::to_json() const {
           {"rate_limit", {{"limit", rate_limit.limit}, {"window_seconds", rate_limit.window_seconds}}},
           {"rate_limit_retry_after", rate_limit_retry_after},
           {"rate_limit_body", name_of(kBodies, rate_limit_body)},
-          {"refresh_token_rotation", name_of(kRotations, refresh_token_rotation)}};
+          {"refresh_token_rotation", name_of(kRotations, refresh_token_rotation)},
+          {"custom_fields", name_of(kFieldSets, custom_fields)},
+          {"mandatory_custom_fields_enforced", mandatory_custom_fields_enforced}};
 }
 
 Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
@@ -133,15 +138,16 @@ Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
                                 "{\"preset\": \"kind\"}.");
   Quirks q = *this;
   if (auto p = changes.find("preset"); p != changes.end()) {
+    const RateLimit keep = q.rate_limit;
+    const CustomFieldSet fields = q.custom_fields;  // tenant configuration, not a belief: a preset keeps it
     if (*p == "kind")
-      q = kind(q.rate_limit);
-    else if (*p == "strict") {
-      const RateLimit keep = q.rate_limit;
+      q = kind(keep);
+    else if (*p == "strict")
       q = strict_base;
-      q.rate_limit = keep;
-    } else {
+    else
       throw std::invalid_argument("preset: " + p->dump() + " is not valid; use \"kind\" or \"strict\".");
-    }
+    q.rate_limit = keep;
+    q.custom_fields = fields;
   }
   for (auto it = changes.begin(); it != changes.end(); ++it) {
     const std::string& k = it.key();
@@ -164,6 +170,8 @@ Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
     else if (k == "rate_limit_retry_after") q.rate_limit_retry_after = parse_bool(k, v);
     else if (k == "rate_limit_body") q.rate_limit_body = parse_choice(kBodies, k, v);
     else if (k == "refresh_token_rotation") q.refresh_token_rotation = parse_choice(kRotations, k, v);
+    else if (k == "custom_fields") q.custom_fields = parse_choice(kFieldSets, k, v);
+    else if (k == "mandatory_custom_fields_enforced") q.mandatory_custom_fields_enforced = parse_bool(k, v);
     else
       throw std::invalid_argument(k + ": unknown quirk switch (GET /_sandbox/quirks lists them; see "
                                       "sandbox/README.md).");

@@ -24,6 +24,7 @@ struct Quirks {
   enum class PostAnswer { Object, Array };
   enum class RateBody { Json, Text };
   enum class RefreshRotation { Rotate, Reuse };
+  enum class CustomFieldSet { Optional, Mandatory };
 
   ListRows list_rows = ListRows::List;
   AddressShape site_address_shape = AddressShape::Flat;
@@ -41,6 +42,13 @@ struct Quirks {
   // An agent sign-in's refresh grant: "rotate" answers a new refresh token and spends the old one (reusing it
   // revokes the sign-in); "reuse" answers none and the old one stays good.
   RefreshRotation refresh_token_rotation = RefreshRotation::Rotate;
+  // Tenant configuration rather than a belief, set the same way: the custom fields FieldInfo defines. "optional": the
+  // demo set (clients 101-103, sites 201-202), none mandatory; "mandatory": 103 mandatory, plus a mandatory site field
+  // (203) and contact fields (301 mandatory, 302). The kind preset leaves it as it is.
+  CustomFieldSet custom_fields = CustomFieldSet::Optional;
+  // Whether a create missing a mandatory custom field is refused (400). Nothing public shows HaloPSA's API enforcing
+  // the flag (n8n issue 12560 shows a client create failing on required fields, not which): strict, refused.
+  bool mandatory_custom_fields_enforced = true;
 
   // Every switch on its other side; the rate limit stays as it is (a budget, not a belief).
   static Quirks kind(const RateLimit& rate_limit);

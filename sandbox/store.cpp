@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "sandbox/agents.h"
+
 namespace sandbox {
 
 using nlohmann::json;
@@ -106,8 +108,9 @@ void Store::reset(bool seed) {
 }
 
 json Store::list_agents(const QueryParams& query) {
+  const Quirks quirks = quirks_.get();
   std::lock_guard lock(mu_);
-  return sandbox::list_agents(db_, query);
+  return sandbox::list_agents(db_, query, quirks);
 }
 
 json Store::get_agent(long long id) {
@@ -170,6 +173,9 @@ json Store::enrich(Kind kind, json r) {
     case Kind::Client: {
       set_name("toplevel_name", "toplevels", "toplevel_id");
       set_name("client_to_invoice_name", "clients", "client_to_invoice");
+      set_name("accountmanagertech_name", "agents", "accountmanagertech");
+      set_name("pritech_name", "agents", "pritech");
+      set_name("sectech_name", "agents", "sectech");
       r.erase("main_site_name");
       r.erase("main_phonenumber");
       const json main = int_field(r, "main_site_id");

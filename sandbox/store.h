@@ -60,6 +60,9 @@ inline constexpr int kClientTypesStorageId = 0;
 // Halo's "Closed" ticket status: the one status open_only / closed_only split on.
 inline constexpr int kClosedStatusId = 9;
 
+// The custom-field definitions (FieldInfo rows, `usage` = the typeid) of the tenant the custom_fields switch picks.
+nlohmann::json field_definitions(const Quirks& quirks);
+
 class Store {
  public:
   // Opens (creating) the database; seeds the demo book when `seed` and the database has never been seeded. The
@@ -76,7 +79,6 @@ class Store {
   nlohmann::json list_lookups(const QueryParams& query);  // a bare array, like Halo
   nlohmann::json list_field_info(const QueryParams& query);  // GET /api/FieldInfo?typeid=N: a bare array
   nlohmann::json save_lookups(const nlohmann::json& body);
-
   // Agents (agents.cpp): seeded whether or not the demo book is, since every token acts as one.
   nlohmann::json list_agents(const QueryParams& query);  // a bare array, like Halo
   nlohmann::json get_agent(long long id);                // ApiError 404 when missing
@@ -106,6 +108,8 @@ class Store {
                                      const WriteOptions& opts, nlohmann::json& errors);
   void validate(Kind kind, const nlohmann::json& record, const nlohmann::json& fields, bool creating, long long id,
                 const std::string& path, nlohmann::json& errors);
+  void require_custom_fields(Kind kind, const nlohmann::json& record, const Quirks& quirks, const std::string& path,
+                             nlohmann::json& errors);
   long long write_row(Kind kind, long long id, nlohmann::json record, bool insert);
   void after_write(Kind kind, long long id, const std::optional<nlohmann::json>& before, const nlohmann::json& extras,
                    const std::string& path, const WriteOptions& opts, nlohmann::json& errors);

@@ -168,17 +168,34 @@ json Store::save_lookups(const json& body) {
 namespace sandbox {
 
 // Custom-field definitions (GET /api/FieldInfo?typeid=N, a bare array of FieldInfo rows). typeid 2 = clients and
-// 3 = sites (RDX halopsa-node's mapping); no public source names the contacts' typeid, so the sandbox defines none
-// for them. One definition is mandatory, as a tenant's often are.
-json Store::list_field_info(const QueryParams& q) {
-  static const char* const kDefinitions = R"json([
+// 3 = sites (RDX halopsa-node's mapping); no public source names the contacts' typeid: 4 is assumed, the same as the
+// client's (halo/custom_fields.h). Types as orangutron/halo_custom_field_builder creates them (0 text, 2 single
+// selection, 4 date). The custom_fields switch picks the tenant: "optional" (none mandatory) or "mandatory" (one
+// mandatory field on each of clients, sites and contacts).
+json field_definitions(const Quirks& quirks) {
+  static const json optional_set = json::parse(R"json([
     {"id": 101, "name": "CFContractTier", "label": "Contract tier", "type": 2, "inputtype": 0, "usage": 2, "custom": 1, "mandatory": false, "hint": "Gold, Silver or Bronze"},
     {"id": 102, "name": "CFLegacyPSAId", "label": "Legacy PSA id", "type": 0, "inputtype": 0, "usage": 2, "custom": 1, "mandatory": false, "characterlimit": 20},
-    {"id": 103, "name": "CFBillingCode", "label": "Billing code", "type": 0, "inputtype": 0, "usage": 2, "custom": 1, "mandatory": true, "characterlimit": 12},
+    {"id": 103, "name": "CFBillingCode", "label": "Billing code", "type": 0, "inputtype": 0, "usage": 2, "custom": 1, "mandatory": false, "characterlimit": 12},
     {"id": 201, "name": "CFSiteAccessHours", "label": "Access hours", "type": 0, "inputtype": 0, "usage": 3, "custom": 1, "mandatory": false},
     {"id": 202, "name": "CFAlarmPassword", "label": "Alarm code", "type": 0, "inputtype": 0, "usage": 3, "custom": 1, "mandatory": false}
-  ])json";
-  static const json definitions = json::parse(kDefinitions);
+  ])json");
+  static const json mandatory_set = [] {
+    json set = optional_set;
+    for (auto& d : set)
+      if (d["id"] == 103) d["mandatory"] = true;
+    for (const char* extra : {
+             R"({"id": 203, "name": "CFSiteCode", "label": "Site code", "type": 0, "inputtype": 0, "usage": 3, "custom": 1, "mandatory": true})",
+             R"({"id": 301, "name": "CFEmployeeId", "label": "Employee id", "type": 0, "inputtype": 0, "usage": 4, "custom": 1, "mandatory": true})",
+             R"({"id": 302, "name": "CFStartDate", "label": "Start date", "type": 4, "inputtype": 0, "usage": 4, "custom": 1, "mandatory": false})"})
+      set.push_back(json::parse(extra));
+    return set;
+  }();
+  return quirks.custom_fields == Quirks::CustomFieldSet::Mandatory ? mandatory_set : optional_set;
+}
+
+json Store::list_field_info(const QueryParams& q) {
+  const json definitions = field_definitions(quirks_.get());
   std::optional<long long> type;
   if (auto it = q.find("typeid"); it != q.end() && !it->second.empty()) {
     long long v = 0;

@@ -199,6 +199,7 @@ std::optional<long long> Store::save_item(Kind kind, const json& item, const std
   }
 
   validate(kind, record, fields, creating, id, path, errors);
+  if (creating && !opts.trusted && quirks.mandatory_custom_fields_enforced) require_custom_fields(kind, record, quirks, path, errors);
   if (merge_into) {
     const Kind target = kind;
     if (*merge_into == id)
@@ -318,6 +319,29 @@ void Store::validate(Kind kind, const json& record, const json& fields, bool cre
     default:
       break;
   }
+}
+
+// A new record must carry a value for every custom field the tenant makes mandatory (matched by id or name, as
+// merge_customfields matches). No public source shows Halo's wording: the message names the field's label only,
+// so a client cannot lean on it to learn the field's id.
+void Store::require_custom_fields(Kind kind, const json& record, const Quirks& quirks, const std::string& path,
+                                  json& errors) {
+  const int usage = kind == Kind::Client ? 2 : kind == Kind::Site ? 3 : kind == Kind::User ? 4 : 0;
+  if (usage == 0) return;
+  std::string missing;
+  for (const auto& d : field_definitions(quirks)) {
+    if (d["usage"] != usage || !d["mandatory"].get<bool>()) continue;
+    bool given = false;
+    const json fields = record.value("customfields", json::array());
+    for (const auto& cf : fields.is_array() ? fields : json::array()) {
+      if (!cf.is_object()) continue;
+      const bool same = (cf.contains("id") && cf["id"] == d["id"]) || str_or_empty(cf, "name") == d["name"].get<std::string>();
+      const json value = cf.value("value", json());
+      if (same && !value.is_null() && !(value.is_string() && blank(value))) given = true;
+    }
+    if (!given) missing += (missing.empty() ? "" : " ") + ("'" + d["label"].get<std::string>() + "' is mandatory.");
+  }
+  if (!missing.empty()) errors[path + ".customfields"] = missing;
 }
 
 long long Store::write_row(Kind kind, long long id, json record, bool insert) {

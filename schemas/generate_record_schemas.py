@@ -27,6 +27,10 @@ def ref(desc):
     return dict(CLIENT_REF, description=desc + " " + CLIENT_REF["description"])
 def id_(desc):
     return {"type": "integer", "minimum": 1, "description": desc}
+def agent(desc):
+    return {"type": ["integer", "string"], "minimum": 1, "minLength": 1, "maxLength": 255,
+            "description": desc + " The agent's id or name, e.g. \"Sarah Jones\"; an ambiguous name returns the "
+                           "candidates (search_agents lists agents)."}
 def s(desc, **kw):
     return dict({"type": "string", "description": desc}, **kw)
 def b(desc):
@@ -79,9 +83,9 @@ CLIENT_FIELDS = {
     "payment_terms": {"type": "integer", "minimum": 0, "maximum": 3650,
                       "description": "Payment terms " + hf("client", "payment_terms") + "."},
     "accounts_email": s("Billing e-mail address " + hf("client", "accounts_email") + ".", format="email", maxLength=255),
-    "account_manager_id": id_("Agent id of the account manager " + hf("client", "account_manager_id") + "."),
-    "primary_technician_id": id_("Agent id of the primary technician " + hf("client", "primary_technician_id") + "."),
-    "secondary_technician_id": id_("Agent id of the secondary technician " + hf("client", "secondary_technician_id") + "."),
+    "account_manager_id": agent("Account manager " + hf("client", "account_manager_id") + "."),
+    "primary_technician_id": agent("Primary technician " + hf("client", "primary_technician_id") + "."),
+    "secondary_technician_id": agent("Secondary technician " + hf("client", "secondary_technician_id") + "."),
     "client_type": {"type": ["integer", "string"], "minimum": 1, "minLength": 1, "maxLength": 100,
                     "description": "Client type by name (e.g. Customer, Prospect, Lead, Partner, Vendor: whatever "
                                    "list_client_types shows) or lookup id " + hf("client", "client_type") + "."},
@@ -153,9 +157,15 @@ REQUEST = {"type": "object", "description": "An HTTP request to the HaloPSA API"
            "properties": {"method": {"type": "string"}, "path": {"type": "string"}, "body": {}},
            "required": ["method", "path"]}
 
-def write_out(kind):
+REQUIRED_CF = {"type": "array", "description": "The custom fields this tenant makes mandatory on a new record, and "
+               "whether the call gave them", "items": {"type": "object", "properties": {
+                   "id": {"type": "integer"}, "name": {"type": "string"}, "label": {"type": "string"},
+                   "type": {"type": "string"}, "given": {"type": "boolean"}},
+                   "required": ["id", "name", "label", "type", "given"]}}
+
+def write_out(kind, create=False):
     rec = dict(REC[kind]); rec["type"] = ["object", "null"]
-    return {"$schema": DIALECT, "type": "object", "properties": {
+    out = {"$schema": DIALECT, "type": "object", "properties": {
         "record": rec,
         "dry_run": {"type": "boolean"},
         "written": {"type": "boolean", "description": "Whether anything was written"},
@@ -166,6 +176,9 @@ def write_out(kind):
         "not_applied": NOT_APPLIED,
         "warning": {"type": "string"}},
         "required": ["record", "dry_run", "written", "request"]}
+    if create:
+        out["properties"]["required_custom_fields"] = REQUIRED_CF
+    return out
 
 # What HaloPSA saved differently from what was sent, read back after the write.
 NOT_APPLIED = {"type": "array", "description": "Fields HaloPSA saved with another value than the one sent (read back "
@@ -210,7 +223,7 @@ tools["get_client"] = (obj({
         "toplevel": REF_SUMMARY},
         "required": ["client", "sites", "contacts", "billing_parent", "billed_clients", "billed_clients_complete", "toplevel"]})
 tools["create_client"] = (obj(dict(CLIENT_FIELDS, allow_duplicate=ALLOW_DUP, dry_run=DRY_RUN, fields=FIELDS), ["name"]),
-                          write_out("client"))
+                          write_out("client", create=True))
 upd = dict(CLIENT_FIELDS)
 upd["billing_parent"] = dict(ref("The client that invoices this one (client_to_invoice); null to remove."),
                              type=["integer", "string", "null"])
@@ -236,6 +249,16 @@ tools["list_client_types"] = (obj({}), {"$schema": DIALECT, "type": "object", "p
               "name": {"type": "string"}}, "required": ["id", "name"]}},
     "source": {"type": "string", "description": "Where the types came from"}}, "required": ["items", "source"]})
 
+tools["search_agents"] = (obj({
+    "search": s("Text to find in agent names or e-mail addresses, case-insensitive.", minLength=1, maxLength=100),
+    "include_inactive": b("true: also list disabled agents (default false).")}),
+    {"$schema": DIALECT, "type": "object", "properties": {
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
+            "inactive": {"type": "boolean"}, "api_only": {"type": "boolean", "description": "An API-only login"}},
+            "required": ["id", "name", "email", "inactive", "api_only"]}},
+        "total": {"type": "integer"}}, "required": ["items", "total"]})
+
 tools["search_sites"] = (obj({
     "client": ref("Only this client's sites."),
     "search": s("Text to find in site names (HaloPSA search).", minLength=1, maxLength=100),
@@ -244,7 +267,7 @@ tools["search_sites"] = (obj({
     "without_main_contact": b("true: only sites that have no main contact (filtered client-side over at most 1000 sites)."),
     "status": STATUS, "page": PAGE, "page_size": PAGE_SIZE, "fields": FIELDS}), list_out("site"))
 tools["create_site"] = (obj(dict({"client": ref("The client the site belongs to.")}, **SITE_FIELDS, dry_run=DRY_RUN, fields=FIELDS),
-                            ["client", "name"]), write_out("site"))
+                            ["client", "name"]), write_out("site", create=True))
 tools["update_site"] = (obj(dict({"site_id": id_("The site to change.")}, **SITE_FIELDS,
     inactive=b("true: deactivate the site; false: reactivate it."), if_unchanged_since=STALE, dry_run=DRY_RUN,
     fields=FIELDS), ["site_id"], minProperties=2), write_out("site"))
@@ -264,7 +287,7 @@ tools["create_contact"] = (obj(dict({
     "client": ref("The contact's client; the contact goes on its main site unless site_id is given."),
     "site_id": id_("The site the contact belongs to (defaults to the client's main site).")},
     **CONTACT_FIELDS, allow_duplicate=ALLOW_DUP, dry_run=DRY_RUN, fields=FIELDS),
-    anyOf=[{"required": ["client"]}, {"required": ["site_id"]}]), write_out("contact"))
+    anyOf=[{"required": ["client"]}, {"required": ["site_id"]}]), write_out("contact", create=True))
 tools["create_contact"][0]["allOf"] = [{"anyOf": [{"required": ["name"]}, {"required": ["first_name"]}, {"required": ["surname"]}]}]
 tools["update_contact"] = (obj(dict({"contact_id": id_("The contact to change."),
     "site_id": id_("Move the contact to this site.")}, **CONTACT_FIELDS,

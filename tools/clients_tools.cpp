@@ -38,9 +38,12 @@ void refuse_billing_loop(halo::Client& halo, long long self_id, long long parent
   }
 }
 
-// Client fields from the arguments, references resolved by name.
-json client_body(halo::Client& halo, const json& args, long long self_id, const json& current) {
+// Client fields from the arguments, references resolved by name; `notes` gets what the caller should be told
+// (an inactive agent chosen by exact name).
+json client_body(halo::Client& halo, const json& args, long long self_id, const json& current,
+                 std::vector<std::string>& notes) {
   json body = map_arguments(Kind::client, args);
+  resolve_agent_arguments(halo, Kind::client, args, body, notes);
   if (args.contains("client_type")) body["customertype"] = resolve_client_type(halo, args["client_type"]);
   if (args.contains("toplevel")) body["toplevel_id"] = resolve_toplevel(halo, args["toplevel"]);
   if (args.contains("billing_parent")) {
@@ -57,6 +60,16 @@ json client_body(halo::Client& halo, const json& args, long long self_id, const 
   if (args.contains("custom_fields"))
     body["customfields"] = map_custom_fields(halo, Kind::client, args["custom_fields"], current);
   return body;
+}
+
+// Adds the notes to a write's result as a warning (kept with any warning the write made).
+mcp::ToolResult with_notes(WriteResult r, const std::vector<std::string>& notes) {
+  if (notes.empty()) return r.result();
+  std::string text;
+  for (const auto& n : notes) text += (text.empty() ? "" : " ") + n;
+  r.data["warning"] = r.data.contains("warning") ? r.data["warning"].get<std::string>() + " " + text : text;
+  r.text += "\nNOTE: " + text;
+  return r.result();
 }
 
 mcp::ToolResult search_clients(halo::Client& halo, const json& args) {
@@ -133,7 +146,8 @@ mcp::ToolResult get_client(halo::Client& halo, const json& args) {
 
 mcp::ToolResult create_client(halo::Client& halo, const json& args) {
   const auto fields = requested_fields(Kind::client, args);
-  json body = client_body(halo, args, 0, json());
+  std::vector<std::string> notes;
+  json body = client_body(halo, args, 0, json(), notes);
   const std::string name = body["name"].get<std::string>();
   const std::string norm = normalise_name(name);
 
@@ -169,16 +183,18 @@ mcp::ToolResult create_client(halo::Client& halo, const json& args) {
         best = c;
     return best;
   };
-  return create_record(halo, Kind::client, body, args, fields, find_landed).result();
+  return with_notes(create_record(halo, Kind::client, body, args, fields, find_landed), notes);
 }
 
 mcp::ToolResult update_client(halo::Client& halo, const json& args) {
   const long long id = resolve_client(halo, args["client"]);
   const json current = fetch_record(halo, Kind::client, id);
-  json body = client_body(halo, args, id, current);
+  std::vector<std::string> notes;
+  json body = client_body(halo, args, id, current, notes);
   if (body.empty())
     throw InputError("Nothing to update: give at least one field to change besides client (e.g. website, notes).");
-  return update_record(halo, Kind::client, id, body, args, requested_fields(Kind::client, args), current).result();
+  return with_notes(update_record(halo, Kind::client, id, body, args, requested_fields(Kind::client, args), current),
+                    notes);
 }
 
 mcp::ToolResult set_client_active(halo::Client& halo, const json& args) {

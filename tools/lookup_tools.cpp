@@ -1,10 +1,12 @@
-// Billing hierarchy, TopLevel groupings and client types: how clients are organised in HaloPSA.
+// Billing hierarchy, TopLevel groupings, client types and agents: how clients are organised in HaloPSA.
 #include <set>
+#include "halo/agents.h"
 #include "halo/client.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
 #include "tools/toolbox.h"
 #include "tools/writes.h"
+#include "util/text.h"
 
 namespace tools {
 
@@ -74,6 +76,28 @@ mcp::ToolResult list_client_types(halo::Client& halo) {
   return mcp::ToolResult::data({{"items", items}, {"source", source}}, text);
 }
 
+// The agents from the remembered list (no request after the first), filtered here by name or e-mail.
+mcp::ToolResult search_agents(halo::Client& halo, const json& args) {
+  const std::string search = util::lower(args.value("search", std::string()));
+  const bool inactive_too = args.value("include_inactive", false);
+  json items = json::array();
+  for (const auto& a : halo::agent_list(halo)) {
+    if (a["inactive"].get<bool>() && !inactive_too) continue;
+    if (!search.empty() && util::lower(a["name"].get<std::string>()).find(search) == std::string::npos &&
+        util::lower(a["email"].get<std::string>()).find(search) == std::string::npos)
+      continue;
+    items.push_back(a);
+  }
+  std::string text = std::to_string(items.size()) + " agent(s)" + (search.empty() ? "" : " matching \"" + search + "\"") +
+                     (inactive_too ? "" : " (active only; include_inactive: true for disabled agents)") +
+                     ". Pass a name or id as account_manager_id, primary_technician_id or secondary_technician_id.\n\n" +
+                     markdown_table(items, {{"id", "Id"}, {"name", "Name"}, {"email", "E-mail"}, {"inactive", "Inactive"},
+                                            {"api_only", "API only"}},
+                                    items.size(), 100);
+  const std::size_t total = items.size();
+  return mcp::ToolResult::data({{"items", std::move(items)}, {"total", total}}, text);
+}
+
 }  // namespace
 
 void register_lookup_tools(mcp::McpServer& server, const Backend& backend) {
@@ -114,6 +138,18 @@ void register_lookup_tools(mcp::McpServer& server, const Backend& backend) {
       .output_schema = schema("list_client_types.output"),
       .annotations = {.read_only = true, .idempotent = true},
       .handler = [halo](const json&, mcp::RequestContext&) { return list_client_types(*halo); },
+  });
+  server.tools.add({
+      .name = "search_agents",
+      .title = "Search agents",
+      .description =
+          "Finds HaloPSA agents (the MSP's staff) by name or e-mail, with ids, to pick an account manager or "
+          "technician. Client tools also take agent names directly; use this when a name is ambiguous.",
+      .toolset = "clients",
+      .input_schema = schema("search_agents.input"),
+      .output_schema = schema("search_agents.output"),
+      .annotations = {.read_only = true, .idempotent = true},
+      .handler = [halo](const json& a, mcp::RequestContext&) { return search_agents(*halo, a); },
   });
 }
 

@@ -1,8 +1,11 @@
-// Names → ids: clients, client types, TopLevels and custom fields, so a model can use the names a person says.
+// Names → ids: clients, client types, TopLevels, agents and custom fields, so a model can use the names a person says.
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <map>
+#include <set>
 
+#include "halo/agents.h"
 #include "halo/client.h"
 #include "halo/list_query.h"
 #include "halo/custom_fields.h"
@@ -64,6 +67,63 @@ long long pick_by_name(const json& rows, const std::string& wanted, const std::s
             (r->value("inactive", false) ? " (inactive)" : "");
   }
   throw InputError(text);
+}
+
+// FieldInfo's typeid for a record kind's custom fields (halo/custom_fields.h: contacts' is unverified).
+int field_info_type(Kind kind) {
+  return kind == Kind::client ? halo::kFieldInfoClients : kind == Kind::site ? halo::kFieldInfoSites
+                                                                            : halo::kFieldInfoContacts;
+}
+
+bool numeric_text(const std::string& s, bool whole) {
+  if (s.empty()) return false;
+  std::size_t i = s[0] == '-' ? 1 : 0, dots = 0, digits_seen = 0;
+  for (; i < s.size(); ++i) {
+    if (std::isdigit(static_cast<unsigned char>(s[i]))) ++digits_seen;
+    else if (s[i] == '.' && !whole && ++dots == 1) continue;
+    else return false;
+  }
+  return digits_seen > 0;
+}
+
+// What a definition's values are, in words ("text", "whole number", "date (YYYY-MM-DD)"...).
+std::string type_name(const json& d) {
+  if (!d.value("type", json()).is_number_integer()) return "unknown type";
+  const int input = d.value("inputtype", 0);
+  switch (d["type"].get<int>()) {
+    case halo::kFieldText: return input == 1 ? "whole number" : input == 2 || input == 4 ? "number" : "text";
+    case halo::kFieldMemo: return "text (memo)";
+    case halo::kFieldSingleSelect: return "single selection";
+    case halo::kFieldMultiSelect: return "multiple selection";
+    case halo::kFieldDate: return input == 1 ? "date and time (YYYY-MM-DDTHH:MM)" : "date (YYYY-MM-DD)";
+    case halo::kFieldTime: return "time (HH:MM)";
+    case halo::kFieldCheckbox: return "checkbox (true or false)";
+    case halo::kFieldRich: return "rich text";
+    default: return "type " + d["type"].dump();
+  }
+}
+
+// Whether `value` fits a custom field of definition `d` (a null clears any field; an unknown type takes anything).
+bool value_fits(const json& d, const json& value) {
+  if (value.is_null() || !d.value("type", json()).is_number_integer()) return true;
+  const int input = d.value("inputtype", 0);
+  const std::string text = value.is_string() ? value.get<std::string>() : "";
+  auto date_like = [&](std::size_t min) {
+    return text.size() >= min && std::isdigit(static_cast<unsigned char>(text[0])) && text[4] == '-' && text[7] == '-';
+  };
+  switch (d["type"].get<int>()) {
+    case halo::kFieldCheckbox: return value.is_boolean();
+    case halo::kFieldText:
+      if (input == 1) return value.is_number_integer() || numeric_text(text, true);
+      if (input == 2 || input == 4) return value.is_number() || numeric_text(text, false);
+      return value.is_string() || value.is_number();
+    case halo::kFieldDate: return value.is_string() && date_like(10);
+    case halo::kFieldTime:
+      return value.is_string() && text.size() >= 4 && text.find(':') != std::string::npos && numeric_text(text.substr(0, text.find(':')), true);
+    case halo::kFieldSingleSelect:
+    case halo::kFieldMultiSelect: return value.is_string() || value.is_number_integer();
+    default: return value.is_string() || value.is_number();
+  }
 }
 
 }  // namespace
@@ -157,6 +217,56 @@ long long resolve_toplevel(halo::Client& halo, const json& ref) {
   return pick_by_name(list.rows, name, "toplevel", "TopLevel", "list_toplevels shows them.");
 }
 
+// The arguments of each record kind that name an agent; the Halo field each writes is field_mappings' (from
+// schemas/record_fields.json), so the pair is written down once.
+const std::vector<std::string>& agent_arguments(Kind kind) {
+  static const std::vector<std::string> client = {"account_manager_id", "primary_technician_id",
+                                                  "secondary_technician_id"};
+  static const std::vector<std::string> none;
+  return kind == Kind::client ? client : none;
+}
+
+AgentRef resolve_agent(halo::Client& halo, const json& ref, const char* argument) {
+  if (ref.is_number_integer()) return {positive_id(ref, argument), "", false};
+  if (!ref.is_string()) throw InputError(std::string(argument) + ": give the agent's id or name.");
+  const std::string name = trimmed(ref.get<std::string>());
+  if (name.empty()) throw InputError(std::string(argument) + ": the agent name is empty; give an id or a name.");
+  if (auto id = digits(name)) return {positive_id(json(*id), argument), "", false};
+  json agents;
+  try {
+    agents = halo::agent_list(halo);
+  } catch (const halo::Error& e) {
+    if (e.kind() != halo::ErrorKind::forbidden) throw;
+    throw InputError(std::string(argument) + ": HaloPSA refused to list agents to this application (" + e.what() +
+                     "), so an agent can only be given by id here. Ask an administrator for the agent's id.");
+  }
+  // An inactive (disabled) agent is matched only by its exact name, and then said to be inactive: a partial name
+  // never lands on someone who has left.
+  json rows = json::array();
+  for (const auto& a : agents)
+    if (!a["inactive"].get<bool>() || lower(trimmed(a["name"].get<std::string>())) == lower(name)) rows.push_back(a);
+  const long long id = pick_by_name(rows, name, argument, "agent", "search_agents lists them.");
+  for (const auto& a : rows)
+    if (a["id"].get<long long>() == id) return {id, a["name"].get<std::string>(), a["inactive"].get<bool>()};
+  return {id, name, false};
+}
+
+void resolve_agent_arguments(halo::Client& halo, Kind kind, const json& args, json& body,
+                             std::vector<std::string>& notes) {
+  for (const auto& m : field_mappings(kind)) {
+    const std::string argument = m.argument;
+    if (std::find(agent_arguments(kind).begin(), agent_arguments(kind).end(), argument) == agent_arguments(kind).end())
+      continue;
+    auto it = args.find(argument);
+    if (it == args.end() || it->is_null()) continue;
+    const AgentRef agent = resolve_agent(halo, *it, m.argument);
+    body[m.halo] = agent.id;
+    if (agent.inactive)
+      notes.push_back(std::string(argument) + ": " + agent.name + " (agent " + std::to_string(agent.id) +
+                      ") is an inactive agent in HaloPSA.");
+  }
+}
+
 json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields, const json& current) {
   // Field definitions as the tenant reports them on records of this kind: the current record first, then a page.
   std::map<long long, json> defs;
@@ -168,10 +278,12 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
   collect(current);
   const KindInfo& k = kind_info(kind);
   // HaloPSA's own definitions (FieldInfo), when it lists them: the authority on which ids exist.
-  const int type_id = kind == Kind::client ? halo::kFieldInfoClients : kind == Kind::site ? halo::kFieldInfoSites
-                                                                                          : halo::kFieldInfoContacts;
-  const json definitions = halo::custom_field_definitions(halo, type_id);
-  for (const auto& d : definitions) defs[d["id"].get<long long>()] = d;
+  const json definitions = halo::custom_field_definitions(halo, field_info_type(kind));
+  std::set<long long> defined;  // ids FieldInfo describes: only their types are known for certain
+  for (const auto& d : definitions) {
+    defs[d["id"].get<long long>()] = d;
+    defined.insert(d["id"].get<long long>());
+  }
   halo::Page page = halo::page(halo, kind, halo::with_status({}, halo::Status::all), 1, 100);
   for (const auto& r : page.rows) collect(r);
   if (defs.empty() && !page.rows.empty() && page.rows[0].contains("id"))
@@ -209,6 +321,10 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
                                             "; pass the field id instead."
                                       : " Known fields: " + known + "."));
     }
+    if (auto d = defs.find(*id); d != defs.end() && defined.contains(*id) && !value_fits(d->second, value))
+      throw InputError("custom_fields." + key + ": " + d->second.value("name", std::string()) +
+                       (d->second.value("label", std::string()).empty() ? "" : " (\"" + d->second.value("label", std::string()) + "\")") +
+                       " is a " + type_name(d->second) + " field in HaloPSA; " + value.dump() + " does not fit it. Nothing was sent.");
     // HaloPSA takes {id, value} only, so the audit cannot tell a secret field by its name: say so here.
     if (auto d = defs.find(*id); d != defs.end() && (mcp::is_secret_name(d->second.value("name", std::string())) ||
                                                      mcp::is_secret_name(d->second.value("label", std::string()))))
@@ -216,6 +332,33 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
     out.push_back({{"id", *id}, {"value", value}});
   }
   return out;
+}
+
+json custom_field_requirements(halo::Client& halo, Kind kind, const json& customfields) {
+  json out = json::array();
+  for (const auto& d : halo::custom_field_definitions(halo, field_info_type(kind))) {
+    if (!d["mandatory"].get<bool>()) continue;
+    bool given = false;
+    if (customfields.is_array())
+      for (const auto& cf : customfields)
+        if (cf.value("id", json()) == d["id"]) {
+          const json& v = cf.contains("value") ? cf["value"] : json();
+          given = !v.is_null() && !(v.is_string() && trimmed(v.get<std::string>()).empty());
+        }
+    out.push_back({{"id", d["id"]}, {"name", d["name"]}, {"label", d["label"]}, {"type", type_name(d)}, {"given", given}});
+  }
+  return out;
+}
+
+std::string describe_custom_fields(const json& requirements, bool missing_only) {
+  std::string text;
+  for (const auto& r : requirements) {
+    if (missing_only && r["given"].get<bool>()) continue;
+    text += (text.empty() ? "" : ", ") + r["name"].get<std::string>() +
+            (r["label"].get<std::string>().empty() ? "" : " (\"" + r["label"].get<std::string>() + "\")") + ", " +
+            r["type"].get<std::string>();
+  }
+  return text;
 }
 
 }  // namespace tools

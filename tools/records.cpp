@@ -292,6 +292,9 @@ json map_arguments(Kind kind, const json& args) {
       body[m.halo] = checked_name(*it, m.argument);
     } else if (arg == "country_code") {
       body[m.halo] = checked_country(*it, m.argument);
+    } else if (it->is_string() && std::any_of(agent_arguments(kind).begin(), agent_arguments(kind).end(),
+                                              [&](const std::string& a) { return arg == a; })) {
+      continue;  // an agent given by name: resolve_agent_arguments looks it up
     } else if (arg.size() > 3 && arg.compare(arg.size() - 3, 3, "_id") == 0 && !it->is_null()) {
       body[m.halo] = positive_id(*it, m.argument);
     } else if (it->is_string()) {

@@ -83,13 +83,36 @@ long long resolve_client_type(halo::Client& halo, const json& ref);
 // A TopLevel given as id or name → its id.
 long long resolve_toplevel(halo::Client& halo, const json& ref);
 
+// An agent given as an id or a name. A name must match one agent (an exact, case-insensitive match wins over partial
+// ones; an ambiguous name is an InputError listing the candidates); a disabled agent matches only by its exact name,
+// and is then returned with inactive set. Names are looked up in halo::agent_list (read once, remembered).
+struct AgentRef {
+  long long id = 0;
+  std::string name;  // "" when given by id
+  bool inactive = false;
+};
+AgentRef resolve_agent(halo::Client& halo, const json& ref, const char* argument);
+// The arguments of `kind` that name an agent (account_manager_id, ...): by id or name.
+const std::vector<std::string>& agent_arguments(Kind kind);
+// Resolves the agent arguments present in `args` into `body` (Halo field = agent id); `notes` gets a line for each
+// inactive agent chosen by exact name.
+void resolve_agent_arguments(halo::Client& halo, Kind kind, const json& args, json& body,
+                             std::vector<std::string>& notes);
+
 // The tenant's client types: [{id, name}], from the client-type Lookup table (halo::find_client_type_table),
 // else the distinct values found on clients. `source` says which.
 json client_types(halo::Client& halo, std::string* source = nullptr);
 
 // `custom_fields: {"<name, label or id>": value}` → Halo's customfields [{id, value}], field ids looked up from the
-// tenant's records of this kind (and `current`); unknown names are rejected with the nearest real ones.
+// tenant's records of this kind (and `current`); unknown names are rejected with the nearest real ones, and a value
+// that does not fit the field's type (FieldInfo: a checkbox takes true/false, a date YYYY-MM-DD...) is refused.
 json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields, const json& current);
+
+// The custom fields the tenant makes mandatory on a new record of `kind` (FieldInfo definitions, read once):
+// [{id, name, label, type (in words), given}], `given` when `customfields` (Halo's [{id, value}]) has a value for it.
+json custom_field_requirements(halo::Client& halo, Kind kind, const json& customfields);
+// "CFBillingCode (\"Billing code\"), text, ..." for the requirements (only those not given when `missing_only`).
+std::string describe_custom_fields(const json& requirements, bool missing_only);
 
 // Duplicate detection: the one company-name key (dedupe::company_key) every guard, name resolution and find_duplicates
 // share: invisible characters, case, accents, punctuation, a leading "the", legal suffixes and abbreviations set

@@ -1,6 +1,7 @@
 // onboard_client (client → main site → primary contact → main_site_id, idempotent and resumable) and
 // onboard_contact (find by e-mail within the client, else create on the right site).
 #include <set>
+#include <tuple>
 
 #include "halo/client.h"
 #include "halo/list_query.h"
@@ -47,8 +48,9 @@ std::vector<json> contacts_with_email(halo::Client& halo, const std::string& ema
   return out;
 }
 
-json contact_body(const json& c) {
+json contact_body(halo::Client& halo, const json& c) {
   json body = map_arguments(Kind::contact, c);
+  if (c.contains("custom_fields")) body["customfields"] = map_custom_fields(halo, Kind::contact, c["custom_fields"], json());
   body.erase("site_id");
   if (!body.contains("name") && (body.contains("firstname") || body.contains("surname")))
     body["name"] = body.value("firstname", std::string()) + (body.contains("firstname") && body.contains("surname") ? " " : "") +
@@ -63,8 +65,9 @@ json contact_body(const json& c) {
   return body;
 }
 
-json site_body(const json& s) {
+json site_body(halo::Client& halo, const json& s) {
   json body = map_arguments(Kind::site, s);
+  if (s.contains("custom_fields")) body["customfields"] = map_custom_fields(halo, Kind::site, s["custom_fields"], json());
   if (!body.contains("name")) body["name"] = "Main";
   if (s.contains("address")) {
     json address = json::object();
@@ -74,12 +77,13 @@ json site_body(const json& s) {
   return body;
 }
 
-json client_body(halo::Client& halo, const json& args) {
+json client_body(halo::Client& halo, const json& args, std::vector<std::string>& notes) {
   json fields = json::object();
   for (const char* k : {"name", "website", "notes", "ref", "account_manager_id", "is_vip", "payment_terms", "tax_number",
                         "accounts_email", "trading_name", "extra"})
     if (args.contains(k)) fields[k] = args[k];
   json body = map_arguments(Kind::client, fields);
+  resolve_agent_arguments(halo, Kind::client, fields, body, notes);
   if (args.contains("client_type")) body["customertype"] = resolve_client_type(halo, args["client_type"]);
   if (args.contains("toplevel")) body["toplevel_id"] = resolve_toplevel(halo, args["toplevel"]);
   if (args.contains("billing_parent")) body["client_to_invoice"] = resolve_client(halo, args["billing_parent"], "billing_parent");
@@ -128,12 +132,28 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
   const bool dry_run = args.value("dry_run", false);
   const bool rollback = args.value("rollback", false);
   const std::string name = checked_name(args["name"], "name");
-  json client_fields = client_body(halo, args);
+  std::vector<std::string> notes;
+  json client_fields = client_body(halo, args, notes);
   const json site_in = args.value("site", json::object());
-  json site_fields = site_body(site_in);
+  json site_fields = site_body(halo, site_in);
   const json contact_in = args.value("contact", json::object());
   const bool want_contact = !contact_in.empty();
-  json person = want_contact ? contact_body(contact_in) : json();
+  json person = want_contact ? contact_body(halo, contact_in) : json();
+  // The custom fields the tenant makes mandatory on each record this run may create (FieldInfo, read once each).
+  const std::string missing_client =
+      describe_custom_fields(custom_field_requirements(halo, Kind::client, client_fields.value("customfields", json())), true);
+  const std::string missing_site =
+      describe_custom_fields(custom_field_requirements(halo, Kind::site, site_fields.value("customfields", json())), true);
+  const std::string missing_contact =
+      want_contact ? describe_custom_fields(custom_field_requirements(halo, Kind::contact, person.value("customfields", json())), true)
+                   : "";
+  // A record about to be created without them: named on the step of a dry run; otherwise nothing is sent for it.
+  auto missing_on = [&](json& step, const std::string& missing, const char* argument) {
+    if (missing.empty()) return false;
+    step["missing_custom_fields"] = missing;
+    step["note"] = "MISSING mandatory custom fields: " + missing + " (give them in " + argument + ")";
+    return true;
+  };
   if (want_contact && args.value("send_welcome_email", false)) person["sendwelcomeemail"] = true;
   const std::string email = want_contact ? normalise_email(person.value("emailaddress", std::string())) : "";
 
@@ -199,6 +219,18 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
           conflicts.push_back({{"kind", "client_exists"}, {"id", existing[i]["id"]}, {"name", text_of(existing[i], "name")}});
       } else {
         step["request"] = halo::save_request(Kind::client, client_fields).to_json();
+        missing_on(step, missing_client, "custom_fields");
+        if (!dry_run && !(missing_client + missing_site + missing_contact).empty()) {
+          // A new client means a new site and contact too: refuse before the first write, not half-way.
+          std::string what;
+          const std::tuple<const char*, std::string, const char*> parts[] = {
+              {"client", missing_client, "custom_fields"}, {"site", missing_site, "site.custom_fields"},
+              {"contact", missing_contact, "contact.custom_fields"}};
+          for (const auto& [record, missing, argument] : parts)
+            if (!missing.empty()) what += std::string(what.empty() ? "" : "; ") + record + ": " + missing + " (in " + argument + ")";
+          throw InputError("Not onboarded: this tenant makes custom fields mandatory that are missing. " + what +
+                           ". Nothing was sent.");
+        }
         if (!dry_run) {
           client = create_once(halo, Kind::client, client_fields, [&] { return clients_named(halo, name); });
           client_id = id_of(client["id"]);
@@ -230,7 +262,11 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
         json body = site_fields;
         body["client_id"] = client_id ? json(client_id) : json(kNewClientId);
         step["request"] = halo::save_request(Kind::site, body).to_json();
-        if (!dry_run) {
+        if (missing_on(step, missing_site, "site.custom_fields") && !dry_run) {
+          step["status"] = "failed";
+          step["error"] = "not sent: mandatory custom fields missing: " + missing_site + " (give them in site.custom_fields)";
+          failure = "main site: " + step["error"].get<std::string>();
+        } else if (!dry_run) {
           site = create_once(halo, Kind::site, body, [&] {
             std::vector<json> out;
             for (const auto& s : halo::page(halo, Kind::site, halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), 1, 100).rows)
@@ -296,7 +332,11 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
         body["site_id"] = site_id ? json(site_id) : json(kNewSiteId);
         body["ismaincontact"] = true;
         step["request"] = halo::save_request(Kind::contact, body).to_json();
-        if (!dry_run) {
+        if (missing_on(step, missing_contact, "contact.custom_fields") && !dry_run) {
+          step["status"] = "failed";
+          step["error"] = "not sent: mandatory custom fields missing: " + missing_contact + " (give them in contact.custom_fields)";
+          failure = "primary contact: " + step["error"].get<std::string>();
+        } else if (!dry_run) {
           contact = create_once(halo, Kind::contact, body, [&]() -> std::vector<json> {
             std::vector<json> out;
             const Query q = !email.empty() ? halo::with_status({{"search", email}}, halo::Status::all)
@@ -389,6 +429,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
     text += rollback ? "\nWhat this run created was deactivated (rolled_back); nothing was deleted."
                      : "\nWhat was created is kept: call onboard_client again with the same input to resume (it finds "
                        "what exists and creates only what is missing), or with rollback: true to deactivate what a run creates when it fails.";
+  for (const auto& n : notes) text += "\nNOTE: " + n;
   text += "\nStill to do by a person:";
   for (const auto& c : checklist) text += "\n- [ ] " + c.get<std::string>();
   return mcp::ToolResult::data(std::move(out), text);
@@ -398,7 +439,8 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
 mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::RequestContext& ctx) {
   const bool dry_run = args.value("dry_run", false);
   const long long client_id = resolve_client(halo, args["client"]);
-  json body = contact_body(args);
+  json body = contact_body(halo, args);
+  const std::string missing = describe_custom_fields(custom_field_requirements(halo, Kind::contact, body.value("customfields", json())), true);
   if (args.value("send_welcome_email", false)) body["sendwelcomeemail"] = true;
   const std::string email = normalise_email(body.value("emailaddress", std::string()));
   ctx.progress(1, 3, "Looking for the contact");
@@ -456,13 +498,21 @@ mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::Reque
                          "Give site_id, or run onboard_client (or create_site) first.");
     }
     body["site_id"] = site_id;
+    if (!missing.empty() && !dry_run)
+      throw InputError("Not created: this tenant makes these contact custom fields mandatory and they are missing: " +
+                       missing + ". Add them in custom_fields (by name or label). Nothing was sent.");
     json& s = steps.add("contact", dry_run ? "planned" : "created");
     s["request"] = halo::save_request(Kind::contact, body).to_json();
+    if (!missing.empty()) {
+      s["missing_custom_fields"] = missing;
+      s["note"] = "MISSING mandatory custom fields: " + missing + " (give them in custom_fields)";
+    }
     ctx.progress(2, 3, "Creating the contact");
     if (dry_run) {
       out["status"] = "planned";
       out["contact"] = nullptr;
-      text = "DRY RUN, nothing written. Would create the contact on site " + std::to_string(site_id) + ": POST /api/Users " + s["request"]["body"].dump();
+      text = "DRY RUN, nothing written. Would create the contact on site " + std::to_string(site_id) + ": POST /api/Users " + s["request"]["body"].dump() +
+             (missing.empty() ? "" : "\nMISSING mandatory custom fields: " + missing + ". The create would be refused; add them in custom_fields.");
     } else {
       try {
         const json saved = create_once(halo, Kind::contact, body, [&]() -> std::vector<json> {

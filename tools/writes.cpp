@@ -104,12 +104,24 @@ WriteResult create_record(halo::Client& halo, Kind kind, const json& body, const
   const halo::Request request = halo::save_request(kind, body);
   WriteResult out;
   out.data = {{"dry_run", args.value("dry_run", false)}, {"written", false}, {"request", request.to_json()}};
+  // The custom fields the tenant makes mandatory on a new record: said on a dry run, and a create missing one is
+  // refused here, before HaloPSA refuses it with a message that may not name the field.
+  const json required = custom_field_requirements(halo, kind, body.value("customfields", json::array()));
+  const std::string missing = describe_custom_fields(required, true);
+  if (!required.empty()) out.data["required_custom_fields"] = required;
   if (args.value("dry_run", false)) {
     out.data["record"] = nullptr;
     out.text = "DRY RUN, nothing written. Would create " + std::string(k.label) + " \"" +
                body.value("name", std::string()) + "\" with POST " + request.path() + " " + request.body.dump();
+    if (!required.empty())
+      out.text += "\nThis tenant requires these custom fields on a new " + std::string(k.label) + ": " +
+                  describe_custom_fields(required, false) + "." +
+                  (missing.empty() ? "" : " MISSING: " + missing + ". The create would be refused; add them in custom_fields.");
     return out;
   }
+  if (!missing.empty())
+    throw InputError("Not created: this tenant makes these " + std::string(k.label) + " custom fields mandatory and they "
+                     "are missing: " + missing + ". Add them in custom_fields (by name or label). Nothing was sent.");
   json answer = halo::create(halo, kind, body, std::move(find_landed));
   const long long id = answer.is_object() && answer.contains("id") && answer["id"].is_number() ? answer["id"].get<long long>() : 0;
   const json saved = id > 0 ? read_back(halo, kind, id, std::move(answer), body) : answer;

@@ -1,5 +1,5 @@
 // onboard_client and onboard_contact end to end: SDK client → halopsa-mcp → a standalone sandbox with fault injection.
-import { test, before, after, beforeEach } from "node:test";
+import { test, describe, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { setup, textOf } from "./tools_helpers.mjs";
 import { callWithProgress } from "./harness.mjs";
@@ -161,4 +161,94 @@ test("onboard_contact creates on the client's main site, with the welcome e-mail
 test("onboard_contact refuses a site of another client, naming it", async () => {
   const text = await t.fails("onboard_contact", { client: 3, site_id: 101, name: "X Y" });
   assert.match(text, /site_id/);
+});
+
+// A tenant that makes a custom field mandatory on clients (CFBillingCode), sites (CFSiteCode) and contacts
+// (CFEmployeeId): the sandbox's custom_fields "mandatory" setting. Its own server, because the definitions are read
+// once per server and remembered.
+describe("a tenant with mandatory custom fields on all three records", () => {
+  let m;
+  before(async () => { m = await setup(); });
+  after(async () => { await m?.close(); });
+  beforeEach(async () => {
+    await m.reset();
+    await m.sandbox.setQuirks({ custom_fields: "mandatory" });
+    await m.mark();
+  });
+  const onboarding = {
+    name: "Juniper Physio Ltd",
+    site: { name: "Clinic", address: { line1: "4 Elm Row", postcode: "EH7 4AA" } },
+    contact: { first_name: "Ola", surname: "Berg", email: "ola.berg@juniperphysio.example" },
+  };
+
+  test("the dry run names the missing mandatory fields of each record, and the run refuses before sending", async () => {
+    const plan = await m.ok("onboard_client", { ...onboarding, dry_run: true });
+    const s = byStep(plan);
+    assert.match(s.client.missing_custom_fields, /^CFBillingCode \("Billing code"\), text$/);
+    assert.match(s["main site"].missing_custom_fields, /^CFSiteCode \("Site code"\), text$/);
+    assert.match(s["primary contact"].missing_custom_fields, /^CFEmployeeId \("Employee id"\), text$/);
+    const text = textOf(await m.call("onboard_client", { ...onboarding, dry_run: true }));
+    assert.match(text, /- client: planned would send POST \/api\/Client .* MISSING mandatory custom fields: CFBillingCode/);
+    assert.match(text, /- main site: planned .* MISSING mandatory custom fields: CFSiteCode .*site\.custom_fields/);
+    assert.match(text, /- primary contact: planned .* MISSING mandatory custom fields: CFEmployeeId .*contact\.custom_fields/);
+
+    const refused = await m.fails("onboard_client", onboarding);
+    assert.match(refused, /Not onboarded: this tenant makes custom fields mandatory that are missing\. client: CFBillingCode .*; site: CFSiteCode .*; contact: CFEmployeeId .*Nothing was sent/);
+    assert.deepEqual(await m.writes(), []);
+  });
+
+  test("onboarding succeeds when they are given (by name or label), and HaloPSA receives them on each record", async () => {
+    const args = {
+      ...onboarding,
+      custom_fields: { CFBillingCode: "JP-01" },
+      site: { ...onboarding.site, custom_fields: { "Site code": "EH7" } },
+      contact: { ...onboarding.contact, custom_fields: { CFEmployeeId: "E-9", CFStartDate: "2027-01-04" } },
+    };
+    const plan = await m.ok("onboard_client", { ...args, dry_run: true });
+    for (const step of plan.steps) assert.equal(step.missing_custom_fields, undefined, JSON.stringify(step));
+    const r = await m.ok("onboard_client", args);
+    assert.equal(r.complete, true, JSON.stringify(r.steps));
+    const posts = Object.fromEntries((await m.writes()).filter((w) => !w.body[0].id).map((w) => [w.path, w.body[0].customfields]));
+    assert.deepEqual(posts, {
+      "/api/Client": [{ id: 103, value: "JP-01" }],
+      "/api/Site": [{ id: 203, value: "EH7" }],
+      "/api/Users": [{ id: 301, value: "E-9" }, { id: 302, value: "2027-01-04" }],
+    });
+  });
+
+  test("onboard_contact names the missing field on a dry run and creates once it is given", async () => {
+    const args = { client: "Summit Dental", first_name: "Rae", surname: "Moss", email: "rae.moss@summitdental.co.uk" };
+    const plan = await m.call("onboard_contact", { ...args, dry_run: true });
+    assert.ok(!plan.isError, textOf(plan));
+    assert.match(plan.structuredContent.steps[0].missing_custom_fields, /CFEmployeeId/);
+    assert.match(textOf(plan), /MISSING mandatory custom fields: CFEmployeeId \("Employee id"\), text/);
+    assert.match(await m.fails("onboard_contact", args), /contact custom fields mandatory and they are missing: CFEmployeeId.*Nothing was sent/);
+    assert.deepEqual(await m.writes(), []);
+    const r = await m.ok("onboard_contact", { ...args, custom_fields: { "Employee id": "E-12" } });
+    assert.equal(r.status, "created");
+    assert.deepEqual((await m.writes())[0].body[0].customfields, [{ id: 301, value: "E-12" }]);
+  });
+
+  test("create_client's dry run lists the required custom fields; a create without them is refused before sending", async () => {
+    const plan = await m.call("create_client", { name: "Pinewood Farms", dry_run: true });
+    assert.deepEqual(plan.structuredContent.required_custom_fields,
+      [{ id: 103, name: "CFBillingCode", label: "Billing code", type: "text", given: false }]);
+    assert.match(textOf(plan), /requires these custom fields on a new client: CFBillingCode .* MISSING: CFBillingCode/);
+    assert.match(await m.fails("create_client", { name: "Pinewood Farms" }),
+      /Not created: this tenant makes these client custom fields mandatory and they are missing: CFBillingCode \("Billing code"\), text\..*Nothing was sent/);
+    assert.deepEqual(await m.writes(), []);
+    const made = await m.ok("create_client", { name: "Pinewood Farms", custom_fields: { "billing code": "PF-7" } });
+    assert.equal(made.written, true);
+    assert.deepEqual(made.required_custom_fields[0].given, true);
+  });
+
+  test("an unknown custom field name or a value of the wrong type is refused before any write", async () => {
+    const unknown = await m.fails("onboard_client", {
+      ...onboarding, custom_fields: { CFBillingCode: "X" }, site: { ...onboarding.site, custom_fields: { CFSiteCod: "EH7" } } });
+    assert.match(unknown, /custom_fields: no site custom field named "CFSiteCod"\. Did you mean "CFSiteCode"/);
+    const wrongType = await m.fails("onboard_contact", {
+      client: 3, name: "Rae Moss", custom_fields: { CFEmployeeId: "E-1", "Start date": "next week" } });
+    assert.match(wrongType, /custom_fields\.Start date: CFStartDate \("Start date"\) is a date \(YYYY-MM-DD\) field in HaloPSA; "next week" does not fit it/);
+    assert.deepEqual(await m.writes(), []);
+  });
 });

@@ -109,7 +109,7 @@ TEST_CASE("agents: the list, one by id, and the token's own agent") {
   for (const auto& a : list) names.push_back(a.at("name").get<std::string>());
   CHECK(names == std::vector<std::string>{"Rory Reader", "Sarah Connor", "Sarah Jones"});
 
-  const json all = t.get_json("/api/Agent?includedisabled=true&includeapiagents=true");
+  const json all = t.get_json("/api/Agent?includeenabled=true&includedisabled=true&includeapiagents=true");
   CHECK(all.size() == 5);
   const json disabled_only = t.get_json("/api/Agent?includeenabled=false&includedisabled=true");
   REQUIRE(disabled_only.size() == 1);

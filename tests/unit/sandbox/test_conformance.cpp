@@ -142,6 +142,12 @@ void check_everything(const Tenant& t, Conformance& c, std::size_t& records) {
     c.object("FieldInfo", row, "FieldInfo " + row.dump());
     ++records;
   }
+  const json agents = t.get_json("/api/Agent?includeenabled=true&includedisabled=true&includeapiagents=true");
+  CHECK(agents.size() == 5);
+  for (const auto& row : agents) {  // agent rows are Halo's Uname_List (2025-03 excerpt)
+    c.object("Uname_List", row, "Agent " + row.dump());
+    ++records;
+  }
   for (const auto& row : walk(t, "/api/TopLevel", "tree")) {
     c.object("Tree", row, "TopLevel #" + std::to_string(row.at("id").get<long long>()));
     ++records;

@@ -49,7 +49,9 @@ TEST_CASE("quirks control API: strict defaults, changes, presets, bad input name
                          {"rate_limit", {{"limit", 0}, {"window_seconds", 300}}},
                          {"rate_limit_retry_after", false},
                          {"rate_limit_body", "json"},
-                         {"refresh_token_rotation", "rotate"}});
+                         {"refresh_token_rotation", "rotate"},
+                         {"custom_fields", "optional"},
+                         {"mandatory_custom_fields_enforced", true}});
 
   CHECK(t.quirks({{"list_rows", "full"}})["list_rows"] == "full");
 
@@ -86,6 +88,10 @@ TEST_CASE("quirks control API: strict defaults, changes, presets, bad input name
   CHECK(kind["rate_limit_retry_after"] == true);
   CHECK(kind["rate_limit_body"] == "text");
   CHECK(kind["refresh_token_rotation"] == "reuse");
+  CHECK(kind["mandatory_custom_fields_enforced"] == false);
+  CHECK(kind["custom_fields"] == "optional");  // tenant configuration: a preset leaves it as it is
+  CHECK(t.quirks({{"custom_fields", "mandatory"}, {"preset", "kind"}})["custom_fields"] == "mandatory");
+  t.quirks({{"custom_fields", "optional"}});
   CHECK(t.quirks({{"preset", "strict"}}) == defaults);
 
   t.quirks({{"preset", "kind"}});
@@ -443,12 +449,89 @@ TEST_CASE("always: scopes are enforced; a read:customers token cannot write, an 
   CHECK(json::parse(bad->body)["error"] == "invalid_scope");
 }
 
-TEST_CASE("FieldInfo serves custom-field definitions by typeid (2 clients, 3 sites), one mandatory") {
+namespace {
+long long mandatory_count(const json& defs) {
+  return std::count_if(defs.begin(), defs.end(), [](const json& d) { return d["mandatory"] == true; });
+}
+}  // namespace
+
+TEST_CASE("FieldInfo serves custom-field definitions by typeid (2 clients, 3 sites, 4 contacts) for the tenant the "
+          "custom_fields switch picks") {
   Tenant t;
   const json clients = t.get_json("/api/FieldInfo?typeid=2");
   REQUIRE(clients.is_array());
   CHECK(clients.size() == 3);
-  CHECK(std::count_if(clients.begin(), clients.end(), [](const json& d) { return d["mandatory"] == true; }) == 1);
+  CHECK(mandatory_count(clients) == 0);
   CHECK(t.get_json("/api/FieldInfo?typeid=3").size() == 2);  // CFSiteAccessHours, CFAlarmPassword
+  CHECK(t.get_json("/api/FieldInfo?typeid=4").empty());
   CHECK(t.get_json("/api/FieldInfo?typeid=1").empty());
+
+  t.quirks({{"custom_fields", "mandatory"}});
+  CHECK(mandatory_count(t.get_json("/api/FieldInfo?typeid=2")) == 1);  // CFBillingCode
+  const json sites = t.get_json("/api/FieldInfo?typeid=3");
+  CHECK(sites.size() == 3);
+  CHECK(mandatory_count(sites) == 1);  // CFSiteCode
+  const json contacts = t.get_json("/api/FieldInfo?typeid=4");
+  CHECK(contacts.size() == 2);
+  CHECK(mandatory_count(contacts) == 1);  // CFEmployeeId
+}
+
+TEST_CASE("mandatory_custom_fields_enforced: a create missing a mandatory custom field is refused naming its label") {
+  Tenant t;
+  t.quirks({{"custom_fields", "mandatory"}});
+  auto r = t.post("/api/Client", json::array({{{"name", "No Code Ltd"}}}));
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  const json body = json::parse(r->body);
+  CHECK(body["[0].customfields"] == "'Billing code' is mandatory.");
+  CHECK(t.get_json("/api/Client?search=No%20Code&includeactive=true&includeinactive=true")["record_count"] == 0);
+
+  // Given by id (a blank value does not count), or by name: created. An update never needs it.
+  CHECK(t.post("/api/Client", json::array({{{"name", "Blank Code Ltd"}, {"customfields", {{{"id", 103}, {"value", " "}}}}}}))
+            ->status == 400);
+  const json saved = t.post_json("/api/Client", json::array({{{"name", "Coded Ltd"}, {"customfields", {{{"id", 103}, {"value", "NW-1"}}}}}}));
+  t.post_json("/api/Client", json::array({{{"id", saved["id"]}, {"notes", "updated"}}}));
+  auto site = t.post("/api/Site", json::array({{{"name", "Depot"}, {"client_id", saved["id"]}}}));
+  REQUIRE(site);
+  CHECK(site->status == 400);
+  CHECK(json::parse(site->body)["[0].customfields"] == "'Site code' is mandatory.");
+  const json made = t.post_json("/api/Site", json::array({{{"name", "Depot"}, {"client_id", saved["id"]},
+                                                           {"customfields", {{{"name", "CFSiteCode"}, {"value", "D1"}}}}}}));
+  auto user = t.post("/api/Users", json::array({{{"name", "Ann Lee"}, {"site_id", made["id"]}}}));
+  REQUIRE(user);
+  CHECK(user->status == 400);
+  CHECK(json::parse(user->body)["[0].customfields"] == "'Employee id' is mandatory.");
+
+  t.quirks({{"mandatory_custom_fields_enforced", false}});
+  CHECK(t.post("/api/Client", json::array({{{"name", "Lenient Ltd"}}}))->status == 201);
+}
+
+TEST_CASE("agents: GET /api/Agent lists enabled non-API agents by default, the include parameters widen it; "
+          "Agent/{id} and Agent/me") {
+  Tenant t;
+  auto names = [](const json& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.at("name").get<std::string>());
+    return out;
+  };
+  const json plain = t.get_json("/api/Agent");
+  REQUIRE(plain.is_array());  // a bare array, as RDX's n8n node reads it
+  CHECK(names(plain) == std::vector<std::string>{"Rory Reader", "Sarah Connor", "Sarah Jones"});
+  CHECK(names(t.get_json("/api/Agent?includeenabled=true&includedisabled=true&includeapiagents=true")) ==
+        std::vector<std::string>{"API User", "Rory Reader", "Sarah Connor", "Sarah Jones", "Tom Baker"});
+  // Only one of the pair: the other's default is the include_pair_defaults switch's (strict: false).
+  CHECK(names(t.get_json("/api/Agent?includedisabled=true")) == std::vector<std::string>{"Tom Baker"});
+  t.quirks({{"include_pair_defaults", "lenient"}});
+  CHECK(names(t.get_json("/api/Agent?includedisabled=true")).size() == 4);
+  CHECK(names(t.get_json("/api/Agent?search=sarah")) == std::vector<std::string>{"Sarah Connor", "Sarah Jones"});
+  CHECK(names(t.get_json("/api/Agent?search=sarah.jones@")) == std::vector<std::string>{"Sarah Jones"});
+  CHECK(t.get_json("/api/Agent/11")["email"] == "sarah.jones@northwind-msp.example");
+  CHECK(t.get_json("/api/Agent/14")["isdisabled"] == true);
+  CHECK(t.get_json("/api/Agent/me")["id"] == 1);
+  CHECK(t.get("/api/Agent/99")->status == 404);
+  CHECK(t.post("/api/Agent", json::array({{{"name", "X"}}}))->status == 405);
+
+  // A client's agent fields carry the agent's name, as Halo's *_name fields do.
+  const json client = t.post_json("/api/Client", json::array({{{"name", "Managed Ltd"}, {"accountmanagertech", 11}}}));
+  CHECK(t.get_json("/api/Client/" + client["id"].dump())["accountmanagertech_name"] == "Sarah Jones");
 }
