@@ -123,7 +123,7 @@ void roll_back(halo::Client& halo, Steps& steps, const std::vector<std::pair<Kin
   }
 }
 
-mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::RequestContext& ctx) {
+mcp::ToolResult onboard_client(halo::Client& halo, CreateLocks& locks, const json& args, mcp::RequestContext& ctx) {
   const bool dry_run = args.value("dry_run", false);
   const bool rollback = args.value("rollback", false);
   const std::string name = checked_name(args["name"], "name");
@@ -135,6 +135,12 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
   json person = want_contact ? contact_body(contact_in) : json();
   if (want_contact && args.value("send_welcome_email", false)) person["sendwelcomeemail"] = true;
   const std::string email = want_contact ? normalise_email(person.value("emailaddress", std::string())) : "";
+  // Held for the whole run: the client (and the site under it) by name, the contact by e-mail; each create checks
+  // the hold is still its own just before it is sent.
+  std::vector<std::string> keys{client_key(name)};
+  if (!email.empty()) keys.push_back(contact_email_key(email));
+  const auto guard = dry_run ? nullptr : locks.hold(keys);
+  std::unique_ptr<CreateGuard> contact_guard;  // a contact without e-mail: by name at the client, once it is known
 
   Steps steps;
   json conflicts = json::array();
@@ -199,6 +205,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
       } else {
         step["request"] = request_of("POST", "/api/Client", json::array({client_fields}));
         if (!dry_run) {
+          guard->verify();
           client = create_once(halo, Kind::client, client_fields, [&] { return clients_named(halo, name); });
           client_id = id_of(client["id"]);
           created.emplace_back(Kind::client, client_id);
@@ -230,6 +237,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
         body["client_id"] = client_id ? json(client_id) : json(kNewClientId);
         step["request"] = request_of("POST", "/api/Site", json::array({body}));
         if (!dry_run) {
+          guard->verify();
           site = create_once(halo, Kind::site, body, [&] {
             std::vector<json> out;
             for (const auto& s : halo.page("Site", "sites", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), 1, 100).rows)
@@ -254,6 +262,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
     try {
       std::vector<json> same, here;
       const long long named = contact_in.value("existing_contact_id", 0LL);
+      if (!dry_run && email.empty() && client_id) contact_guard = locks.hold({contact_name_key(client_id, text_of(person, "name"))});
       if (named) {  // the caller says who the primary contact is
         const json c = fetch_record(halo, Kind::contact, named);
         if (!client_id || id_of(c.value("client_id", json())) != client_id)
@@ -296,6 +305,8 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
         body["ismaincontact"] = true;
         step["request"] = request_of("POST", "/api/Users", json::array({body}));
         if (!dry_run) {
+          guard->verify();
+          if (contact_guard) contact_guard->verify();
           contact = create_once(halo, Kind::contact, body, [&]() -> std::vector<json> {
             std::vector<json> out;
             const Query q = !email.empty() ? halo::with_status({{"search", email}}, halo::Status::all)
@@ -394,12 +405,14 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
 }
 
 // ---------------------------------------------------------------------------------------------- onboard_contact
-mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::RequestContext& ctx) {
+mcp::ToolResult onboard_contact(halo::Client& halo, CreateLocks& locks, const json& args, mcp::RequestContext& ctx) {
   const bool dry_run = args.value("dry_run", false);
   const long long client_id = resolve_client(halo, args["client"]);
   json body = contact_body(args);
   if (args.value("send_welcome_email", false)) body["sendwelcomeemail"] = true;
   const std::string email = normalise_email(body.value("emailaddress", std::string()));
+  const auto guard = dry_run ? nullptr
+                             : locks.hold({email.empty() ? contact_name_key(client_id, text_of(body, "name")) : contact_email_key(email)});
   ctx.progress(1, 3, "Looking for the contact");
 
   json at_client = json::array(), elsewhere = json::array();
@@ -464,6 +477,7 @@ mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::Reque
       text = "DRY RUN, nothing written. Would create the contact on site " + std::to_string(site_id) + ": POST /api/Users " + s["request"]["body"].dump();
     } else {
       try {
+        guard->verify();
         const json saved = create_once(halo, Kind::contact, body, [&]() -> std::vector<json> {
           std::vector<json> found;
           const Query q = !email.empty() ? halo::with_status({{"search", email}}, halo::Status::all)
@@ -518,7 +532,7 @@ void register_onboarding_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("onboard_client.input"),
       .output_schema = schema("onboard_client.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return onboard_client(*halo, a, ctx); },
+      .handler = [halo, locks = backend.locks](const json& a, mcp::RequestContext& ctx) { return onboard_client(*halo, *locks, a, ctx); },
   });
   server.tools.add({
       .name = "onboard_contact",
@@ -534,7 +548,7 @@ void register_onboarding_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("onboard_contact.input"),
       .output_schema = schema("onboard_contact.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return onboard_contact(*halo, a, ctx); },
+      .handler = [halo, locks = backend.locks](const json& a, mcp::RequestContext& ctx) { return onboard_contact(*halo, *locks, a, ctx); },
   });
 }
 
