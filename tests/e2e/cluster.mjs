@@ -118,7 +118,10 @@ export async function startReplicas({ count = 3, sandbox, redisUrl, stateless = 
   const replicas = [];
   for (let i = 1; i <= count; ++i) {
     replicas.push(await startHttp({
-      args: ["--replica-id", `replica${i}`, "--expected-replicas", String(count), ...(stateless ? ["--stateless"] : [])],
+      // Every connection comes from nginx's address: the per-client connection cap, meant for a public listener,
+      // would cap the balancer (docs/deployment.md).
+      args: ["--replica-id", `replica${i}`, "--expected-replicas", String(count), "--max-connections-per-client", "0",
+        ...(stateless ? ["--stateless"] : [])],
       env: { ...sandbox.env, HALOPSA_REDIS_URL: redisUrl, ...env },
     }));
   }
