@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { connectHttp, startSandbox, textOf } from "./harness.mjs";
+import { connectHttp, startHttp, startSandbox, textOf } from "./harness.mjs";
 import { health, nginxBinary, redisBinary, startNginx, startRedis, startReplicas, tempDir } from "./cluster.mjs";
 
 const missing = [!redisBinary && "redis-server", !nginxBinary && "nginx"].filter(Boolean);
@@ -228,4 +228,18 @@ test("Redis stopped under load: writes refused with the clear error, reads go on
   }
   for (let i = 0; i < 6; ++i) assert.equal(await contactsWithEmail(replicas[0], `redis-down-${i}@load.example`), 0);
   for (const r of replicas) assert.equal((await health(r)).shared_state.redis, "up");
+});
+
+test("one process without Redis: the same client onboarded by three sessions at once is created once", async () => {
+  const server = await startHttp();
+  try {
+    const input = { name: "Aspen Ridge Dental", contact: { name: "Lee Park", email: "lee@aspenridge.example" } };
+    const results = await Promise.all([0, 1, 2].map(() => call(server, "onboard_client", input)));
+    for (const r of results) assert.ok(!r.isError, textOf(r));
+    assert.equal(new Set(results.map((r) => r.structuredContent.client_id)).size, 1);
+    const statuses = results.map((r) => r.structuredContent.steps.find((s) => s.step === "client").status).sort();
+    assert.deepEqual(statuses, ["created", "existing", "existing"]);
+  } finally {
+    await server.stop();
+  }
 });
