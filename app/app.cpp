@@ -22,6 +22,7 @@
 
 #include "halo/client.h"
 #include "halo/config.h"
+#include "app/replicas.h"
 #include "halo/doctor.h"
 #include "sandbox/sandbox.h"
 #include "server/audit_log.h"
@@ -64,6 +65,9 @@ struct Options {
   int session_idle_seconds = 1800;
   int sse_keepalive_seconds = 15;
   int header_timeout_seconds = 10;
+  // Replicas (app/replicas.h): flags here, variables read in replica_settings().
+  std::string redis_url, replica_id;
+  int expected_replicas = 0;
 };
 
 std::string env_or(const char* name, std::string fallback) {
@@ -117,6 +121,11 @@ Environment (a flag wins over its variable; blank values and unexpanded ${...} c
   HALOPSA_AUDIT_LOG       file to append a JSON line to for every write tool call (off by default)
   HALOPSA_REDACT_PII=1    mask e-mail addresses and phone numbers in tool results
   HALOPSA_MCP_TOKEN       with --http: the bearer token clients must send (never logged, never sent to HaloPSA)
+  HALOPSA_REDIS_URL       redis://[:password@]host[:port][/db]: replicas share the rate budget, duplicate-guard
+                          locks and resource changes there (docs/deployment.md; the password is never logged)
+  HALOPSA_EXPECTED_REPLICAS  how many replicas share the budget: each keeps to 1/N of it while Redis is away
+                          (default 3)
+  HALOPSA_REPLICA_ID      this replica's name: it starts every session id, for sticky routing (deploy/nginx.conf)
 
 Without HALOPSA_BASE_URL the server starts an embedded sandbox tenant (seeded demo data) on loopback
 and says so on stderr, in its instructions and in the halopsa_status tool.
@@ -125,6 +134,24 @@ and says so on stderr, in its instructions and in the halopsa_status tool.
 std::string sandbox_db_path(const Options& o) {
   if (!o.sandbox_db.empty()) return o.sandbox_db;
   return env_or("HALOPSA_SANDBOX_DB", sandbox::default_db_path());
+}
+
+app::ReplicaSettings replica_settings(const Options& o) {
+  app::ReplicaSettings s;
+  s.redis_url = o.redis_url.empty() ? env_or("HALOPSA_REDIS_URL", "") : o.redis_url;
+  s.replica_id = o.replica_id.empty() ? env_or("HALOPSA_REPLICA_ID", "") : o.replica_id;
+  s.expected_replicas = o.expected_replicas;
+  if (s.expected_replicas == 0) {
+    const std::string text = env_or("HALOPSA_EXPECTED_REPLICAS", "3");
+    std::size_t used = 0;
+    try {
+      s.expected_replicas = std::stoi(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != text.size()) throw halo::ConfigError("HALOPSA_EXPECTED_REPLICAS: \"" + text + "\" is not a whole number");
+  }
+  return s;
 }
 
 halo::Config halo_config(const Options& o) {
@@ -236,6 +263,8 @@ int serve(const Options& o) {
   }
   auto client = std::make_shared<halo::Client>(config);
   backend.halo = client;
+  // Before the tools are registered: they keep the duplicate guards' locks.
+  const auto replicas = Replicas::join(replica_settings(o), backend);
 
   auto server = std::make_shared<mcp::McpServer>();
   server->info.name = "halopsa-mcp";
@@ -243,6 +272,8 @@ int serve(const Options& o) {
   server->info.version = HALOPSA_VERSION;
   tools::register_all(*server, backend);
   server->info.instructions = tools::instructions(backend);
+  mcp::HttpOptions http = o.http_options;
+  if (replicas) replicas->finish(*server, http);
 
   mcp::ToolPolicy policy;
   policy.read_only = o.read_only;
@@ -267,7 +298,6 @@ int serve(const Options& o) {
   int code = 0;
   std::thread watcher;
   if (o.http) {
-    mcp::HttpOptions http = o.http_options;
     http.token = o.token.empty() ? env_or("HALOPSA_MCP_TOKEN", "") : o.token;
     http.allowed_origins = mcp::parse_host_or_origin_list(o.allowed_origins);
     http.allowed_hosts = mcp::parse_host_or_origin_list(o.allowed_hosts);
@@ -373,6 +403,18 @@ int run(int argc, char** argv) {
       ->group(http_group);
   cli.add_flag("--stateless", o.stateless_flag, "No sessions (for replicas behind a load balancer); no GET stream")
       ->group(http_group);
+  auto* replica_group = "Replicas behind a load balancer (docs/deployment.md)";
+  cli.add_option("--redis", o.redis_url,
+                 "redis://[:password@]host[:port][/db]: share the rate budget, duplicate-guard locks and resource "
+                 "changes with the other replicas there (env HALOPSA_REDIS_URL; prefer it: flags show in ps)")
+      ->group(replica_group);
+  cli.add_option("--expected-replicas", o.expected_replicas,
+                 "Replicas sharing the budget; each keeps to 1/N of it while Redis is away (env HALOPSA_EXPECTED_REPLICAS; default 3)")
+      ->check(CLI::Range(1, 1000))
+      ->group(replica_group);
+  cli.add_option("--replica-id", o.replica_id,
+                 "This replica's name; it starts every session id so a load balancer can keep a session on it (env HALOPSA_REPLICA_ID)")
+      ->group(replica_group);
   cli.add_option("--max-sessions", ho.max_sessions, "Open sessions at most (default 1000)")
       ->check(CLI::PositiveNumber)
       ->group(http_group);

@@ -47,7 +47,8 @@ bool valid_id(const json& id) {
 Client::Client(Config config)
     : config_(validated(std::move(config))),
       transport_({config_.connect_timeout_ms, config_.read_timeout_ms, config_.ca_file}),
-      tokens_(config_, transport_, redactor_),
+      tokens_(config_, transport_, redactor_,
+              [this] { budget_.acquire(Clock::now() + std::chrono::seconds(config_.max_rate_wait_seconds)); }),
       budget_(config_.rate_limit, std::chrono::seconds(config_.rate_window_seconds)) {}
 
 json Client::execute(std::string_view method, std::string_view raw_path, const Query& query, const json* body,

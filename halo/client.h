@@ -78,6 +78,13 @@ class Client {
 
   const Config& config() const { return config_; }
 
+  // Replicas behind a load balancer keep one rate budget between them (RateBudget::share). Call before the client
+  // is shared between threads.
+  void share_budget(std::shared_ptr<SharedBudget> shared, int expected_replicas) {
+    budget_.share(std::move(shared), expected_replicas);
+  }
+  RateBudget::Snapshot budget() const { return budget_.snapshot(); }
+
   // Closes idle pooled connections: at shutdown, so the embedded sandbox stops without waiting them out.
   void close_idle_connections() { transport_.close_idle(); }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -19,6 +20,23 @@ struct StatedLimit {
   std::chrono::seconds window{0};
 };
 std::optional<StatedLimit> parse_rate_limit_message(std::string_view text);
+
+// The window kept with other replicas of this server (Redis, wired by app/): every call may find the store
+// unreachable, which it reports as nullopt / false rather than throwing.
+class SharedBudget {
+ public:
+  virtual ~SharedBudget() = default;
+  // Takes a slot in the shared window and returns zero, or takes nothing and returns the wait.
+  virtual std::optional<std::chrono::milliseconds> try_acquire(int limit, std::chrono::seconds window) = 0;
+  // Every replica waits `wait` (a 429 told one of them to).
+  virtual bool hold_for(std::chrono::milliseconds wait) = 0;
+  struct Usage {
+    int used = 0;
+    std::chrono::milliseconds oldest_leaves_in{0};
+    std::chrono::milliseconds held_for{0};
+  };
+  virtual std::optional<Usage> usage(std::chrono::seconds window) = 0;
+};
 
 class RateBudget {
  public:
@@ -43,8 +61,15 @@ class RateBudget {
   // pacing that follows. Returns the hold.
   std::chrono::milliseconds refused(std::optional<StatedLimit> stated);
 
+  // From now on the window is the one `shared` keeps with the other replicas. While the store is unreachable, and
+  // for one window after it is back (the shared window never saw what was sent meanwhile), this replica keeps to
+  // its share of the budget, limit / `expected_replicas`, counted here.
+  void share(std::shared_ptr<SharedBudget> shared, int expected_replicas);
+
   struct Snapshot {
-    int used = 0;   // requests in the current window
+    int used = 0;   // requests in the current window (all replicas' when shared)
+    bool shared = false;          // the window is kept with other replicas
+    bool share_only = false;      // shared but keeping to this replica's share (store away, or just back)
     int left = 0;   // requests that may start now
     int limit = 0;
     int window_seconds = 0;
@@ -53,7 +78,8 @@ class RateBudget {
   Snapshot snapshot() const;
 
  private:
-  std::chrono::milliseconds wait_locked(Clock::time_point now);
+  std::chrono::milliseconds wait_locked(Clock::time_point now, int limit);
+  int share_locked() const;
 
   int limit_;
   std::chrono::seconds window_;
@@ -61,6 +87,9 @@ class RateBudget {
   mutable std::mutex mu_;
   std::deque<Clock::time_point> sent_;  // start times of requests inside the window, oldest first
   Clock::time_point held_until_{};
+  std::shared_ptr<SharedBudget> shared_;
+  int expected_replicas_ = 1;
+  Clock::time_point share_only_until_{};  // last time the store was unreachable, plus one window
 };
 
 }  // namespace halo

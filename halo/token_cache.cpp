@@ -27,8 +27,9 @@ bool acceptable_auth_url(const std::string& text) {
 
 }  // namespace
 
-TokenCache::TokenCache(const Config& config, HttpTransport& transport, Redactor& redactor)
-    : config_(config), transport_(transport), redactor_(redactor) {
+TokenCache::TokenCache(const Config& config, HttpTransport& transport, Redactor& redactor,
+                       std::function<void()> take_budget_slot)
+    : config_(config), transport_(transport), redactor_(redactor), take_budget_slot_(std::move(take_budget_slot)) {
   redactor_.add_secret(config_.client_secret);
 }
 
@@ -37,6 +38,7 @@ TokenCache::Discovery TokenCache::discover() {
   std::string source = "configured";
   if (found.auth_url.empty()) {
     // Anonymous; tenants that have it name their auth server (it may live on another host).
+    if (take_budget_slot_) take_budget_slot_();
     try {
       const auto start = Clock::now();
       HttpResponse r = transport_.send("GET", config_.api_base() + "/authinfo", {{"Accept", "application/json"}});

@@ -3,6 +3,7 @@
 // (HALOPSA_AUTH_URL, else GET {api}/authinfo, else {base}/auth), fetches a token, refreshes it
 // ahead of expires_in and lets only one thread refresh at a time.
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -16,7 +17,10 @@ class TokenCache {
  public:
   using Clock = std::chrono::steady_clock;
 
-  TokenCache(const Config& config, HttpTransport& transport, Redactor& redactor);
+  // `take_budget_slot` is called before GET /api/authinfo: an /api request, which HaloPSA's rate limit may count
+  // like any other (the sandbox does), so it takes a slot of the client's budget like any other.
+  TokenCache(const Config& config, HttpTransport& transport, Redactor& redactor,
+             std::function<void()> take_budget_slot = {});
 
   // A usable access token. Fetches one when there is none or it is about to expire. While the
   // current token is still valid, only one caller refreshes and the others keep using it.
@@ -47,6 +51,7 @@ class TokenCache {
   const Config& config_;
   HttpTransport& transport_;
   Redactor& redactor_;
+  std::function<void()> take_budget_slot_;
 
   std::mutex refresh_mu_;  // serialises discovery and token requests
   mutable std::mutex mu_;  // guards the fields below

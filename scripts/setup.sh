@@ -7,8 +7,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 build_packages=(g++ cmake make pkg-config libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev doctest-dev
-  libsqlite3-dev libssl-dev libcli11-dev)
-test_packages=(clang libclang-rt-dev strace)  # strace: the audit log's fdatasync is checked on the system calls
+  libsqlite3-dev libssl-dev libcli11-dev libhiredis-dev)
+# strace: the audit log's fdatasync is checked on the system calls. redis-server and nginx: the replica tests start
+# them as their own processes on loopback (tests/e2e/scale_out.test.mjs), not as system services (see below).
+test_packages=(clang libclang-rt-dev strace redis-server nginx)
 portable_packages=(debootstrap dpkg-dev zlib1g-dev libbrotli-dev openssl)
 want=("${build_packages[@]}")
 with_tests=0
@@ -34,6 +36,15 @@ if ((${#missing[@]})); then
   [[ $(id -u) == 0 ]] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # Debian starts redis-server and nginx as services on install; the tests need only the binaries, so what this
+  # script installed it also stops and disables (a service installed before is left as it was).
+  for p in "${missing[@]}"; do
+    case "$p" in redis-server | nginx)
+      if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+        $sudo systemctl disable --now "$p" >&2 2>/dev/null || true
+      fi ;;
+    esac
+  done
 fi
 
 ((packages_only)) && exit 0

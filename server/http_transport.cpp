@@ -430,7 +430,10 @@ void install_routes(httplib::Server& svr, HttpTransport::State& st) {
   svr.Delete("/mcp", [mcp_endpoint](const httplib::Request& q, httplib::Response& r) { mcp_endpoint->del(q, r); });
   svr.Get("/healthz", [&st](const httplib::Request&, httplib::Response& res) {
     res.status = st.draining ? 503 : 200;
-    res.set_content(st.draining ? R"({"status":"draining"})" : R"({"status":"ok"})", "application/json");
+    json body{{"status", "ok"}};
+    if (st.options.health) body.update(st.options.health());
+    if (st.draining) body["status"] = "draining";
+    res.set_content(body.dump(), "application/json");
   });
   if (!st.options.stateless) add_legacy_sse_routes(svr, st);
 
@@ -454,7 +457,7 @@ void HttpTransport::State::end_session(const std::shared_ptr<HttpSession>& s) {
 
 std::shared_ptr<HttpSession> HttpTransport::State::new_session(bool legacy) {
   auto hs = std::make_shared<HttpSession>();
-  hs->id = new_session_id();
+  hs->id = options.session_id_prefix + new_session_id();
   hs->legacy = legacy;
   hs->outbound = std::make_shared<OutboundRelay>();
   hs->session = Session::create(server, hs->outbound, {.id = hs->id, .max_in_flight = options.max_in_flight_per_session});

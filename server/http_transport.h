@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -33,6 +34,11 @@ struct HttpOptions {
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds shutdown_grace{20};  // calls in flight get this long to finish on SIGTERM
   std::size_t max_in_flight_per_session = 64;
+  // Replicas behind a load balancer: prepended to every session id, so the balancer can route a session's requests
+  // to the replica that holds it (deploy/nginx.conf maps the prefix to the replica).
+  std::string session_id_prefix;
+  // Merged into /healthz's JSON (replicas: the shared store's state; a "status" given here replaces "ok").
+  std::function<json()> health;
 };
 
 class HttpTransport {

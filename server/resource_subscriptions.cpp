@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 namespace mcp {
 
 bool ResourceSubscriptions::subscribe(const void* subscriber, const std::string& uri, std::weak_ptr<MessageSink> sink) {
@@ -38,6 +40,17 @@ void ResourceSubscriptions::forget(const void* subscriber) {
 }
 
 std::size_t ResourceSubscriptions::updated(const std::string& uri) {
+  if (relay_) {
+    try {
+      relay_(uri);
+    } catch (const std::exception& e) {
+      spdlog::warn("resource change not relayed to other replicas: {}", e.what());
+    }
+  }
+  return updated_elsewhere(uri);
+}
+
+std::size_t ResourceSubscriptions::updated_elsewhere(const std::string& uri) {
   std::vector<std::shared_ptr<MessageSink>> sinks;
   {
     std::lock_guard lock(mutex_);

@@ -220,6 +220,12 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
     if (audited) audit_->rejected("invalid", tool.name, ctx.session_id(), arguments, message);
     return ToolResult::error(std::move(message));
   }
+  if (write_gate_ && tool.writes()) {
+    if (auto why = write_gate_()) {
+      if (audited) audit_->rejected("refused", tool.name, ctx.session_id(), arguments, *why);
+      return ToolResult::error(std::move(*why));
+    }
+  }
   std::string call_id;
   SecretValues noted_secrets;  // what the handler learns is secret (note_secret_value) is masked in its audit lines
   if (audited) {

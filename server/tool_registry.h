@@ -69,6 +69,12 @@ class ToolRegistry {
   using ErrorTranslator = std::function<std::optional<std::string>(const std::exception&)>;
   void set_error_translator(ErrorTranslator translate) { translate_ = std::move(translate); }
 
+  // Asked before every call of a tool that writes: a reason refuses the call (an isError result with that text,
+  // audited as refused) before its handler runs; nullopt lets it run. For a write that must not run without
+  // something outside this process (replicas: the shared store that guards writes). Set once, before serving.
+  using WriteGate = std::function<std::optional<std::string>()>;
+  void set_write_gate(WriteGate gate) { write_gate_ = std::move(gate); }
+
  private:
   struct Entry {
     ToolSpec spec;
@@ -80,6 +86,7 @@ class ToolRegistry {
   ToolResult run(const Entry& e, const json& arguments, RequestContext& ctx) const;
   std::vector<Entry> entries_;
   ErrorTranslator translate_;
+  WriteGate write_gate_;
   mutable std::mutex list_cache_mutex_;
   struct ListPage {
     std::shared_ptr<const json> json_page;

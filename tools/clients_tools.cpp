@@ -144,12 +144,14 @@ mcp::ToolResult get_client(halo::Client& halo, const json& args) {
   return mcp::ToolResult::data(std::move(data), text);
 }
 
-mcp::ToolResult create_client(halo::Client& halo, const json& args) {
+mcp::ToolResult create_client(halo::Client& halo, CreateLocks& locks, const json& args) {
   const auto fields = requested_fields(Kind::client, args);
   std::vector<std::string> notes;
   json body = client_body(halo, args, 0, json(), notes);
   const std::string name = body["name"].get<std::string>();
   const std::string norm = normalise_name(name);
+  // Held from the check to the create's answer: a concurrent create of the same name waits, then finds this one.
+  const auto guard = args.value("dry_run", false) ? nullptr : locks.hold({client_key(name)});
 
   // Duplicate guard: same normalised name among active and inactive clients. Halo's search matches substrings, so
   // the first normalised word finds "ACME Corp." for "Acme Corporation"; a common word can match hundreds, so the
@@ -183,6 +185,7 @@ mcp::ToolResult create_client(halo::Client& halo, const json& args) {
         best = c;
     return best;
   };
+  if (guard) guard->verify();
   return with_notes(create_record(halo, Kind::client, body, args, fields, find_landed), notes);
 }
 
@@ -276,7 +279,7 @@ void register_client_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("create_client.input"),
       .output_schema = schema("create_client.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = false},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return create_client(*halo, a); },
+      .handler = [halo, locks = backend.locks](const json& a, mcp::RequestContext&) { return create_client(*halo, *locks, a); },
   });
   server.tools.add({
       .name = "update_client",

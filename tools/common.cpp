@@ -1,5 +1,6 @@
 #include "tools/common.h"
 
+#include "tools/create_guard.h"
 #include "tools/records.h"
 
 namespace tools {
@@ -37,6 +38,7 @@ std::string explain(const halo::Error& error) {
 std::optional<std::string> translate_error(const std::exception& error) {
   if (const auto* halo_error = dynamic_cast<const halo::Error*>(&error)) return explain(*halo_error);
   if (const auto* input = dynamic_cast<const InputError*>(&error)) return std::string(input->what());
+  if (const auto* guard = dynamic_cast<const GuardUnavailable*>(&error)) return std::string(guard->what());
   return std::nullopt;
 }
 

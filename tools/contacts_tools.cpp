@@ -93,7 +93,7 @@ void make_main_contact(halo::Client& halo, WriteResult& r, long long site_id, co
             "make it the main contact of site " + std::to_string(site_id));
 }
 
-mcp::ToolResult create_contact(halo::Client& halo, const json& args) {
+mcp::ToolResult create_contact(halo::Client& halo, CreateLocks& locks, const json& args) {
   const json site = target_site(halo, args);
   const long long site_id = site["id"].get<long long>();
   const long long client_id = as_id(site.value("client_id", json()));
@@ -105,6 +105,9 @@ mcp::ToolResult create_contact(halo::Client& halo, const json& args) {
   std::string display = body.value("name", std::string());
   if (display.empty()) display = body.value("firstname", std::string()) + (body.contains("firstname") && body.contains("surname") ? " " : "") + body.value("surname", std::string());
   const std::string norm = normalise_name(display);
+  const auto guard = args.value("dry_run", false)
+                         ? nullptr
+                         : locks.hold({email.empty() ? contact_name_key(client_id, display) : contact_email_key(email)});
 
   // Duplicate guard (tools/contact_guard.h): the contacts holding this e-mail anywhere, else those sharing a first
   // name at this client, judged by the contact identity rule.
@@ -144,6 +147,7 @@ mcp::ToolResult create_contact(halo::Client& halo, const json& args) {
         return c;
     return std::nullopt;
   };
+  if (guard) guard->verify();
   WriteResult r = create_record(halo, Kind::contact, body, args, fields, find_landed);
   if (args.value("make_site_main_contact", false))
     make_main_contact(halo, r, site_id, r.data["record"].is_object() ? r.data["record"]["id"] : json("(id of the new contact)"),
@@ -236,7 +240,7 @@ void register_contact_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("create_contact.input"),
       .output_schema = schema("create_contact.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = false},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return create_contact(*halo, a); },
+      .handler = [halo, locks = backend.locks](const json& a, mcp::RequestContext&) { return create_contact(*halo, *locks, a); },
   });
   server.tools.add({
       .name = "update_contact",

@@ -116,7 +116,7 @@ void make_main_site(halo::Client& halo, WriteResult& result, long long client_id
             "make it the main site of client " + std::to_string(client_id));
 }
 
-mcp::ToolResult create_site(halo::Client& halo, const json& args) {
+mcp::ToolResult create_site(halo::Client& halo, CreateLocks& locks, const json& args) {
   const long long client_id = resolve_client(halo, args["client"]);
   const json client = fetch_record(halo, Kind::client, client_id);  // a clear not-found before anything is sent
   json body = site_body(halo, args, json());
@@ -124,6 +124,7 @@ mcp::ToolResult create_site(halo::Client& halo, const json& args) {
   check_main_contact(halo, body, client_id);
   const auto fields = requested_fields(Kind::site, args);
   const std::string name = body["name"].get<std::string>();
+  const auto guard = args.value("dry_run", false) ? nullptr : locks.hold({site_key(client_id, name)});
   std::set<long long> before;
   // Every site of the client (up to 1,000): a retail chain can have more than one page of them.
   const halo::Query all_sites = halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all);
@@ -139,6 +140,7 @@ mcp::ToolResult create_site(halo::Client& halo, const json& args) {
       if (s.value("name", std::string()) == name && !before.contains(s.value("id", 0LL))) return s;
     return std::nullopt;
   };
+  if (guard) guard->verify();
   WriteResult r = create_record(halo, Kind::site, body, args, fields, find_landed);
   // A client without a main site gets this one as its main site, set explicitly: HaloPSA is not known to make a
   // client's first site its main site by itself, and contacts created by client are placed on the main site.
@@ -232,7 +234,7 @@ void register_site_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("create_site.input"),
       .output_schema = schema("create_site.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = false},
-      .handler = [halo](const json& a, mcp::RequestContext&) { return create_site(*halo, a); },
+      .handler = [halo, locks = backend.locks](const json& a, mcp::RequestContext&) { return create_site(*halo, *locks, a); },
   });
   server.tools.add({
       .name = "update_site",

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "server/mcp_server.h"
+#include "tools/create_guard.h"
 
 namespace halo {
 class Client;
@@ -17,6 +18,8 @@ struct Backend {
   std::shared_ptr<halo::Client> halo;
   std::string kind;        // "sandbox" or "tenant"
   std::string sandbox_db;  // sandbox only: where its data lives
+  // What the duplicate guards hold between their check and their create (tools/create_guard.h).
+  std::shared_ptr<CreateLocks> locks = in_process_locks();
 };
 
 void register_all(mcp::McpServer& server, const Backend& backend);

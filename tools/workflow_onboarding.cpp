@@ -128,7 +128,7 @@ void roll_back(halo::Client& halo, Steps& steps, const std::vector<std::pair<Kin
   }
 }
 
-mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::RequestContext& ctx) {
+mcp::ToolResult onboard_client(halo::Client& halo, CreateLocks& locks, const json& args, mcp::RequestContext& ctx) {
   const bool dry_run = args.value("dry_run", false);
   const bool rollback = args.value("rollback", false);
   const std::string name = checked_name(args["name"], "name");
@@ -156,6 +156,12 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
   };
   if (want_contact && args.value("send_welcome_email", false)) person["sendwelcomeemail"] = true;
   const std::string email = want_contact ? normalise_email(person.value("emailaddress", std::string())) : "";
+  // Held for the whole run: the client (and the site under it) by name, the contact by e-mail; each create checks
+  // the hold is still its own just before it is sent.
+  std::vector<std::string> keys{client_key(name)};
+  if (!email.empty()) keys.push_back(contact_email_key(email));
+  const auto guard = dry_run ? nullptr : locks.hold(keys);
+  std::unique_ptr<CreateGuard> contact_guard;  // a contact without e-mail: by name at the client, once it is known
 
   Steps steps;
   json conflicts = json::array();
@@ -232,6 +238,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
                            ". Nothing was sent.");
         }
         if (!dry_run) {
+          guard->verify();
           client = create_once(halo, Kind::client, client_fields, [&] { return clients_named(halo, name); });
           client_id = id_of(client["id"]);
           created.emplace_back(Kind::client, client_id);
@@ -267,6 +274,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
           step["error"] = "not sent: mandatory custom fields missing: " + missing_site + " (give them in site.custom_fields)";
           failure = "main site: " + step["error"].get<std::string>();
         } else if (!dry_run) {
+          guard->verify();
           site = create_once(halo, Kind::site, body, [&] {
             std::vector<json> out;
             for (const auto& s : halo::page(halo, Kind::site, halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), 1, 100).rows)
@@ -291,6 +299,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
     try {
       std::vector<json> same, here;
       const long long named = contact_in.value("existing_contact_id", 0LL);
+      if (!dry_run && email.empty() && client_id) contact_guard = locks.hold({contact_name_key(client_id, text_of(person, "name"))});
       if (named) {  // the caller says who the primary contact is
         const json c = fetch_record(halo, Kind::contact, named);
         if (!client_id || id_of(c.value("client_id", json())) != client_id)
@@ -337,6 +346,8 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
           step["error"] = "not sent: mandatory custom fields missing: " + missing_contact + " (give them in contact.custom_fields)";
           failure = "primary contact: " + step["error"].get<std::string>();
         } else if (!dry_run) {
+          guard->verify();
+          if (contact_guard) contact_guard->verify();
           contact = create_once(halo, Kind::contact, body, [&]() -> std::vector<json> {
             std::vector<json> out;
             const Query q = !email.empty() ? halo::with_status({{"search", email}}, halo::Status::all)
@@ -436,13 +447,15 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
 }
 
 // ---------------------------------------------------------------------------------------------- onboard_contact
-mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::RequestContext& ctx) {
+mcp::ToolResult onboard_contact(halo::Client& halo, CreateLocks& locks, const json& args, mcp::RequestContext& ctx) {
   const bool dry_run = args.value("dry_run", false);
   const long long client_id = resolve_client(halo, args["client"]);
   json body = contact_body(halo, args);
   const std::string missing = describe_custom_fields(custom_field_requirements(halo, Kind::contact, body.value("customfields", json())), true);
   if (args.value("send_welcome_email", false)) body["sendwelcomeemail"] = true;
   const std::string email = normalise_email(body.value("emailaddress", std::string()));
+  const auto guard = dry_run ? nullptr
+                             : locks.hold({email.empty() ? contact_name_key(client_id, text_of(body, "name")) : contact_email_key(email)});
   ctx.progress(1, 3, "Looking for the contact");
 
   json at_client = json::array(), elsewhere = json::array();
@@ -511,10 +524,11 @@ mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::Reque
     if (dry_run) {
       out["status"] = "planned";
       out["contact"] = nullptr;
-      text = "DRY RUN, nothing written. Would create the contact on site " + std::to_string(site_id) + ": POST /api/Users " + s["request"]["body"].dump() +
+      text = "DRY RUN, nothing written. Would create the contact on site " + std::to_string(site_id) + ": POST " + s["request"]["path"].get<std::string>() + " " + s["request"]["body"].dump() +
              (missing.empty() ? "" : "\nMISSING mandatory custom fields: " + missing + ". The create would be refused; add them in custom_fields.");
     } else {
       try {
+        guard->verify();
         const json saved = create_once(halo, Kind::contact, body, [&]() -> std::vector<json> {
           std::vector<json> found;
           const Query q = !email.empty() ? halo::with_status({{"search", email}}, halo::Status::all)
@@ -569,7 +583,7 @@ void register_onboarding_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("onboard_client.input"),
       .output_schema = schema("onboard_client.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return onboard_client(*halo, a, ctx); },
+      .handler = [halo, locks = backend.locks](const json& a, mcp::RequestContext& ctx) { return onboard_client(*halo, *locks, a, ctx); },
   });
   server.tools.add({
       .name = "onboard_contact",
@@ -585,7 +599,7 @@ void register_onboarding_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("onboard_contact.input"),
       .output_schema = schema("onboard_contact.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = true},
-      .handler = [halo](const json& a, mcp::RequestContext& ctx) { return onboard_contact(*halo, a, ctx); },
+      .handler = [halo, locks = backend.locks](const json& a, mcp::RequestContext& ctx) { return onboard_contact(*halo, *locks, a, ctx); },
   });
 }
 

@@ -105,3 +105,33 @@ TEST_CASE("what a handler throws is translated once, by the registry: the model 
   CHECK(r.is_error);
   CHECK(r.to_json()["content"][0]["text"] == "Refused: name: give one");
 }
+
+TEST_CASE("a write gate refuses write tools with its reason before the handler runs; reads pass") {
+  struct Channel : mcp::RequestContext::Channel {
+    void notify(const json&) override {}
+    json request(std::string_view, json, std::chrono::milliseconds, std::stop_token) override { return {}; }
+    mcp::LogLevel log_level() const override { return mcp::LogLevel::info; }
+    const json& client_capabilities() const override { return caps; }
+    std::string session_id() const override { return "stdio"; }
+    json caps = json::object();
+  } channel;
+  int writes_run = 0;
+  mcp::ToolRegistry registry;
+  registry.add({.name = "write_thing", .title = "Write", .description = "Writes.", .toolset = "misc",
+                .input_schema = {{"type", "object"}}, .annotations = {.read_only = false},
+                .handler = [&](const json&, mcp::RequestContext&) { ++writes_run; return mcp::ToolResult::text("written"); }});
+  registry.add({.name = "read_thing", .title = "Read", .description = "Reads.", .toolset = "misc",
+                .input_schema = {{"type", "object"}}, .annotations = {.read_only = true},
+                .handler = [](const json&, mcp::RequestContext&) { return mcp::ToolResult::text("read"); }});
+  std::optional<std::string> closed = "writes are paused: the store is away";
+  registry.set_write_gate([&] { return closed; });
+  mcp::RequestContext ctx(channel, nullptr, {});
+  mcp::ToolResult r = registry.call(*registry.find("write_thing"), json::object(), ctx);
+  CHECK(r.is_error);
+  CHECK(r.to_json()["content"][0]["text"] == "writes are paused: the store is away");
+  CHECK(writes_run == 0);
+  CHECK_FALSE(registry.call(*registry.find("read_thing"), json::object(), ctx).is_error);
+  closed.reset();
+  CHECK_FALSE(registry.call(*registry.find("write_thing"), json::object(), ctx).is_error);
+  CHECK(writes_run == 1);
+}

@@ -265,13 +265,15 @@ TEST_CASE("sandbox: the client-side budget is shared and spent before the server
   config.rate_window_seconds = 60;
   halo::Client client(config);
   const auto seq = fx.mark();
-  for (int i = 0; i < 4; ++i) client.get("Client/1");
+  // The first call's token discovery (GET /api/authinfo, an /api request too) takes the first slot.
+  for (int i = 0; i < 3; ++i) client.get("Client/1");
+  CHECK(fx.requests(seq, "/api/authinfo").size() == 1);
   auto e = error_of([&] { client.get("Client/1"); });
   CHECK(e.kind() == halo::ErrorKind::rate_limited);
   CHECK(e.retry_after_seconds() >= 59);
   CHECK(e.retry_after_seconds() <= 60);
   CHECK(contains(e.what(), "4 requests per 60 s"));
-  CHECK(fx.requests(seq, "/api/Client").size() == 4);
+  CHECK(fx.requests(seq, "/api/Client").size() == 3);
   auto status = client.probe();
   CHECK(status.budget_left == 0);
   CHECK(status.budget_limit == 4);
@@ -447,7 +449,7 @@ TEST_CASE("sandbox: probe reports backend, tenant, latency, token lifetime and b
   CHECK(status.latency_ms < 2000);
   CHECK(status.token_seconds_left > 3500);
   CHECK(status.budget_limit == 300);
-  CHECK(status.budget_left == 299);
+  CHECK(status.budget_left == 298);  // GET /api/authinfo and the probe
   const json probes = fx.requests(seq, "/api/Client");
   REQUIRE(probes.size() == 1);
   CHECK(probes[0]["method"] == "GET");

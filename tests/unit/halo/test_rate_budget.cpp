@@ -158,3 +158,77 @@ TEST_CASE("Halo's 429 message: the stated budget, as text or inside JSON, any ca
   CHECK_FALSE(halo::parse_rate_limit_message("Requests per rolling 5 minute window"));
   CHECK_FALSE(halo::parse_rate_limit_message("99999999999 Requests per rolling 5 minute window"));
 }
+
+namespace {
+// A shared window that answers as told, or is unreachable (nullopt), and counts what it was asked.
+struct FakeShared : halo::SharedBudget {
+  bool reachable = true;
+  int taken = 0;
+  int limit_seen = 0;
+  std::chrono::milliseconds wait{0}, held{0};
+  std::optional<std::chrono::milliseconds> try_acquire(int limit, std::chrono::seconds) override {
+    limit_seen = limit;
+    if (!reachable) return std::nullopt;
+    if (wait.count() == 0) ++taken;
+    return wait;
+  }
+  bool hold_for(std::chrono::milliseconds w) override {
+    held = w;
+    return reachable;
+  }
+  std::optional<Usage> usage(std::chrono::seconds) override {
+    if (!reachable) return std::nullopt;
+    return Usage{taken, 5s, held};
+  }
+};
+}  // namespace
+
+TEST_CASE("rate budget shared by replicas: the shared window decides while it answers") {
+  FakeClock clock;
+  halo::RateBudget budget(60, 30s, clock.fn());
+  auto shared = std::make_shared<FakeShared>();
+  budget.share(shared, 3);
+  for (int i = 0; i < 40; ++i) CHECK(budget.try_acquire() == 0ms);  // more than this replica's share of 20
+  CHECK(shared->taken == 40);
+  CHECK(shared->limit_seen == 60);
+  shared->wait = 1500ms;  // the other replicas used the rest
+  CHECK(budget.try_acquire() == 1500ms);
+  const auto snap = budget.snapshot();
+  CHECK(snap.shared);
+  CHECK_FALSE(snap.share_only);
+  CHECK(snap.used == 40);
+}
+
+TEST_CASE("rate budget shared by replicas: while the store is away, and one window after, a replica keeps to its share") {
+  FakeClock clock;
+  halo::RateBudget budget(60, 30s, clock.fn());
+  auto shared = std::make_shared<FakeShared>();
+  budget.share(shared, 3);
+  shared->reachable = false;
+  for (int i = 0; i < 20; ++i) CHECK(budget.try_acquire() == 0ms);
+  CHECK(budget.try_acquire() == 30000ms);  // the share (60 / 3) is spent until the first of them leaves
+  CHECK(budget.snapshot().share_only);
+  CHECK(budget.snapshot().limit == 20);
+  // Back: the shared window never saw those 20, so for one window the share still binds (and the store too).
+  shared->reachable = true;
+  clock.now += 10s;
+  CHECK(budget.try_acquire() == 20000ms);
+  CHECK(shared->taken == 0);
+  clock.now += 20s;  // the fallback requests left the window; the store was last away 30 s ago
+  CHECK(budget.try_acquire() == 0ms);
+  CHECK(shared->taken == 1);
+  for (int i = 0; i < 30; ++i) CHECK(budget.try_acquire() == 0ms);  // beyond the share: the shared window decides
+  CHECK_FALSE(budget.snapshot().share_only);
+}
+
+TEST_CASE("rate budget shared by replicas: a 429 one replica sees holds all of them") {
+  FakeClock clock;
+  halo::RateBudget budget(60, 30s, clock.fn());
+  auto shared = std::make_shared<FakeShared>();
+  budget.share(shared, 3);
+  CHECK(budget.try_acquire() == 0ms);
+  budget.hold_until(clock.now + 7s);
+  CHECK(shared->held == 7000ms);
+  CHECK(budget.refused(std::nullopt) == 5s);  // the oldest request any replica sent leaves in 5 s (FakeShared)
+  CHECK(shared->held == 5000ms);
+}
