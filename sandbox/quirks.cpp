@@ -35,6 +35,7 @@ E parse_choice(const Choice<E> (&choices)[N], const std::string& key, const json
 }
 
 const Choice<Quirks::ListRows> kListRows[] = {{"list", Quirks::ListRows::List}, {"full", Quirks::ListRows::Full}};
+const Choice<Quirks::PopupWrite> kPopupWrites[] = {{"replace", Quirks::PopupWrite::Replace}, {"add", Quirks::PopupWrite::Add}};
 const Choice<Quirks::AddressShape> kShapes[] = {{"flat", Quirks::AddressShape::Flat},
                                                 {"nested", Quirks::AddressShape::Nested}};
 const Choice<Quirks::SearchScope> kScopes[] = {{"wide", Quirks::SearchScope::Wide},
@@ -104,6 +105,8 @@ Quirks Quirks::kind(const RateLimit& rate_limit) {
   q.rate_limit = rate_limit;
   q.rate_limit_retry_after = true;
   q.rate_limit_body = RateBody::Text;
+  q.popup_notes_on_record = true;
+  q.popup_notes_write = PopupWrite::Add;
   return q;
 }
 
@@ -120,7 +123,9 @@ json Quirks::to_json() const {
           {"post_answer", name_of(kAnswers, post_answer)},
           {"rate_limit", {{"limit", rate_limit.limit}, {"window_seconds", rate_limit.window_seconds}}},
           {"rate_limit_retry_after", rate_limit_retry_after},
-          {"rate_limit_body", name_of(kBodies, rate_limit_body)}};
+          {"rate_limit_body", name_of(kBodies, rate_limit_body)},
+          {"popup_notes_on_record", popup_notes_on_record},
+          {"popup_notes_write", name_of(kPopupWrites, popup_notes_write)}};
 }
 
 Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
@@ -159,6 +164,8 @@ Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
     else if (k == "rate_limit") q.rate_limit = parse_rate_limit(v);
     else if (k == "rate_limit_retry_after") q.rate_limit_retry_after = parse_bool(k, v);
     else if (k == "rate_limit_body") q.rate_limit_body = parse_choice(kBodies, k, v);
+    else if (k == "popup_notes_on_record") q.popup_notes_on_record = parse_bool(k, v);
+    else if (k == "popup_notes_write") q.popup_notes_write = parse_choice(kPopupWrites, k, v);
     else
       throw std::invalid_argument(k + ": unknown quirk switch (GET /_sandbox/quirks lists them; see "
                                       "sandbox/README.md).");

@@ -23,6 +23,7 @@ struct Quirks {
   enum class IncludePair { Strict, Lenient };
   enum class PostAnswer { Object, Array };
   enum class RateBody { Json, Text };
+  enum class PopupWrite { Replace, Add };
 
   ListRows list_rows = ListRows::List;
   AddressShape site_address_shape = AddressShape::Flat;
@@ -37,6 +38,8 @@ struct Quirks {
   RateLimit rate_limit;
   bool rate_limit_retry_after = false;
   RateBody rate_limit_body = RateBody::Json;
+  bool popup_notes_on_record = false;
+  PopupWrite popup_notes_write = PopupWrite::Replace;
 
   // Every switch on its other side; the rate limit stays as it is (a budget, not a belief).
   static Quirks kind(const RateLimit& rate_limit);
