@@ -61,7 +61,8 @@ constexpr std::string_view kCountries =
 const std::set<std::string> kControlArguments = {
     "id",         "client",  "site",        "dry_run",         "if_unchanged_since", "allow_duplicate",
     "fields",     "extra",   "custom_fields", "confirm",       "make_main_site",     "make_site_main_contact",
-    "client_type", "toplevel", "billing_parent", "address",   "invoice_address",    "active"};
+    "client_type", "toplevel", "billing_parent", "address",   "invoice_address",    "active",
+    "add_popup_note"};
 
 // Longest text `extra` passes for a field whose schema states no limit: generous for a one-field value, far below
 // what would bloat a record (the named arguments carry their own, tighter caps).
@@ -87,6 +88,7 @@ const std::vector<FieldMapping>& field_mappings(Kind kind) {
       {"primary_technician_id", "pritech"},
       {"secondary_technician_id", "sectech"},
       {"main_site_id", "main_site_id"},
+      {"credit_stop", "stopped"},
   };
   static const std::vector<FieldMapping> site = {
       {"name", "name"},
@@ -96,6 +98,8 @@ const std::vector<FieldMapping>& field_mappings(Kind kind) {
       {"country_code", "country_code"},
       {"notes", "notes"},
       {"is_invoice_site", "isinvoicesite"},
+      {"invoice_address_is_delivery", "invoice_address_isdelivery"},
+      {"credit_stop", "stopped"},
       {"main_contact_id", "maincontact_id"},
       {"inactive", "inactive"},
   };
@@ -161,10 +165,11 @@ std::string argument_for(Kind kind, std::string_view halo_field) {
   // Fields the tools write through dedicated arguments with their own checks.
   static const std::vector<std::pair<std::string_view, std::string_view>> dedicated[] = {
       {{"customfields", "custom_fields"}, {"client_to_invoice", "billing_parent"}, {"toplevel_id", "toplevel"},
-       {"customertype", "client_type"}, {"customertype_new", "client_type"}, {"inactive", "set_client_active"}},
+       {"customertype", "client_type"}, {"customertype_new", "client_type"}, {"inactive", "set_client_active"},
+       {"popup_notes", "add_popup_note"}},
       {{"customfields", "custom_fields"}, {"delivery_address", "address"}, {"invoice_address", "invoice_address"},
-       {"client_id", "client"}},
-      {{"customfields", "custom_fields"}, {"client_id", "client"}},
+       {"client_id", "client"}, {"popup_notes", "add_popup_note"}},
+      {{"customfields", "custom_fields"}, {"client_id", "client"}, {"popup_notes", "add_popup_note"}},
   };
   for (const auto& [field, argument] : dedicated[static_cast<int>(kind)])
     if (halo_field == field) return std::string(argument);
@@ -201,10 +206,11 @@ const std::vector<std::string>& curated_fields(Kind kind) {
   static const std::vector<std::string> client = {
       "id", "name", "inactive", "customertype", "toplevel_id", "toplevel_name", "client_to_invoice",
       "client_to_invoice_name", "main_site_id", "main_site_name", "main_phonenumber", "is_vip", "ref", "website",
-      "accountmanagertech", "alastupdate"};
+      "accountmanagertech", "stopped", "alastupdate"};
   static const std::vector<std::string> site = {
       "id", "name", "client_id", "client_name", "inactive", "phonenumber", "delivery_address", "country_code",
-      "maincontact_id", "maincontact_name", "isinvoicesite", "slastupdate"};
+      "maincontact_id", "maincontact_name", "isinvoicesite", "invoice_address", "invoice_address_isdelivery", "stopped",
+      "slastupdate"};
   static const std::vector<std::string> contact = {
       "id", "name", "firstname", "surname", "title", "emailaddress", "phonenumber", "mobilenumber", "site_id",
       "site_name", "client_id", "client_name", "inactive", "isimportantcontact", "ulastupdate"};
@@ -312,7 +318,12 @@ json map_arguments(Kind kind, const json& args) {
     auto it = args.find(m.argument);
     if (it == args.end()) continue;
     const std::string arg = m.argument;
-    if (arg == "name" || arg == "first_name" || arg == "surname") {
+    if (arg == "credit_stop") {
+      // Halo's `stopped` is an integer whose non-zero values are undocumented (docs/halopsa-quirks.md): a stop is
+      // sent as 1, lifting it as 0; the saved value is read back like any other.
+      if (!it->is_boolean()) throw InputError("credit_stop: expected true or false, got " + it->dump() + ".");
+      body[m.halo] = it->get<bool>() ? 1 : 0;
+    } else if (arg == "name" || arg == "first_name" || arg == "surname") {
       if (it->is_null()) continue;
       body[m.halo] = checked_name(*it, m.argument);
     } else if (arg == "country_code") {
