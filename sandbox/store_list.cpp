@@ -298,7 +298,8 @@ json Store::list_row(Kind kind, json row, const QueryParams& q, const Quirks& qu
 
 json Store::list_popup_notes(const QueryParams& q) {
   // The one record the note list is for: the first of client_id, site_id, user_id given.
-  const std::pair<const char*, Kind> owners[] = {{"client_id", Kind::Client}, {"site_id", Kind::Site}, {"user_id", Kind::User}};
+  const std::pair<const char*, Kind> owners[] = {
+      {"client_id", Kind::Client}, {"site_id", Kind::Site}, {"user_id", Kind::User}};
   json rows = json::array();
   std::lock_guard lock(mu_);
   for (const auto& [key, kind] : owners) {

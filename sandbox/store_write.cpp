@@ -256,7 +256,8 @@ json Store::merged_popup_notes(const json& old, const json& sent, const std::str
     json note = n;
     const auto given = note.find("id");
     const long long id = given != note.end() && given->is_number_integer() ? given->get<long long>() : 0;
-    const auto known = std::find_if(old.begin(), old.end(), [&](const json& o) { return id > 0 && o.value("id", json()) == json(id); });
+    const auto known = std::find_if(old.begin(), old.end(),
+                                    [&](const json& o) { return id > 0 && o.value("id", json()) == json(id); });
     if (known != old.end()) {
       json merged = *known;
       merged.update(note);

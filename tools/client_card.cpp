@@ -33,7 +33,8 @@ json guarded_part(const char* what, int& requests, const std::function<json(int&
   } catch (const halo::Error& e) {
     if (e.kind() == halo::ErrorKind::forbidden)
       return {{"permitted", false},
-              {"note", std::string("not permitted: HaloPSA refused to show the ") + what + " (" + std::to_string(e.status()) +
+              {"note", std::string("not permitted: HaloPSA refused to show the ") + what + " (" +
+                           std::to_string(e.status()) +
                            "); the API application lacks that permission. Check in HaloPSA directly."}};
     if (e.kind() == halo::ErrorKind::not_found)
       return {{"permitted", true}, {"error", std::string("not found: HaloPSA answered 404 for the ") + what + "."}};
@@ -55,32 +56,39 @@ json ticket_counts(halo::Client& halo, const json& client, int& requests) {
   json out{{"open", nullptr}, {"on_hold", nullptr}};
   for (const auto& row : page.rows) {
     if (id_of(row.value("id", json())) != id) continue;
-    if (row.contains("open_ticket_count") && row["open_ticket_count"].is_number()) out["open"] = row["open_ticket_count"];
-    if (row.contains("onhold_ticket_count") && row["onhold_ticket_count"].is_number()) out["on_hold"] = row["onhold_ticket_count"];
+    if (row.contains("open_ticket_count") && row["open_ticket_count"].is_number())
+      out["open"] = row["open_ticket_count"];
+    if (row.contains("onhold_ticket_count") && row["onhold_ticket_count"].is_number())
+      out["on_hold"] = row["onhold_ticket_count"];
   }
   if (out["open"].is_null() && out["on_hold"].is_null())
     out["note"] = "HaloPSA's client list did not report ticket counts for this client (showcounts=true).";
   else if (out["on_hold"].is_null())
-    out["note"] = "HaloPSA's client list rows report open tickets only (Area_List has no onhold_ticket_count); on-hold "
-                  "count not reported.";
+    out["note"] =
+        "HaloPSA's client list rows report open tickets only (Area_List has no onhold_ticket_count); on-hold "
+        "count not reported.";
   return out;
 }
 
 json contracts(halo::Client& halo, long long client_id, int& requests) {
   ++requests;
-  const halo::Page page = halo.page("ClientContract", "contracts", {{"client_id", std::to_string(client_id)}}, 1, kContractPage);
+  const halo::Page page =
+      halo.page("ClientContract", "contracts", {{"client_id", std::to_string(client_id)}}, 1, kContractPage);
   json items = json::array();
   for (const auto& c : page.rows) {
     // ContractHeader_List: `active` and `expired`; an inactive contract is left out even if Halo listed it.
     if (c.value("active", json(true)) == json(false) || c.value("expired", json(false)) == json(true)) continue;
-    json item{{"id", id_of(c.value("id", json()))}, {"ref", c.value("ref", json())}, {"end_date", c.value("end_date", json())}};
+    json item{{"id", id_of(c.value("id", json()))},
+              {"ref", c.value("ref", json())},
+              {"end_date", c.value("end_date", json())}};
     if (c.contains("start_date")) item["start_date"] = c["start_date"];
     if (c.contains("contract_status") && !c["contract_status"].is_null()) item["status"] = c["contract_status"];
     items.push_back(item);
   }
   json out{{"items", items}, {"count", items.size()}};
   if (page.record_count > page.rows.size())
-    out["note"] = "First " + std::to_string(page.rows.size()) + " of " + std::to_string(page.record_count) + " contracts read.";
+    out["note"] =
+        "First " + std::to_string(page.rows.size()) + " of " + std::to_string(page.record_count) + " contracts read.";
   return out;
 }
 
@@ -111,7 +119,8 @@ mcp::ToolResult client_card(halo::Client& halo, const json& args) {
   const json record = fetch_record(halo, Kind::client, id);
 
   json data{{"client", project(Kind::client, record)}, {"credit_stop", on_credit_stop(record)}};
-  data["popup_notes"] = guarded_part("pop-up notes", requests, [&](int& n) { return read_popup_notes(halo, "client_id", id, n); });
+  data["popup_notes"] =
+      guarded_part("pop-up notes", requests, [&](int& n) { return read_popup_notes(halo, "client_id", id, n); });
   data["tickets"] = guarded_part("ticket counts", requests, [&](int& n) { return ticket_counts(halo, record, n); });
   data["contracts"] = guarded_part("contracts", requests, [&](int& n) { return contracts(halo, id, n); });
   json main = guarded_part("main site", requests, [&](int& n) { return main_site(halo, record, n); });
@@ -123,7 +132,8 @@ mcp::ToolResult client_card(halo::Client& halo, const json& args) {
 
   // The text: one line per part, the warnings first.
   std::string text = "**" + record.value("name", std::string()) + "** (client " + std::to_string(id) + ", " +
-                     (record.value("inactive", false) ? "INACTIVE" : "active") + (record.value("is_vip", false) ? ", VIP" : "") + ")";
+                     (record.value("inactive", false) ? "INACTIVE" : "active") +
+                     (record.value("is_vip", false) ? ", VIP" : "") + ")";
   if (data["credit_stop"].get<bool>()) text += "\nON CREDIT STOP (Halo stopped = " + record["stopped"].dump() + ")";
   const json& notes = data["popup_notes"];
   if (!notes["permitted"].get<bool>() || notes.contains("error")) {
@@ -142,10 +152,12 @@ mcp::ToolResult client_card(halo::Client& halo, const json& args) {
     text += "\nContracts: " + c.value("note", c.value("error", std::string()));
   } else {
     text += "\nActive contracts: " + c["count"].dump();
-    for (const auto& k : c["items"]) text += "\n- " + plain(k.value("ref", json())) + ", ends " + date_only(k.value("end_date", json()));
+    for (const auto& k : c["items"])
+      text += "\n- " + plain(k.value("ref", json())) + ", ends " + date_only(k.value("end_date", json()));
   }
   if (data.contains("main_site_note")) text += "\nMain site: " + data["main_site_note"].get<std::string>();
-  else if (data["main_site"].is_null()) text += "\nMain site: none set";
+  else if (data["main_site"].is_null())
+    text += "\nMain site: none set";
   else {
     const json& s = data["main_site"];
     text += "\nMain site: " + s["name"].get<std::string>() + " (" + s["id"].dump() + ")";
@@ -153,10 +165,11 @@ mcp::ToolResult client_card(halo::Client& halo, const json& args) {
     if (s.contains("phonenumber")) text += ", " + plain(s["phonenumber"]);
     if (on_credit_stop(s)) text += " (site on credit stop)";
     const json& p = data["main_contact"];
-    text += "\nMain contact: " + (p.is_null() ? std::string("none set")
-                                             : p["name"].get<std::string>() + " (" + p["id"].dump() + ")" +
-                                                   (p.contains("title") ? ", " + plain(p["title"]) : "") +
-                                                   (p.contains("emailaddress") ? ", " + plain(p["emailaddress"]) : ""));
+    text +=
+        "\nMain contact: " + (p.is_null() ? std::string("none set")
+                                          : p["name"].get<std::string>() + " (" + p["id"].dump() + ")" +
+                                                (p.contains("title") ? ", " + plain(p["title"]) : "") +
+                                                (p.contains("emailaddress") ? ", " + plain(p["emailaddress"]) : ""));
   }
   text += "\n(" + std::to_string(requests) + " HaloPSA requests)";
   return mcp::ToolResult::data(std::move(data), text);
@@ -183,7 +196,8 @@ json read_popup_notes(halo::Client& halo, const char* owner_field, long long id,
   const json rows = popup_rows(halo, owner_field, id);
   json items = json::array();
   for (const auto& n : rows) {
-    json item{{"id", id_of(n.value("id", json()))}, {"note", n.contains("note") && n["note"].is_string() ? n["note"] : json("")}};
+    json item{{"id", id_of(n.value("id", json()))},
+              {"note", n.contains("note") && n["note"].is_string() ? n["note"] : json("")}};
     for (const char* f : {"displaymodal", "startdate", "enddate"})
       if (n.contains(f) && !n[f].is_null()) item[f] = n[f];
     items.push_back(item);
@@ -229,7 +243,10 @@ void add_popup_note(halo::Client& halo, WriteResult& result, Kind kind, long lon
 
 WriteResult popup_only_result(Kind kind, const json& current, const std::vector<std::string>& fields, bool dry_run) {
   WriteResult r;
-  r.data = {{"record", project(kind, current, fields)}, {"dry_run", dry_run}, {"written", false}, {"request", nullptr},
+  r.data = {{"record", project(kind, current, fields)},
+            {"dry_run", dry_run},
+            {"written", false},
+            {"request", nullptr},
             {"diff", json::array()}};
   r.text = describe(kind, current) + " itself is unchanged.";
   return r;

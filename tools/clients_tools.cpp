@@ -18,8 +18,8 @@ namespace {
 using Query = std::vector<std::pair<std::string, std::string>>;
 
 const std::vector<std::pair<std::string, std::string>> kClientColumns = {
-    {"id", "Id"}, {"name", "Name"}, {"inactive", "Inactive"}, {"credit_stop", "Credit stop"}, {"toplevel_name", "TopLevel"},
-    {"client_to_invoice_name", "Billed by"}, {"main_site_name", "Main site"}};
+    {"id", "Id"}, {"name", "Name"}, {"inactive", "Inactive"}, {"credit_stop", "Credit stop"},
+    {"toplevel_name", "TopLevel"}, {"client_to_invoice_name", "Billed by"}, {"main_site_name", "Main site"}};
 
 // The rows as the table shows them: a non-zero `stopped` (Area_List carries it) as "on credit stop".
 json table_rows(const json& items) {
@@ -113,7 +113,8 @@ mcp::ToolResult get_client(halo::Client& halo, const json& args) {
     popups["permitted"] = true;
   } catch (const halo::Error& e) {
     if (e.kind() != halo::ErrorKind::forbidden) throw;
-    popups = {{"permitted", false}, {"items", json::array()},
+    popups = {{"permitted", false},
+              {"items", json::array()},
               {"note", "not permitted: HaloPSA refused the pop-up notes (403); check them in HaloPSA."}};
   }
 

@@ -49,8 +49,9 @@ mcp::ToolResult search_contacts(halo::Client& halo, const json& args) {
 
 mcp::ToolResult get_contact(halo::Client& halo, const json& args) {
   // includepopups: a contact's pop-up notes come with the record only when asked for (documented on Users/{id}).
-  const json record = halo.get(std::string(kind_info(Kind::contact).path) + "/" + std::to_string(args["contact_id"].get<long long>()),
-                               {{"includedetails", "true"}, {"includepopups", "true"}});
+  const json record =
+      halo.get(std::string(kind_info(Kind::contact).path) + "/" + std::to_string(args["contact_id"].get<long long>()),
+               {{"includedetails", "true"}, {"includepopups", "true"}});
   json contact = project(Kind::contact, record, requested_fields(Kind::contact, args));
   json popups = json::array();
   for (const auto& n : record.value("popup_notes", json::array()))
@@ -184,7 +185,8 @@ mcp::ToolResult update_contact(halo::Client& halo, const json& args) {
     const long long site_id = body.contains("site_id") ? body["site_id"].get<long long>() : as_id(current.value("site_id", json()));
     make_main_contact(halo, r, site_id, id, args.value("dry_run", false));
   }
-  if (note) add_popup_note(halo, r, Kind::contact, id, args["add_popup_note"].get<std::string>(), args.value("dry_run", false));
+  if (note)
+    add_popup_note(halo, r, Kind::contact, id, args["add_popup_note"].get<std::string>(), args.value("dry_run", false));
   return r.result();
 }
 
@@ -225,8 +227,9 @@ void register_contact_tools(mcp::McpServer& server, const Backend& backend) {
   server.tools.add({
       .name = "get_contact",
       .title = "Get a contact",
-      .description = "Reads one contact by id: name, job title, e-mail, phones, client, site and pop-up notes; fields adds "
-                     "more Halo fields.",
+      .description =
+          "Reads one contact by id: name, job title, e-mail, phones, client, site and pop-up notes; fields adds "
+          "more Halo fields.",
       .toolset = "contacts",
       .input_schema = schema("get_contact.input"),
       .output_schema = schema("get_contact.output"),

@@ -181,7 +181,8 @@ mcp::ToolResult update_site(halo::Client& halo, const json& args) {
     else
       make_main_site(halo, r, client_id, id, args.value("dry_run", false));
   }
-  if (note) add_popup_note(halo, r, Kind::site, id, args["add_popup_note"].get<std::string>(), args.value("dry_run", false));
+  if (note)
+    add_popup_note(halo, r, Kind::site, id, args["add_popup_note"].get<std::string>(), args.value("dry_run", false));
   return r.result();
 }
 

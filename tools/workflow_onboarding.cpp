@@ -67,7 +67,8 @@ json site_body(const json& s) {
   json body = map_arguments(Kind::site, s);
   if (!body.contains("name")) body["name"] = "Main";
   // Street and invoice addresses as given (a new site has no address records to merge with).
-  for (const auto& [argument, field] : {std::pair{"address", "delivery_address"}, std::pair{"invoice_address", "invoice_address"}})
+  for (const auto& [argument, field] :
+       {std::pair{"address", "delivery_address"}, std::pair{"invoice_address", "invoice_address"}})
     if (s.contains(argument)) {
       json address = json::object();
       for (const auto& [k, v] : s[argument].items()) address[k] = v;

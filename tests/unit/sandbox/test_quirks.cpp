@@ -480,11 +480,13 @@ TEST_CASE("popup_notes_on_record, popup_notes_write, /api/PopupNote and showcoun
   CHECK(t.get_json("/api/Client/16")["popup_notes"].size() == 2);
 
   // showcounts: client 16 has one open ticket, on hold; Area_List rows keep only open_ticket_count.
-  CHECK_FALSE(row_with_id(t.get_json("/api/Client?search_name_only=Mary")["clients"], 16).contains("open_ticket_count"));
+  CHECK_FALSE(
+      row_with_id(t.get_json("/api/Client?search_name_only=Mary")["clients"], 16).contains("open_ticket_count"));
   const json counted = row_with_id(t.get_json("/api/Client?search_name_only=Mary&showcounts=true")["clients"], 16);
   CHECK(counted["open_ticket_count"] == 1);
   CHECK_FALSE(counted.contains("onhold_ticket_count"));
   t.quirks({{"list_rows", "full"}});
-  CHECK(row_with_id(t.get_json("/api/Client?search_name_only=Mary&showcounts=true")["clients"], 16)["onhold_ticket_count"] == 1);
+  CHECK(row_with_id(t.get_json("/api/Client?search_name_only=Mary&showcounts=true")["clients"],
+                    16)["onhold_ticket_count"] == 1);
   CHECK_FALSE(t.get_json("/api/Client/16").contains("open_ticket_count"));
 }
