@@ -9,6 +9,13 @@ import json
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Which argument writes which Halo field: the table tools/records.cpp reads too.
+with open(os.path.join(HERE, "record_fields.json")) as f:
+    RECORD_FIELDS = json.load(f)
+def hf(kind, argument):
+    """ "(Halo field x)" for the argument, from record_fields.json (KeyError if the table lacks it). """
+    pairs = RECORD_FIELDS[kind]["fields"] + RECORD_FIELDS[kind]["dedicated"]
+    return "(Halo field " + dict((a, h) for a, h in reversed(pairs))[argument] + ")"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 CLIENT_REF = {
@@ -51,7 +58,7 @@ CONFIRM = b("Only for clients without elicitation support: true once the user ha
             "permanent deletion. Clients that support elicitation are asked directly instead.")
 ALLOW_DUP = b("true: create even though a record with the same normalised name (clients) or e-mail (contacts) "
               "already exists. Default false: the existing record is returned with a warning instead.")
-COLOUR = s("Colour used for the client in HaloPSA, as #RRGGBB (Halo field colour).", pattern="^#[0-9A-Fa-f]{6}$")
+COLOUR = s("Colour used for the client in HaloPSA, as #RRGGBB " + hf("client", "colour") + ".", pattern="^#[0-9A-Fa-f]{6}$")
 ADDRESS_PROPS = {k: s(d, maxLength=255) for k, d in [
     ("line1", "Street address (line 1)."), ("line2", "Street address (line 2), e.g. district."),
     ("line3", "Town or city, by HaloPSA convention."), ("line4", "County, state or region, by convention.")]}
@@ -68,25 +75,25 @@ def address(desc):
 CLIENT_FIELDS = {
     "name": s("Client (company) name, up to 255 characters; surrounding spaces are trimmed.", minLength=1, maxLength=255),
     "trading_name": s("Trading name, if different from the legal name.", maxLength=255),
-    "ref": s("Short reference code for the client (Halo field ref), e.g. ACME01.", maxLength=64),
+    "ref": s("Short reference code for the client " + hf("client", "ref") + ", e.g. ACME01.", maxLength=64),
     "website": s("Website URL, e.g. https://www.acme.com.", format="uri", maxLength=255),
     "colour": COLOUR,
     "notes": s("Free-text notes about the client.", maxLength=20000),
     "is_vip": b("Mark the client as VIP."),
-    "tax_number": s("Tax / VAT number (Halo field tax_number).", maxLength=64),
+    "tax_number": s("Tax / VAT number " + hf("client", "tax_number") + ".", maxLength=64),
     "payment_terms": {"type": "integer", "minimum": 0, "maximum": 3650,
-                      "description": "Payment terms (Halo field paymentterms)."},
-    "accounts_email": s("Billing e-mail address (Halo field accountsemailaddress).", format="email", maxLength=255),
-    "account_manager_id": id_("Agent id of the account manager (Halo field accountmanagertech)."),
-    "primary_technician_id": id_("Agent id of the primary technician (Halo field pritech)."),
-    "secondary_technician_id": id_("Agent id of the secondary technician (Halo field sectech)."),
+                      "description": "Payment terms " + hf("client", "payment_terms") + "."},
+    "accounts_email": s("Billing e-mail address " + hf("client", "accounts_email") + ".", format="email", maxLength=255),
+    "account_manager_id": id_("Agent id of the account manager " + hf("client", "account_manager_id") + "."),
+    "primary_technician_id": id_("Agent id of the primary technician " + hf("client", "primary_technician_id") + "."),
+    "secondary_technician_id": id_("Agent id of the secondary technician " + hf("client", "secondary_technician_id") + "."),
     "client_type": {"type": ["integer", "string"], "minimum": 1, "minLength": 1, "maxLength": 100,
                     "description": "Client type by name (e.g. Customer, Prospect, Lead, Partner, Vendor: whatever "
-                                   "list_client_types shows) or lookup id (Halo field customertype)."},
+                                   "list_client_types shows) or lookup id " + hf("client", "client_type") + "."},
     "toplevel": {"type": ["integer", "string"], "minimum": 1, "minLength": 1, "maxLength": 255,
-                 "description": "TopLevel grouping by name or id (Halo field toplevel_id). A grouping, not a "
+                 "description": "TopLevel grouping by name or id " + hf("client", "toplevel") + ". A grouping, not a "
                                 "parent client; see list_toplevels."},
-    "billing_parent": ref("The client that invoices this one (Halo field client_to_invoice)."),
+    "billing_parent": ref("The client that invoices this one " + hf("client", "billing_parent") + "."),
     "credit_stop": CREDIT_STOP,
     "custom_fields": CUSTOM,
     "extra": extra("Area"),
@@ -98,15 +105,15 @@ SITE_FIELDS = {
     "invoice_address": address("Invoice address if different (HaloPSA invoice_address); on update, only the lines "
                                 "given change."),
     "invoice_address_is_delivery": b("true: invoices go to the street address (address) and invoice_address is not "
-                                     "used (Halo field invoice_address_isdelivery)."),
+                                     "used " + hf("site", "invoice_address_is_delivery") + "."),
     "phonenumber": s("Main phone number of the site.", maxLength=64),
-    "email_domain": s("E-mail domain of people at this site, e.g. acme.com (Halo field emaildomain).",
+    "email_domain": s("E-mail domain of people at this site, e.g. acme.com " + hf("site", "email_domain") + ".",
                       maxLength=255, pattern="^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$"),
     "timezone": s("Windows time zone name, e.g. \"GMT Standard Time\", \"Mountain Standard Time\".", maxLength=100),
     "country_code": s("ISO 3166-1 alpha-2 country code, e.g. GB, US.", pattern="^[A-Za-z]{2}$"),
     "notes": s("Free-text notes about the site.", maxLength=20000),
-    "is_invoice_site": b("This site receives the client's invoices (Halo field isinvoicesite)."),
-    "main_contact_id": id_("Contact id of the site's main contact (Halo field maincontact_id)."),
+    "is_invoice_site": b("This site receives the client's invoices " + hf("site", "is_invoice_site") + "."),
+    "main_contact_id": id_("Contact id of the site's main contact " + hf("site", "main_contact_id") + "."),
     "credit_stop": CREDIT_STOP,
     "make_main_site": b("true: also make this the client's main site (sets the client's main_site_id). Default: "
                         "true when the client has no main site yet, else false."),
@@ -115,14 +122,14 @@ SITE_FIELDS = {
 }
 CONTACT_FIELDS = {
     "name": s("Full display name. Optional when first_name/surname are given (Halo builds it).", minLength=1, maxLength=255),
-    "first_name": s("First name (Halo field firstname).", minLength=1, maxLength=255),
+    "first_name": s("First name " + hf("contact", "first_name") + ".", minLength=1, maxLength=255),
     "surname": s("Surname / last name.", minLength=1, maxLength=255),
-    "job_title": s("Job title, e.g. \"Office Manager\" (Halo field title).", maxLength=255),
-    "email": s("E-mail address (Halo field emailaddress).", format="email", maxLength=255),
-    "secondary_email": s("Second e-mail address (Halo field email2).", format="email", maxLength=255),
+    "job_title": s("Job title, e.g. \"Office Manager\" " + hf("contact", "job_title") + ".", maxLength=255),
+    "email": s("E-mail address " + hf("contact", "email") + ".", format="email", maxLength=255),
+    "secondary_email": s("Second e-mail address " + hf("contact", "secondary_email") + ".", format="email", maxLength=255),
     "phonenumber": s("Phone number.", maxLength=64),
     "mobilenumber": s("Mobile number.", maxLength=64),
-    "is_important": b("Flag as an important contact (Halo field isimportantcontact)."),
+    "is_important": b("Flag as an important contact " + hf("contact", "is_important") + "."),
     "notes": s("Free-text notes about the contact.", maxLength=20000),
     "make_site_main_contact": b("true: also make this contact the main contact of their site (sets the site's "
                                 "maincontact_id)."),
@@ -249,7 +256,7 @@ tools["create_client"] = (obj(dict(CLIENT_FIELDS, allow_duplicate=ALLOW_DUP, dry
 upd = dict(CLIENT_FIELDS)
 upd["billing_parent"] = dict(ref("The client that invoices this one (client_to_invoice); null to remove."),
                              type=["integer", "string", "null"])
-upd["main_site_id"] = id_("Make this site (one of the client's) its main site (Halo field main_site_id).")
+upd["main_site_id"] = id_("Make this site (one of the client's) its main site " + hf("client", "main_site_id") + ".")
 upd["add_popup_note"] = ADD_POPUP
 tools["update_client"] = (obj(dict({"client": CLIENT_REF}, **upd, if_unchanged_since=STALE, dry_run=DRY_RUN, fields=FIELDS),
                               ["client"], minProperties=2), write_out("client"))

@@ -8,6 +8,7 @@
 #include "halo/client.h"
 #include "halo/errors.h"
 #include "halo/list_query.h"
+#include "halo/record_kinds.h"
 #include "halo/responses.h"
 #include "server/request_context.h"
 #include "tools/common.h"
@@ -52,7 +53,7 @@ json ticket_counts(halo::Client& halo, const json& client, int& requests) {
   halo::Query q = halo::with_status({{"search_name_only", client.value("name", std::string())}, {"showcounts", "true"}},
                                     halo::Status::all);
   ++requests;
-  const halo::Page page = halo.page("Client", "clients", q, 1, 100);
+  const halo::Page page = halo::page(halo, Kind::client, q, 1, 100);
   json out{{"open", nullptr}, {"on_hold", nullptr}};
   for (const auto& row : page.rows) {
     if (id_of(row.value("id", json())) != id) continue;
@@ -73,7 +74,7 @@ json ticket_counts(halo::Client& halo, const json& client, int& requests) {
 json contracts(halo::Client& halo, long long client_id, int& requests) {
   ++requests;
   const halo::Page page =
-      halo.page("ClientContract", "contracts", {{"client_id", std::to_string(client_id)}}, 1, kContractPage);
+      halo::page(halo, Kind::contract, {{"client_id", std::to_string(client_id)}}, 1, kContractPage);
   json items = json::array();
   for (const auto& c : page.rows) {
     // ContractHeader_List: `active` and `expired`; an inactive contract is left out even if Halo listed it.
@@ -182,7 +183,7 @@ namespace {
 // GET /api/PopupNote?<owner>=<id>: the AreaPopup rows as HaloPSA sends them ("List of AreaPopup": a bare array, or
 // an envelope).
 json popup_rows(halo::Client& halo, const char* owner_field, long long id) {
-  return halo::rows_of_answer(halo.get("PopupNote", {{owner_field, std::to_string(id)}}));
+  return halo::rows_of_answer(halo.get(halo::wire(Kind::popup_note).collection, {{owner_field, std::to_string(id)}}));
 }
 
 const char* owner_field(Kind kind) {
@@ -212,21 +213,19 @@ void add_popup_note(halo::Client& halo, WriteResult& result, Kind kind, long lon
   json notes = popup_rows(halo, owner_field(kind), id);
   for (auto& n : notes) n.erase("_warning");
   notes.push_back({{"note", text}});
-  const std::string path = kind_info(kind).path;
-  const json body{{"id", id}, {"popup_notes", notes}};
-  const json request = request_of("POST", "/api/" + path, json::array({body}));
+  const halo::Request request = halo::save_request(kind, {{"id", id}, {"popup_notes", notes}});
   if (!result.data.contains("request") || result.data["request"].is_null()) {
-    result.data["request"] = request;
+    result.data["request"] = request.to_json();
   } else {
     if (!result.data.contains("additional_requests")) result.data["additional_requests"] = json::array();
-    result.data["additional_requests"].push_back(request);
+    result.data["additional_requests"].push_back(request.to_json());
   }
   if (dry_run) {
-    result.text += "\nWould add the pop-up note: POST /api/" + path + " " + request["body"].dump();
+    result.text += "\nWould add the pop-up note: POST " + request.path() + " " + request.body.dump();
     return;
   }
-  // Not halo.update, which repeats after a 5xx: if Halo adds to the notes, a repeat would add this one twice.
-  halo.post_batch(path, json::array({body}));
+  // Not an update, which repeats after a 5xx: if Halo adds to the notes, a repeat would add this one twice.
+  halo.post_batch(halo::wire(kind).collection, request.body);
   result.data["written"] = true;
   // Read back: the note must now be among the record's pop-up notes.
   for (const auto& n : popup_rows(halo, owner_field(kind), id))

@@ -103,7 +103,7 @@ mcp::ToolResult get_client(halo::Client& halo, const json& args) {
   const int limit = args.value("related_limit", 20);
   const Query related = halo::with_status({{"client_id", std::to_string(id)}}, halo::Status::all);
   halo::Page sites = fetch_page(halo, Kind::site, related, 1, limit);
-  halo::Page contacts = halo.page("Users", "users", related, 1, limit);
+  halo::Page contacts = halo::page(halo, Kind::contact, related, 1, limit);
   bool complete = true;
   json billed = billed_clients(halo, id, complete);
   json popups;
@@ -172,9 +172,9 @@ mcp::ToolResult create_client(halo::Client& halo, const json& args) {
     q.emplace_back("search", text);
     return q;
   };
-  halo::ListResult near = halo.list("Client", "clients", search(term), {.page_size = 100, .max_rows = 1000});
+  halo::ListResult near = halo::list(halo, Kind::client, search(term), {.page_size = 100, .max_rows = 1000});
   if (near.truncated && term != name)
-    for (auto& row : halo.page("Client", "clients", search(name), 1, 100).rows) near.rows.push_back(std::move(row));
+    for (auto& row : halo::page(halo, Kind::client, search(name), 1, 100).rows) near.rows.push_back(std::move(row));
   std::set<long long> existing_ids;
   for (const auto& c : near.rows) {
     existing_ids.insert(c.value("id", 0LL));
@@ -186,7 +186,7 @@ mcp::ToolResult create_client(halo::Client& halo, const json& args) {
           .result();
   }
   auto find_landed = [&halo, name, existing_ids]() -> std::optional<json> {
-    halo::Page p = halo.page("Client", "clients", halo::with_status({{"search", name}}, halo::Status::all), 1, 100);
+    halo::Page p = halo::page(halo, Kind::client, halo::with_status({{"search", name}}, halo::Status::all), 1, 100);
     std::optional<json> best;
     for (const auto& c : p.rows)
       if (c.value("name", std::string()) == name && !existing_ids.contains(c.value("id", 0LL)) &&
@@ -236,15 +236,15 @@ mcp::ToolResult delete_client(halo::Client& halo, const json& args, mcp::Request
     throw InputError("Not deleted: " + describe(Kind::client, current) + " still has " + std::to_string(sites) +
                      " site(s) and " + std::to_string(contacts) + " contact(s). " + alternative +
                      " Only to remove it completely: delete its contacts and sites first.");
-  const json request = request_of("DELETE", "/api/Client/" + std::to_string(id));
+  const halo::Request request = halo::delete_request(Kind::client, id);
   json data{{"deleted", false}, {"dry_run", args.value("dry_run", false)},
-            {"record", project(Kind::client, current)}, {"request", request}};
+            {"record", project(Kind::client, current)}, {"request", request.to_json()}};
   if (args.value("dry_run", false))
-    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE /api/Client/" + std::to_string(id) +
+    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE " + request.path() +
                                            " for " + describe(Kind::client, current) + ".");
   if (auto refusal = confirm_destructive(ctx, args, describe(Kind::client, current), alternative))
     return mcp::ToolResult::error(*refusal);
-  halo.remove("Client/" + std::to_string(id));
+  halo::send(halo, request);
   data["deleted"] = true;
   return mcp::ToolResult::data(data, "Deleted " + describe(Kind::client, current) + ".");
 }

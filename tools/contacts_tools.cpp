@@ -49,9 +49,8 @@ mcp::ToolResult search_contacts(halo::Client& halo, const json& args) {
 
 mcp::ToolResult get_contact(halo::Client& halo, const json& args) {
   // includepopups: a contact's pop-up notes come with the record only when asked for (documented on Users/{id}).
-  const json record =
-      halo.get(std::string(kind_info(Kind::contact).path) + "/" + std::to_string(args["contact_id"].get<long long>()),
-               {{"includedetails", "true"}, {"includepopups", "true"}});
+  const json record = halo::get(halo, Kind::contact, args["contact_id"].get<long long>(),
+                                {{"includedetails", "true"}, {"includepopups", "true"}});
   json contact = project(Kind::contact, record, requested_fields(Kind::contact, args));
   json popups = json::array();
   for (const auto& n : record.value("popup_notes", json::array()))
@@ -125,7 +124,7 @@ mcp::ToolResult create_contact(halo::Client& halo, const json& args) {
   std::set<long long> existing;
   std::vector<json> found;
   // Up to 1,000 candidates: a busy client can have more than a page of contacts sharing a first name.
-  for (const auto& c : halo.list("Users", "users", query, {.page_size = 100, .max_rows = 1000}).rows) {
+  for (const auto& c : halo::list(halo, Kind::contact, query, {.page_size = 100, .max_rows = 1000}).rows) {
     existing.insert(c.value("id", 0LL));
     if (email.empty() || normalise_email(c.value("emailaddress", std::string())) == email) found.push_back(c);
   }
@@ -145,7 +144,7 @@ mcp::ToolResult create_contact(halo::Client& halo, const json& args) {
                          "these, use that contact (update_contact to correct it).");
   }
   auto find_landed = [&halo, query, existing, email, norm]() -> std::optional<json> {
-    for (const auto& c : halo.page("Users", "users", query, 1, 100).rows)
+    for (const auto& c : halo::page(halo, Kind::contact, query, 1, 100).rows)
       if (!existing.contains(c.value("id", 0LL)) &&
           (!email.empty() ? normalise_email(c.value("emailaddress", std::string())) == email
                           : normalise_name(c.value("name", std::string())) == norm))
@@ -178,7 +177,7 @@ mcp::ToolResult update_contact(halo::Client& halo, const json& args) {
     r = popup_only_result(Kind::contact, current, fields, args.value("dry_run", false));
   } else {
     r.data = {{"record", project(Kind::contact, current, fields)}, {"dry_run", args.value("dry_run", false)},
-              {"written", false}, {"request", request_of("POST", "/api/Users", json::array({{{"id", id}}}))}, {"diff", json::array()}};
+              {"written", false}, {"request", halo::save_request(Kind::contact, {{"id", id}}).to_json()}, {"diff", json::array()}};
     r.text = "Contact " + std::to_string(id) + " itself is unchanged.";
   }
   if (main_wanted) {
@@ -193,16 +192,17 @@ mcp::ToolResult update_contact(halo::Client& halo, const json& args) {
 mcp::ToolResult delete_contact(halo::Client& halo, const json& args, mcp::RequestContext& ctx) {
   const long long id = args["contact_id"].get<long long>();
   const json current = fetch_record(halo, Kind::contact, id);
+  const halo::Request request = halo::delete_request(Kind::contact, id);
   json data{{"deleted", false}, {"dry_run", args.value("dry_run", false)}, {"record", project(Kind::contact, current)},
-            {"request", request_of("DELETE", "/api/Users/" + std::to_string(id))}};
+            {"request", request.to_json()}};
   if (args.value("dry_run", false))
-    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE /api/Users/" + std::to_string(id) +
+    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE " + request.path() +
                                            " for " + describe(Kind::contact, current) + ".");
   const std::string alternative = "To keep their history, deactivate them instead with update_contact contact_id " +
                                   std::to_string(id) + " and inactive: true.";
   if (auto refusal = confirm_destructive(ctx, args, describe(Kind::contact, current) + " of " + current.value("client_name", std::string("their client")), alternative))
     return mcp::ToolResult::error(*refusal);
-  halo.remove("Users/" + std::to_string(id));
+  halo::send(halo, request);
   data["deleted"] = true;
   return mcp::ToolResult::data(data, "Deleted " + describe(Kind::contact, current) + ".");
 }

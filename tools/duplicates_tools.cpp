@@ -83,13 +83,13 @@ std::shared_ptr<const Scan> scan(halo::Client& halo, dedupe::Mode mode, long lon
   json rows = json::array();
   if (mode == dedupe::Mode::clients && client_id) {
     // One client's scope for clients: it and the clients it bills (Halo has no filter for them).
-    for (auto& r : load_all(halo, Kind::client, status, ctx, 0, 80, "clients"))
+    for (auto& r : load_all(halo, Kind::client, status, ctx, 0, 80, kind_info(Kind::client).plural))
       if (id_of(r.value("id", json())) == client_id || id_of(r.value("client_to_invoice", json())) == client_id)
         rows.push_back(std::move(r));
   } else {
     Query query = status;
     if (client_id) query.emplace_back("client_id", std::to_string(client_id));
-    rows = load_all(halo, kind, query, ctx, 0, 80, kind_info(kind).envelope);
+    rows = load_all(halo, kind, query, ctx, 0, 80, kind_info(kind).plural);
   }
   auto out = std::make_shared<Scan>();
   out->mode = mode;
@@ -222,7 +222,7 @@ json client_facts(halo::Client& halo, long long id) {
              {"sites", count_records(halo, Kind::site, related)},
              {"contacts", count_records(halo, Kind::contact, related)},
              {"datecreated", record.value("datecreated", json())}};
-  const json tickets = related_count(halo, "Tickets", "tickets", {{"client_id", std::to_string(id)}});
+  const json tickets = related_count(halo, halo::Kind::ticket, {{"client_id", std::to_string(id)}});
   facts["tickets"] = tickets["count"];
   if (!tickets["visible"].get<bool>()) facts["tickets_note"] = tickets["note"];
   facts["record"] = project(Kind::client, record);
@@ -238,7 +238,7 @@ json contact_facts(halo::Client& halo, long long id, std::vector<dedupe::Record>
              {"client_id", record.value("client_id", json())},
              {"client_name", record.value("client_name", json())},
              {"datecreated", record.value("datecreated", json())}};
-  const json tickets = related_count(halo, "Tickets", "tickets", {{"user_id", std::to_string(id)}});
+  const json tickets = related_count(halo, halo::Kind::ticket, {{"user_id", std::to_string(id)}});
   facts["tickets"] = tickets["count"];
   if (!tickets["visible"].get<bool>()) facts["tickets_note"] = tickets["note"];
   facts["record"] = project(Kind::contact, record);
@@ -287,7 +287,6 @@ mcp::ToolResult merge_preview(halo::Client& halo, const json& args) {
     why = contacts ? "active, most tickets, then the oldest" : "active, most sites, contacts and tickets, then the oldest";
   }
 
-  const char* path = contacts ? "/api/Users" : "/api/Client";
   const char* field = contacts ? "_merge_user_into" : "_merge_client_into";
   json merges = json::array();
   json fill = json::array();
@@ -298,7 +297,7 @@ mcp::ToolResult merge_preview(halo::Client& halo, const json& args) {
     if (!contacts) moves["sites"] = facts[i]["sites"], moves["contacts"] = facts[i]["contacts"];
     merges.push_back({{"from", {{"id", facts[i]["id"]}, {"name", facts[i]["name"]}}},
                       {"moves", moves},
-                      {"request", request_of("POST", path, json::array({{{"id", facts[i]["id"]}, {field, facts[keep]["id"]}}}))}});
+                      {"request", halo::save_request(contacts ? Kind::contact : Kind::client, {{"id", facts[i]["id"]}, {field, facts[keep]["id"]}}).to_json()}});
     if (contacts) {  // the contact identity rule's view: a merge of two people loses one of them
       const dedupe::Identity id = dedupe::judge(dedupe::view_of(people[keep]), dedupe::view_of(people[i]));
       const bool other_person = dedupe::compare_person_names(dedupe::parse_person(people[keep].name),
@@ -339,7 +338,7 @@ mcp::ToolResult merge_preview(halo::Client& halo, const json& args) {
   std::string text = "Keep " + facts[keep]["name"].get<std::string>() + " (" + facts[keep]["id"].dump() + "; " + why + ").";
   for (const auto& m : merges) {
     text += "\n- Merge " + m["from"]["name"].get<std::string>() + " (" + m["from"]["id"].dump() + "), moving " +
-            m["moves"].dump() + ": POST " + path + " " + m["request"]["body"].dump();
+            m["moves"].dump() + ": POST " + m["request"]["path"].get<std::string>() + " " + m["request"]["body"].dump();
     if (m.contains("identity") && m["identity"].contains("warning"))
       text += "\n  CAUTION, " + m["identity"]["warning"].get<std::string>() + ".";
   }

@@ -40,16 +40,14 @@ void normalise_row(Kind kind, json& row) {
 
 halo::Page fetch_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query, int page,
                       int page_size) {
-  const KindInfo& k = kind_info(kind);
-  halo::Page p = halo.page(k.path, k.envelope, list_query(kind, std::move(query)), page, page_size);
+  halo::Page p = halo::page(halo, kind, list_query(kind, std::move(query)), page, page_size);
   for (auto& r : p.rows) normalise_row(kind, r);
   return p;
 }
 
 json fetch_rows(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query,
                 const halo::ListOptions& options, bool* truncated, std::size_t* record_count) {
-  const KindInfo& k = kind_info(kind);
-  halo::ListResult all = halo.list(k.path, k.envelope, list_query(kind, std::move(query)), options);
+  halo::ListResult all = halo::list(halo, kind, list_query(kind, std::move(query)), options);
   for (auto& r : all.rows) normalise_row(kind, r);
   if (truncated) *truncated = all.truncated;
   if (record_count) *record_count = all.record_count;
@@ -65,7 +63,6 @@ void add_status(std::vector<std::pair<std::string, std::string>>& query, const j
 
 json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query, const json& args,
                  const std::function<bool(const json&)>& filter) {
-  const KindInfo& k = kind_info(kind);
   const int page = args.value("page", 1);
   const int page_size = args.value("page_size", 25);
   const auto fields = requested_fields(kind, args);
@@ -94,7 +91,7 @@ json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::strin
   for (std::size_t i = from; i < to; ++i) out["items"].push_back(project(kind, *matches[i], fields));
   out["total"] = matches.size();
   out["has_more"] = to < matches.size();
-  std::string note = "Filtered client-side over " + std::to_string(rows.size()) + " " + k.envelope;
+  std::string note = "Filtered client-side over " + std::to_string(rows.size()) + " " + kind_info(kind).plural;
   if (truncated)
     note += " (only the first " + std::to_string(kScanCap) + " of " + std::to_string(record_count) +
             " were scanned: narrow the search for complete results)";
@@ -103,15 +100,14 @@ json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::strin
 }
 
 std::size_t count_records(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query) {
-  const KindInfo& k = kind_info(kind);
-  halo::Page p = halo.page(k.path, k.envelope, std::move(query), 1, 1);
+  halo::Page p = halo::page(halo, kind, std::move(query), 1, 1);
   return p.record_count_known ? p.record_count : p.rows.size();
 }
 
 json billed_clients(halo::Client& halo, long long id, bool& complete) {
   halo::ListOptions options;
   options.max_rows = kScanCap;
-  auto all = halo.list("Client", "clients", halo::with_status({}, halo::Status::all), options);
+  auto all = halo::list(halo, Kind::client, halo::with_status({}, halo::Status::all), options);
   complete = !all.truncated;
   json out = json::array();
   for (const auto& c : all.rows)

@@ -51,7 +51,7 @@ mcp::ToolResult list_toplevels(halo::Client& halo, const json& args) {
   options.max_rows = 500;
   halo::Query query;
   if (args.contains("search")) query.emplace_back("search", args["search"].get<std::string>());
-  auto list = halo.list("TopLevel", "tree", query, options);
+  auto list = halo::list(halo, halo::Kind::top_level, query, options);
   json items = json::array();
   for (const auto& t : list.rows) {
     json item{{"id", t.value("id", 0)}, {"name", t.value("name", std::string())}};

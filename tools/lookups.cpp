@@ -75,21 +75,21 @@ long long resolve_client(halo::Client& halo, const json& ref, const char* argume
   if (name.empty()) throw InputError(std::string(argument) + ": the client name is empty; give an id or a name.");
   if (auto id = digits(name)) {
     // "12" is an id, unless a client is also named "12": then say which is meant instead of guessing.
-    for (const auto& c : halo.page("Client", "clients", halo::with_status({{"search", name}}, halo::Status::all), 1, 100).rows)
+    for (const auto& c : halo::page(halo, Kind::client, halo::with_status({{"search", name}}, halo::Status::all), 1, 100).rows)
       if (trimmed(c.value("name", std::string())) == name && c.value("id", 0LL) != *id)
         throw InputError(std::string(argument) + ": \"" + name + "\" is both the id of a client and the name of client " +
                          c["id"].dump() + "; pass the id as a number (" + name + ") for the first, or " + c["id"].dump() +
                          " for the client named \"" + name + "\".");
     return positive_id(json(*id), argument);
   }
-  halo::Page page = halo.page("Client", "clients",
+  halo::Page page = halo::page(halo, Kind::client,
                               halo::with_status({{"search", name}}, halo::Status::all), 1, 100);
   if (page.rows.empty()) {
     // No substring match: offer near names from a normalised search on the first word.
     const std::string norm = normalise_name(name);
     const std::string first = norm.substr(0, norm.find(' '));
     if (!first.empty() && first != lower(name))
-      page = halo.page("Client", "clients", halo::with_status({{"search", first}}, halo::Status::all),
+      page = halo::page(halo, Kind::client, halo::with_status({{"search", first}}, halo::Status::all),
                        1, 100);
     std::vector<std::string> names;
     for (const auto& r : page.rows) names.push_back(r.value("name", std::string()));
@@ -115,7 +115,7 @@ json client_types(halo::Client& halo, std::string* source) {
   // Fallback: the distinct types in use on clients (bounded scan).
   halo::ListOptions options;
   options.max_rows = 1000;
-  auto list = halo.list("Client", "clients", halo::with_status({}, halo::Status::all), options);
+  auto list = halo::list(halo, Kind::client, halo::with_status({}, halo::Status::all), options);
   std::map<long long, std::string> seen;
   for (const auto& c : list.rows)
     if (c.contains("customertype") && c["customertype"].is_number_integer() && c["customertype"].get<long long>() > 0)
@@ -153,7 +153,7 @@ long long resolve_toplevel(halo::Client& halo, const json& ref) {
   if (auto id = digits(name)) return *id;
   halo::ListOptions options;
   options.max_rows = 500;
-  auto list = halo.list("TopLevel", "tree", {}, options);
+  auto list = halo::list(halo, halo::Kind::top_level, {}, options);
   return pick_by_name(list.rows, name, "toplevel", "TopLevel", "list_toplevels shows them.");
 }
 
@@ -172,10 +172,10 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
                                                                                           : halo::kFieldInfoContacts;
   const json definitions = halo::custom_field_definitions(halo, type_id);
   for (const auto& d : definitions) defs[d["id"].get<long long>()] = d;
-  halo::Page page = halo.page(k.path, k.envelope, halo::with_status({}, halo::Status::all), 1, 100);
+  halo::Page page = halo::page(halo, kind, halo::with_status({}, halo::Status::all), 1, 100);
   for (const auto& r : page.rows) collect(r);
   if (defs.empty() && !page.rows.empty() && page.rows[0].contains("id"))
-    collect(halo.get(std::string(k.path) + "/" + page.rows[0]["id"].dump(), {{"includedetails", "true"}}));
+    collect(halo::get(halo, kind, page.rows[0]["id"].get<long long>()));
 
   std::vector<std::string> names;
   for (const auto& [id, d] : defs) {
@@ -205,7 +205,7 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
                  (d.value("label", std::string()).empty() ? "" : ", \"" + d.value("label", std::string()) + "\"") + ")";
       throw InputError("custom_fields: no " + std::string(k.label) + " custom field named \"" + key + "\"." +
                        did_you_mean(key, names) +
-                       (known.empty() ? " No custom fields were found on this tenant's " + std::string(k.envelope) +
+                       (known.empty() ? " No custom fields were found on this tenant's " + std::string(k.plural) +
                                             "; pass the field id instead."
                                       : " Known fields: " + known + "."));
     }

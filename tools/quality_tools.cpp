@@ -39,14 +39,14 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
   Query scoped = all;
   if (only) scoped.emplace_back("client_id", std::to_string(only));
 
-  json clients = load_all(halo, Kind::client, all, ctx, 0, 40, "clients");
+  json clients = load_all(halo, Kind::client, all, ctx, 0, 40, kind_info(Kind::client).plural);
   if (only) {
     json kept = json::array();
     for (auto& c : clients)
       if (id_of(c.value("id", json())) == only) kept.push_back(std::move(c));
     clients = std::move(kept);
   }
-  const json sites = load_all(halo, Kind::site, scoped, ctx, 40, 60, "sites");
+  const json sites = load_all(halo, Kind::site, scoped, ctx, 40, 60, kind_info(Kind::site).plural);
   const json contacts = load_all(halo, Kind::contact, scoped, ctx, 60, 85, "contacts");
 
   std::map<std::string, Finding> findings;

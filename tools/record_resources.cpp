@@ -22,7 +22,7 @@ mcp::ResourceTemplateSpec record_template(std::shared_ptr<halo::Client> halo, Ki
                                           const std::string& title, const std::string& description) {
   const KindInfo& k = kind_info(kind);
   mcp::ResourceTemplateSpec spec;
-  spec.uri_template = std::string("halopsa://") + k.uri + "/{id}";
+  spec.uri_template = std::string("halopsa://") + k.plural + "/{id}";
   spec.name = std::string(k.label) + "-record";
   spec.title = title;
   spec.description = description;
@@ -48,14 +48,13 @@ mcp::ResourceTemplateSpec record_template(std::shared_ptr<halo::Client> halo, Ki
   spec.complete = [halo, kind](const std::string& argument, const std::string& value, const json&) {
     std::vector<std::string> out;
     if (argument != "id") return out;
-    const KindInfo& info = kind_info(kind);
     try {
       // Digits: ids starting with them; text: the ids of records whose name matches it.
       const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
       halo::Query query;
       if (!value.empty() && !digits) query.emplace_back("search", value);
       const std::string wanted = dedupe::fold(value);
-      for (const auto& r : halo->page(info.path, info.envelope, query, 1, 100).rows) {
+      for (const auto& r : halo::page(*halo, kind, query, 1, 100).rows) {
         const std::string id = r.value("id", json(0)).dump();
         // Halo's search may match other fields than the name: keep the records whose name holds the text.
         const bool named = digits || dedupe::fold(r.value("name", std::string())).find(wanted) != std::string::npos;
@@ -74,9 +73,9 @@ void register_record_resources(mcp::McpServer& server, const Backend& backend) {
   // Every write HaloPSA accepts, from whichever tool or session, tells the sessions subscribed to that record.
   backend.halo->on_change([subscriptions = server.subscriptions](std::string_view collection, const std::string& id) {
     for (Kind kind : {Kind::client, Kind::site, Kind::contact}) {
-      const KindInfo& k = kind_info(kind);
-      if (collection.size() == std::strlen(k.path) && strncasecmp(collection.data(), k.path, collection.size()) == 0)
-        subscriptions->updated(std::string("halopsa://") + k.uri + "/" + id);
+      const char* wire_name = halo::wire(kind).collection;
+      if (collection.size() == std::strlen(wire_name) && strncasecmp(collection.data(), wire_name, collection.size()) == 0)
+        subscriptions->updated(std::string("halopsa://") + kind_info(kind).plural + "/" + id);
     }
   });
   server.resources.add(record_template(backend.halo, Kind::client, "get_client", "HaloPSA client",

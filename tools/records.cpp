@@ -16,11 +16,10 @@ namespace tools {
 
 namespace {
 
-const KindInfo kKinds[] = {
-    {"Client", "clients", "Area", "alastupdate", "client", "clients"},
-    {"Site", "sites", "Site", "slastupdate", "site", "sites"},
-    {"Users", "users", "Users", "ulastupdate", "contact", "contacts"},
-};
+// In halo::Kind order.
+const KindInfo kKinds[] = {{"client", "clients"}, {"site", "sites"},         {"contact", "contacts"},
+                           {"TopLevel", "TopLevels"}, {"contract", "contracts"}, {"ticket", "tickets"},
+                           {"pop-up note", "pop-up notes"}};
 
 using util::lower;
 
@@ -72,57 +71,37 @@ constexpr std::size_t kExtraTextCap = 4000;
 
 const KindInfo& kind_info(Kind kind) { return kKinds[static_cast<int>(kind)]; }
 
+namespace {
+
+// Index of a kind the tools edit (client, site, contact) in tables kept per kind.
+std::size_t edited(Kind kind) {
+  if (kind != Kind::client && kind != Kind::site && kind != Kind::contact)
+    throw std::logic_error("argument tables exist for clients, sites and contacts only");
+  return static_cast<std::size_t>(kind);
+}
+
+// schemas/record_fields.json, the table the schema generator reads too: {kind: {fields|dedicated: [[argument, halo]]}}.
+std::vector<FieldMapping> mappings_from_table(Kind kind, const char* part) {
+  std::vector<FieldMapping> out;
+  for (const auto& pair : schema("record_fields").at(kind_info(kind).label).at(part))
+    out.push_back({pair[0].get_ref<const std::string&>().c_str(), pair[1].get_ref<const std::string&>().c_str()});
+  return out;
+}
+
+const std::vector<FieldMapping>& dedicated_mappings(Kind kind) {
+  static const std::vector<FieldMapping> tables[] = {mappings_from_table(Kind::client, "dedicated"),
+                                                     mappings_from_table(Kind::site, "dedicated"),
+                                                     mappings_from_table(Kind::contact, "dedicated")};
+  return tables[edited(kind)];
+}
+
+}  // namespace
+
 const std::vector<FieldMapping>& field_mappings(Kind kind) {
-  static const std::vector<FieldMapping> client = {
-      {"name", "name"},
-      {"trading_name", "trading_name"},
-      {"ref", "ref"},
-      {"website", "website"},
-      {"colour", "colour"},
-      {"notes", "notes"},
-      {"is_vip", "is_vip"},
-      {"tax_number", "tax_number"},
-      {"payment_terms", "paymentterms"},
-      {"accounts_email", "accountsemailaddress"},
-      {"account_manager_id", "accountmanagertech"},
-      {"primary_technician_id", "pritech"},
-      {"secondary_technician_id", "sectech"},
-      {"main_site_id", "main_site_id"},
-      {"credit_stop", "stopped"},
-  };
-  static const std::vector<FieldMapping> site = {
-      {"name", "name"},
-      {"phonenumber", "phonenumber"},
-      {"email_domain", "emaildomain"},
-      {"timezone", "timezone"},
-      {"country_code", "country_code"},
-      {"notes", "notes"},
-      {"is_invoice_site", "isinvoicesite"},
-      {"invoice_address_is_delivery", "invoice_address_isdelivery"},
-      {"credit_stop", "stopped"},
-      {"main_contact_id", "maincontact_id"},
-      {"inactive", "inactive"},
-  };
-  static const std::vector<FieldMapping> contact = {
-      {"name", "name"},
-      {"first_name", "firstname"},
-      {"surname", "surname"},
-      {"job_title", "title"},
-      {"email", "emailaddress"},
-      {"secondary_email", "email2"},
-      {"phonenumber", "phonenumber"},
-      {"mobilenumber", "mobilenumber"},
-      {"is_important", "isimportantcontact"},
-      {"notes", "notes"},
-      {"site_id", "site_id"},
-      {"inactive", "inactive"},
-  };
-  switch (kind) {
-    case Kind::client: return client;
-    case Kind::site: return site;
-    case Kind::contact: return contact;
-  }
-  return client;
+  static const std::vector<FieldMapping> tables[] = {mappings_from_table(Kind::client, "fields"),
+                                                     mappings_from_table(Kind::site, "fields"),
+                                                     mappings_from_table(Kind::contact, "fields")};
+  return tables[edited(kind)];
 }
 
 namespace {
@@ -149,12 +128,12 @@ const std::vector<std::string>& field_names(Kind kind) {
   static const auto tables = [] {
     std::array<std::vector<std::string>, 3> out;
     for (Kind k : {Kind::client, Kind::site, Kind::contact}) {
-      for (const auto& [field, spec] : halo::openapi::schema(kind_info(k).openapi)) out[static_cast<int>(k)].push_back(field);
+      for (const auto& [field, spec] : halo::openapi::schema(halo::wire(k).schema)) out[static_cast<int>(k)].push_back(field);
       std::sort(out[static_cast<int>(k)].begin(), out[static_cast<int>(k)].end());
     }
     return out;
   }();
-  return tables[static_cast<int>(kind)];
+  return tables[edited(kind)];
 }
 
 }  // namespace
@@ -162,17 +141,9 @@ const std::vector<std::string>& field_names(Kind kind) {
 std::string argument_for(Kind kind, std::string_view halo_field) {
   for (const auto& m : field_mappings(kind))
     if (halo_field == m.halo) return m.argument;
-  // Fields the tools write through dedicated arguments with their own checks.
-  static const std::vector<std::pair<std::string_view, std::string_view>> dedicated[] = {
-      {{"customfields", "custom_fields"}, {"client_to_invoice", "billing_parent"}, {"toplevel_id", "toplevel"},
-       {"customertype", "client_type"}, {"customertype_new", "client_type"}, {"inactive", "set_client_active"},
-       {"popup_notes", "add_popup_note"}},
-      {{"customfields", "custom_fields"}, {"delivery_address", "address"}, {"invoice_address", "invoice_address"},
-       {"client_id", "client"}, {"popup_notes", "add_popup_note"}},
-      {{"customfields", "custom_fields"}, {"client_id", "client"}, {"popup_notes", "add_popup_note"}},
-  };
-  for (const auto& [field, argument] : dedicated[static_cast<int>(kind)])
-    if (halo_field == field) return std::string(argument);
+  // Fields the tools write through dedicated arguments (or a tool) with their own checks.
+  for (const auto& m : dedicated_mappings(kind))
+    if (halo_field == m.halo) return m.argument;
   return {};
 }
 
@@ -218,19 +189,20 @@ const std::vector<std::string>& curated_fields(Kind kind) {
     case Kind::client: return client;
     case Kind::site: return site;
     case Kind::contact: return contact;
+    default: break;
   }
-  return client;
+  throw std::logic_error("field tables exist for clients, sites and contacts only");
 }
 
 std::vector<std::string> requested_fields(Kind kind, const json& args) {
   std::vector<std::string> out;
   if (!args.contains("fields")) return out;
-  const auto& known = halo::openapi::schema(kind_info(kind).openapi);
+  const auto& known = halo::openapi::schema(halo::wire(kind).schema);
   for (const auto& f : args["fields"]) {
     const std::string name = f.get<std::string>();
     if (!known.contains(name))
       throw InputError("fields: \"" + name + "\" is not a HaloPSA " + kind_info(kind).label + " field." +
-                       did_you_mean(name, field_names(kind)) + " Use Halo's field names (schema " + kind_info(kind).openapi + ").");
+                       did_you_mean(name, field_names(kind)) + " Use Halo's field names (schema " + halo::wire(kind).schema + ").");
     out.push_back(name);
   }
   return out;
@@ -338,16 +310,16 @@ json map_arguments(Kind kind, const json& args) {
     }
   }
   if (auto it = args.find("extra"); it != args.end() && it->is_object()) {
-    const auto& known = halo::openapi::schema(kind_info(kind).openapi);
+    const auto& known = halo::openapi::schema(halo::wire(kind).schema);
     for (const auto& [field, value] : it->items()) {
       if (!known.contains(field))
         throw InputError("extra: \"" + field + "\" is not a HaloPSA " + kind_info(kind).label + " field." +
                          did_you_mean(field, field_names(kind)) + " Use Halo's own field names (OpenAPI schema " +
-                         kind_info(kind).openapi + ").");
+                         halo::wire(kind).schema + ").");
       if (const std::string owner = argument_for(kind, field); !owner.empty())
         throw InputError("extra: \"" + field + "\" has its own argument, which checks it: use `" + owner +
                          "` instead of extra.");
-      if (auto refused = halo::openapi::refusal(kind_info(kind).openapi, field))
+      if (auto refused = halo::openapi::refusal(halo::wire(kind).schema, field))
         throw InputError("extra: \"" + field + "\" cannot be written through extra (" +
                          halo::openapi::refused_name(refused->why) + "): " + refused->reason +
                          ". Ask a person to change it in HaloPSA if it is really needed.");

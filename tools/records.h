@@ -12,9 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace halo {
-class Client;
-}
+#include "halo/record_kinds.h"
 
 namespace tools {
 
@@ -28,15 +26,13 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Kind { client, site, contact };
+// The records the tools edit: halo::Kind::client, site and contact (their wire format is halo::wire(kind)).
+using Kind = halo::Kind;
 
+// How the tools name a record kind to people and in resource URIs.
 struct KindInfo {
-  const char* path;      // API path: "Client"
-  const char* envelope;  // list envelope key: "clients"
-  const char* openapi;   // OpenAPI schema: "Area"
-  const char* stamp;     // last-change stamp: "alastupdate"
-  const char* label;     // "client"
-  const char* uri;       // resource URI segment: "clients"
+  const char* label;   // "client"
+  const char* plural;  // "clients": also the resource URI segment (halopsa://clients/{id})
 };
 const KindInfo& kind_info(Kind kind);
 

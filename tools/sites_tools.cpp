@@ -128,7 +128,7 @@ mcp::ToolResult create_site(halo::Client& halo, const json& args) {
   std::set<long long> before;
   // Every site of the client (up to 1,000): a retail chain can have more than one page of them.
   const halo::Query all_sites = halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all);
-  for (const auto& s : halo.list("Site", "sites", all_sites, {.page_size = 100, .max_rows = 1000}).rows) {
+  for (const auto& s : halo::list(halo, Kind::site, all_sites, {.page_size = 100, .max_rows = 1000}).rows) {
     before.insert(s.value("id", 0LL));
     if (lower(s.value("name", std::string())) == lower(name) && !args.value("dry_run", false))
       throw InputError("name: client " + std::to_string(client_id) + " already has a site named \"" +
@@ -136,7 +136,7 @@ mcp::ToolResult create_site(halo::Client& halo, const json& args) {
                        "). Use update_site to change it, or choose a different name.");
   }
   auto find_landed = [&halo, client_id, name, before]() -> std::optional<json> {
-    for (const auto& s : halo.page("Site", "sites", {{"client_id", std::to_string(client_id)}, {"search", name}}, 1, 100).rows)
+    for (const auto& s : halo::page(halo, Kind::site, {{"client_id", std::to_string(client_id)}, {"search", name}}, 1, 100).rows)
       if (s.value("name", std::string()) == name && !before.contains(s.value("id", 0LL))) return s;
     return std::nullopt;
   };
@@ -170,7 +170,7 @@ mcp::ToolResult update_site(halo::Client& halo, const json& args) {
     r = popup_only_result(Kind::site, current, fields, args.value("dry_run", false));
   } else {
     r.data = {{"record", project(Kind::site, current, fields)}, {"dry_run", args.value("dry_run", false)},
-              {"written", false}, {"request", request_of("POST", "/api/Site", json::array({{{"id", id}}}))}, {"diff", json::array()}};
+              {"written", false}, {"request", halo::save_request(Kind::site, {{"id", id}}).to_json()}, {"diff", json::array()}};
     r.text = "Site " + std::to_string(id) + " itself is unchanged.";
   }
   if (main_wanted) {
@@ -197,14 +197,15 @@ mcp::ToolResult delete_site(halo::Client& halo, const json& args, mcp::RequestCo
     throw InputError("Not deleted: " + describe(Kind::site, current) + " still has " + std::to_string(contacts) +
                      " contact(s). Move them to another site (update_contact with site_id) or delete them first. " +
                      alternative);
+  const halo::Request request = halo::delete_request(Kind::site, id);
   json data{{"deleted", false}, {"dry_run", args.value("dry_run", false)}, {"record", project(Kind::site, current)},
-            {"request", request_of("DELETE", "/api/Site/" + std::to_string(id))}};
+            {"request", request.to_json()}};
   if (args.value("dry_run", false))
-    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE /api/Site/" + std::to_string(id) +
+    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE " + request.path() +
                                            " for " + describe(Kind::site, current) + ".");
   if (auto refusal = confirm_destructive(ctx, args, describe(Kind::site, current) + " of " + current.value("client_name", std::string("its client")), alternative))
     return mcp::ToolResult::error(*refusal);
-  halo.remove("Site/" + std::to_string(id));
+  halo::send(halo, request);
   data["deleted"] = true;
   return mcp::ToolResult::data(data, "Deleted " + describe(Kind::site, current) + ".");
 }

@@ -67,11 +67,11 @@ mcp::ToolResult offboard_client(halo::Client& halo, const json& args, mcp::Reque
   ctx.progress(1, 6, "Reading the client");
 
   // Impact, read-only. Tickets and contracts need their own scopes: a 403 degrades to a note.
-  const json tickets = related_count(halo, "Tickets", "tickets", {{"client_id", cid}, {"open_only", "true"}}, kShown);
+  const json tickets = related_count(halo, halo::Kind::ticket, {{"client_id", cid}, {"open_only", "true"}}, kShown);
   ctx.progress(2, 6, "Open tickets");
   json contracts;
   try {
-    auto rows = halo.list("ClientContract", "contracts", {{"client_id", cid}}, {.max_rows = 500}).rows;
+    auto rows = halo::list(halo, halo::Kind::contract, {{"client_id", cid}}, {.max_rows = 500}).rows;
     json active = json::array();
     for (const auto& c : rows)
       if (c.value("inactive", false) != true) active.push_back({{"id", c.value("id", json(0))}, {"ref", c.value("ref", json())},
@@ -111,14 +111,16 @@ mcp::ToolResult offboard_client(halo::Client& halo, const json& args, mcp::Reque
   const std::string note = "[" + today() + "] Off-boarded" + (args.contains("reason") ? ": " + args["reason"].get<std::string>() : std::string(".")) +
                            " Deactivated by halopsa-mcp offboard_client; nothing deleted.";
   const std::string old_notes = text_of(client, "notes");
-  json plan = json::array();
-  plan.push_back(request_of("POST", "/api/Client", json::array({{{"id", id}, {"inactive", true}, {"notes", old_notes.empty() ? note : old_notes + "\n" + note}}})));
+  std::vector<halo::Request> plan;
+  plan.push_back(halo::save_request(Kind::client, {{"id", id}, {"inactive", true}, {"notes", old_notes.empty() ? note : old_notes + "\n" + note}}));
   if (with_sites)
-    for (const auto& s : sites) plan.push_back(request_of("POST", "/api/Site", json::array({{{"id", s["id"]}, {"inactive", true}}})));
+    for (const auto& s : sites) plan.push_back(halo::save_request(Kind::site, {{"id", s["id"]}, {"inactive", true}}));
   if (with_contacts)
-    for (const auto& c : contacts) plan.push_back(request_of("POST", "/api/Users", json::array({{{"id", c["id"]}, {"inactive", true}}})));
+    for (const auto& c : contacts) plan.push_back(halo::save_request(Kind::contact, {{"id", c["id"]}, {"inactive", true}}));
+  json planned = json::array();
+  for (const auto& req : plan) planned.push_back(req.to_json());
 
-  json out{{"client", project(Kind::client, client)}, {"impact", impact}, {"plan", plan}, {"performed", false},
+  json out{{"client", project(Kind::client, client)}, {"impact", impact}, {"plan", planned}, {"performed", false},
            {"steps", json::array()}, {"checklist", checklist}};
   std::string text = "Off-boarding impact for " + describe(Kind::client, client) + (client.value("inactive", false) == true ? " (already INACTIVE)" : "") + ":";
   text += "\n- Open tickets: " + (tickets["visible"].get<bool>() ? tickets["count"].dump() : tickets["note"].get<std::string>());
@@ -137,13 +139,12 @@ mcp::ToolResult offboard_client(halo::Client& halo, const json& args, mcp::Reque
     Steps steps;
     std::size_t done = 0;
     for (const auto& req : plan) {
-      const std::string path = req["path"].get<std::string>().substr(5);
-      const json body = req["body"][0];
-      json& s = steps.add("deactivate " + path + " " + body["id"].dump(), "created");
+      const json& body = req.body[0];
+      json& s = steps.add("deactivate " + std::string(kind_info(req.kind).label) + " " + body["id"].dump(), "created");
       s["id"] = body["id"];
-      s["request"] = req;
+      s["request"] = req.to_json();
       try {
-        halo.update(path, body);
+        halo::send(halo, req);
         ++done;
       } catch (const halo::Error& e) {
         s["status"] = "failed";

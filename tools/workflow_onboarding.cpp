@@ -30,7 +30,7 @@ std::vector<json> clients_named(halo::Client& halo, const std::string& name) {
   for (const auto& w : words)
     if (w.size() > term.size()) term = w;  // the longest word narrows Halo's name-like search best
   std::vector<json> out;
-  for (const auto& c : halo.list("Client", "clients", halo::with_status({{"search", term}}, halo::Status::all),
+  for (const auto& c : halo::list(halo, Kind::client, halo::with_status({{"search", term}}, halo::Status::all),
                                  {.max_rows = 1000})
                            .rows)
     if (dedupe::company_key(text_of(c, "name")) == key) out.push_back(c);
@@ -40,7 +40,7 @@ std::vector<json> clients_named(halo::Client& halo, const std::string& name) {
 // Contacts with this e-mail anywhere in the tenant (Halo's contact search matches e-mail).
 std::vector<json> contacts_with_email(halo::Client& halo, const std::string& email) {
   std::vector<json> out;
-  for (const auto& c : halo.list("Users", "users", halo::with_status({{"search", email}}, halo::Status::all),
+  for (const auto& c : halo::list(halo, Kind::contact, halo::with_status({{"search", email}}, halo::Status::all),
                                  {.max_rows = 500})
                            .rows)
     if (normalise_email(text_of(c, "emailaddress")) == email) out.push_back(c);
@@ -94,7 +94,7 @@ json client_body(halo::Client& halo, const json& args) {
 json create_once(halo::Client& halo, Kind kind, const json& body, std::function<std::vector<json>()> find) {
   std::set<long long> before;
   for (const auto& r : find()) before.insert(id_of(r.value("id", json())));
-  json saved = halo.create(kind_info(kind).path, body, [&]() -> std::optional<json> {
+  json saved = halo::create(halo, kind, body, [&]() -> std::optional<json> {
     for (const auto& r : find())
       if (!before.contains(id_of(r.value("id", json())))) return r;
     return std::nullopt;
@@ -112,9 +112,10 @@ void roll_back(halo::Client& halo, Steps& steps, const std::vector<std::pair<Kin
   for (auto it = created.rbegin(); it != created.rend(); ++it) {
     json& s = steps.add("roll back " + std::string(kind_info(it->first).label) + " " + std::to_string(it->second), "rolled_back");
     s["id"] = it->second;
-    s["request"] = request_of("POST", std::string("/api/") + kind_info(it->first).path, json::array({{{"id", it->second}, {"inactive", true}}}));
+    const halo::Request deactivate = halo::save_request(it->first, {{"id", it->second}, {"inactive", true}});
+    s["request"] = deactivate.to_json();
     try {
-      halo.update(kind_info(it->first).path, {{"id", it->second}, {"inactive", true}});
+      halo::send(halo, deactivate);
       for (auto& step : steps.list)
         if (step.value("id", json()) == json(it->second) && step["status"] == "created" &&
             step["step"].get<std::string>().find(kind_info(it->first).label) != std::string::npos)
@@ -164,7 +165,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
       step["id"] = id;
       return;
     }
-    step["request"] = request_of("POST", std::string("/api/") + kind_info(kind).path, json::array({body}));
+    step["request"] = halo::save_request(kind, body).to_json();
     if (dry_run) return;
     try {
       const json missed = update_and_check(halo, kind, body);
@@ -200,7 +201,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
         for (std::size_t i = 1; i < existing.size(); ++i)
           conflicts.push_back({{"kind", "client_exists"}, {"id", existing[i]["id"]}, {"name", text_of(existing[i], "name")}});
       } else {
-        step["request"] = request_of("POST", "/api/Client", json::array({client_fields}));
+        step["request"] = halo::save_request(Kind::client, client_fields).to_json();
         if (!dry_run) {
           client = create_once(halo, Kind::client, client_fields, [&] { return clients_named(halo, name); });
           client_id = id_of(client["id"]);
@@ -231,11 +232,11 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
       } else {
         json body = site_fields;
         body["client_id"] = client_id ? json(client_id) : json(kNewClientId);
-        step["request"] = request_of("POST", "/api/Site", json::array({body}));
+        step["request"] = halo::save_request(Kind::site, body).to_json();
         if (!dry_run) {
           site = create_once(halo, Kind::site, body, [&] {
             std::vector<json> out;
-            for (const auto& s : halo.page("Site", "sites", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), 1, 100).rows)
+            for (const auto& s : halo::page(halo, Kind::site, halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), 1, 100).rows)
               if (lower(text_of(s, "name")) == wanted) out.push_back(s);
             return out;
           });
@@ -266,7 +267,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
       } else if (!email.empty()) {
         same = contacts_with_email(halo, email);
       } else if (client_id) {
-        same = halo.list("Users", "users", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), {.max_rows = 1000}).rows;
+        same = halo::list(halo, Kind::contact, halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), {.max_rows = 1000}).rows;
       }
       for (const auto& c : same) {
         if (client_id && id_of(c.value("client_id", json())) == client_id) here.push_back(c);
@@ -297,13 +298,13 @@ mcp::ToolResult onboard_client(halo::Client& halo, const json& args, mcp::Reques
         json body = person;
         body["site_id"] = site_id ? json(site_id) : json(kNewSiteId);
         body["ismaincontact"] = true;
-        step["request"] = request_of("POST", "/api/Users", json::array({body}));
+        step["request"] = halo::save_request(Kind::contact, body).to_json();
         if (!dry_run) {
           contact = create_once(halo, Kind::contact, body, [&]() -> std::vector<json> {
             std::vector<json> out;
             const Query q = !email.empty() ? halo::with_status({{"search", email}}, halo::Status::all)
                                            : halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all);
-            for (const auto& c : halo.page("Users", "users", q, 1, 100).rows)
+            for (const auto& c : halo::page(halo, Kind::contact, q, 1, 100).rows)
               if (id_of(c.value("client_id", json())) == client_id &&
                   (!email.empty() ? normalise_email(text_of(c, "emailaddress")) == email
                                   : dedupe::person_key(text_of(c, "name")) == dedupe::person_key(body.value("name", std::string()))))
@@ -415,7 +416,7 @@ mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::Reque
     at_client.push_back(project(Kind::contact, c));
   } else {
     if (!email.empty()) same = contacts_with_email(halo, email);
-    else same = halo.list("Users", "users", halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), {.max_rows = 1000}).rows;
+    else same = halo::list(halo, Kind::contact, halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all), {.max_rows = 1000}).rows;
     for (const auto& c : same) {
       if (id_of(c.value("client_id", json())) == client_id) here.push_back(c);
       else elsewhere.push_back(project(Kind::contact, c));
@@ -459,7 +460,7 @@ mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::Reque
     }
     body["site_id"] = site_id;
     json& s = steps.add("contact", dry_run ? "planned" : "created");
-    s["request"] = request_of("POST", "/api/Users", json::array({body}));
+    s["request"] = halo::save_request(Kind::contact, body).to_json();
     ctx.progress(2, 3, "Creating the contact");
     if (dry_run) {
       out["status"] = "planned";
@@ -471,7 +472,7 @@ mcp::ToolResult onboard_contact(halo::Client& halo, const json& args, mcp::Reque
           std::vector<json> found;
           const Query q = !email.empty() ? halo::with_status({{"search", email}}, halo::Status::all)
                                          : halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::all);
-          for (const auto& c : halo.page("Users", "users", q, 1, 100).rows)
+          for (const auto& c : halo::page(halo, Kind::contact, q, 1, 100).rows)
             if (id_of(c.value("client_id", json())) == client_id &&
                 (!email.empty() ? normalise_email(text_of(c, "emailaddress")) == email
                                 : dedupe::person_key(text_of(c, "name")) == dedupe::person_key(body.value("name", std::string()))))

@@ -46,10 +46,9 @@ json load_all(halo::Client& halo, Kind kind, Query query, mcp::RequestContext& c
   return fetch_rows(halo, kind, std::move(query), options);
 }
 
-json related_count(halo::Client& halo, const std::string& path, const std::string& envelope, Query query,
-                   std::size_t first_items) {
+json related_count(halo::Client& halo, halo::Kind kind, Query query, std::size_t first_items) {
   try {
-    halo::Page p = halo.page(path, envelope, std::move(query), 1, static_cast<int>(std::max<std::size_t>(first_items, 1)));
+    halo::Page p = halo::page(halo, kind, std::move(query), 1, static_cast<int>(std::max<std::size_t>(first_items, 1)));
     json out{{"count", p.record_count_known ? std::max(p.record_count, p.rows.size()) : p.rows.size()}, {"visible", true}};
     if (first_items) {
       out["items"] = json::array();
@@ -64,11 +63,12 @@ json related_count(halo::Client& halo, const std::string& path, const std::strin
     return out;
   } catch (const halo::Error& e) {
     if (e.kind() != halo::ErrorKind::forbidden && e.kind() != halo::ErrorKind::not_found) throw;
+    const std::string collection = halo::wire(kind).collection;
     return {{"count", nullptr},
             {"visible", false},
-            {"note", "Not visible with this API application's permissions (" + path +
+            {"note", "Not visible with this API application's permissions (" + collection +
                          " answered " + std::to_string(e.status()) + "; it needs the " +
-                         halo::probable_scope(path, false) + " scope). Check in Halo directly."}};
+                         halo::probable_scope(collection, false) + " scope). Check in Halo directly."}};
   }
 }
 

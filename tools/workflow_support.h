@@ -36,8 +36,7 @@ json load_all(halo::Client& halo, Kind kind, Query query, mcp::RequestContext& c
 
 // Count of tickets or contracts visible to this API application: {count, visible, note?, items?}. A 403 gives
 // visible: false and a note instead of failing.
-json related_count(halo::Client& halo, const std::string& path, const std::string& envelope, Query query,
-                   std::size_t first_items = 0);
+json related_count(halo::Client& halo, halo::Kind kind, Query query, std::size_t first_items = 0);
 
 // The dedupe engine's view of Halo records.
 dedupe::Record dedupe_record(dedupe::Mode mode, const json& record);

@@ -9,8 +9,6 @@ namespace tools {
 
 namespace {
 
-std::string api_path(Kind kind) { return std::string("/api/") + kind_info(kind).path; }
-
 std::string diff_text(const json& changes) {
   std::string text;
   for (const auto& c : changes)
@@ -51,14 +49,8 @@ std::string describe(Kind kind, const json& record) {
          record.value("name", std::string()) + "\"";
 }
 
-json request_of(const std::string& method, const std::string& path, const json& body) {
-  json r{{"method", method}, {"path", path}};
-  if (!body.is_null()) r["body"] = body;
-  return r;
-}
-
 json fetch_record(halo::Client& halo, Kind kind, long long id) {
-  return halo.get(std::string(kind_info(kind).path) + "/" + std::to_string(id), {{"includedetails", "true"}});
+  return halo::get(halo, kind, id);
 }
 
 WriteResult update_record(halo::Client& halo, Kind kind, long long id, json body, const json& args,
@@ -66,13 +58,14 @@ WriteResult update_record(halo::Client& halo, Kind kind, long long id, json body
   const KindInfo& k = kind_info(kind);
   const bool dry_run = args.value("dry_run", false);
   if (auto since = args.find("if_unchanged_since"); since != args.end()) {
-    const std::string stamp = current.value(k.stamp, std::string());
+    const std::string stamp_field = halo::wire(kind).stamp;
+    const std::string stamp = current.value(stamp_field, std::string());
     if (stamp.empty())  // the check was asked for and cannot be made: refuse rather than write blind
-      throw InputError("Not written: " + describe(kind, current) + " has no " + k.stamp + ", so whether it changed after " + since->get<std::string>() + " cannot be checked. Nothing was sent. Read it again, check with the user, and retry without if_unchanged_since if they agree.");
+      throw InputError("Not written: " + describe(kind, current) + " has no " + stamp_field + ", so whether it changed after " + since->get<std::string>() + " cannot be checked. Nothing was sent. Read it again, check with the user, and retry without if_unchanged_since if they agree.");
     if (!same_instant(stamp, since->get<std::string>())) {
       const json changes = diff(current, body);
       std::string text = "Not written: " + describe(kind, current) + " changed at " + stamp + ", after your copy (" +
-                         k.stamp + " " + since->get<std::string>() + "). Nothing was sent.";
+                         stamp_field + " " + since->get<std::string>() + "). Nothing was sent.";
       text += changes.empty() ? "\nIts current values already match what you wanted to set."
                               : "\nIts current values against what you wanted to set:" + diff_text(changes);
       text += "\nRead the record again (get_" + std::string(k.label) + "), check with the user, then retry with "
@@ -82,9 +75,9 @@ WriteResult update_record(halo::Client& halo, Kind kind, long long id, json body
   }
   body["id"] = id;
   const json changes = diff(current, body);
-  const json request = request_of("POST", api_path(kind), json::array({body}));
+  const halo::Request request = halo::save_request(kind, body);
   WriteResult out;
-  out.data = {{"dry_run", dry_run}, {"written", false}, {"request", request}, {"diff", changes}};
+  out.data = {{"dry_run", dry_run}, {"written", false}, {"request", request.to_json()}, {"diff", changes}};
   if (changes.empty()) {
     out.data["record"] = project(kind, current, fields);
     out.data["warning"] = "Nothing to change: the " + std::string(k.label) + " already has these values.";
@@ -94,10 +87,10 @@ WriteResult update_record(halo::Client& halo, Kind kind, long long id, json body
   if (dry_run) {
     out.data["record"] = project(kind, current, fields);
     out.text = "DRY RUN, nothing written. Would update " + describe(kind, current) + ":" + diff_text(changes) +
-               "\nRequest: POST " + api_path(kind) + " " + request["body"].dump();
+               "\nRequest: POST " + request.path() + " " + request.body.dump();
     return out;
   }
-  const json saved = read_back(halo, kind, id, halo.update(k.path, body), body);
+  const json saved = read_back(halo, kind, id, halo::send(halo, request), body);
   out.data["record"] = project(kind, saved, fields);
   out.data["written"] = true;
   out.text = "Updated " + describe(kind, saved) + ":" + diff_text(changes);
@@ -108,16 +101,16 @@ WriteResult update_record(halo::Client& halo, Kind kind, long long id, json body
 WriteResult create_record(halo::Client& halo, Kind kind, const json& body, const json& args,
                           const std::vector<std::string>& fields, std::function<std::optional<json>()> find_landed) {
   const KindInfo& k = kind_info(kind);
-  const json request = request_of("POST", api_path(kind), json::array({body}));
+  const halo::Request request = halo::save_request(kind, body);
   WriteResult out;
-  out.data = {{"dry_run", args.value("dry_run", false)}, {"written", false}, {"request", request}};
+  out.data = {{"dry_run", args.value("dry_run", false)}, {"written", false}, {"request", request.to_json()}};
   if (args.value("dry_run", false)) {
     out.data["record"] = nullptr;
     out.text = "DRY RUN, nothing written. Would create " + std::string(k.label) + " \"" +
-               body.value("name", std::string()) + "\" with POST " + api_path(kind) + " " + request["body"].dump();
+               body.value("name", std::string()) + "\" with POST " + request.path() + " " + request.body.dump();
     return out;
   }
-  json answer = halo.create(k.path, body, std::move(find_landed));
+  json answer = halo::create(halo, kind, body, std::move(find_landed));
   const long long id = answer.is_object() && answer.contains("id") && answer["id"].is_number() ? answer["id"].get<long long>() : 0;
   const json saved = id > 0 ? read_back(halo, kind, id, std::move(answer), body) : answer;
   out.data["record"] = project(kind, saved, fields);
@@ -136,23 +129,23 @@ WriteResult duplicate_result(Kind kind, const json& existing, const json& body, 
   out.data = {{"record", project(kind, existing, fields)},
               {"dry_run", false},
               {"written", false},
-              {"request", request_of("POST", api_path(kind), json::array({body}))},
+              {"request", halo::save_request(kind, body).to_json()},
               {"warning", warning}};
   out.text = warning;
   return out;
 }
 
 json update_and_check(halo::Client& halo, Kind kind, const json& body) {
-  const json saved = read_back(halo, kind, body.value("id", 0LL), halo.update(kind_info(kind).path, body), body);
+  const json saved = read_back(halo, kind, body.value("id", 0LL), halo::update(halo, kind, body), body);
   return diff(saved, body);
 }
 
 void follow_up(halo::Client& halo, WriteResult& result, Kind kind, json body, bool dry_run, const std::string& note) {
-  json req = request_of("POST", api_path(kind), json::array({body}));
+  const halo::Request req = halo::save_request(kind, body);
   if (!result.data.contains("additional_requests")) result.data["additional_requests"] = json::array();
-  result.data["additional_requests"].push_back(req);
+  result.data["additional_requests"].push_back(req.to_json());
   if (dry_run) {
-    result.text += "\nWould also " + note + ": POST " + api_path(kind) + " " + req["body"].dump();
+    result.text += "\nWould also " + note + ": POST " + req.path() + " " + req.body.dump();
     return;
   }
   const long long id = body.value("id", 0LL);

@@ -16,9 +16,6 @@ class RequestContext;
 
 namespace tools {
 
-// The exact request a write sends: {"method", "path", "body"?}.
-json request_of(const std::string& method, const std::string& path, const json& body = nullptr);
-
 // The structured result of a write, shaped like schemas/*write.output.json.
 struct WriteResult {
   json data = json::object();  // {record, dry_run, written, request, diff?, warning?, additional_requests?}

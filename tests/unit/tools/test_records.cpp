@@ -6,6 +6,7 @@
 #include "halo/field_policy.h"
 #include "halo/openapi_fields.h"
 #include "tools/records.h"
+#include "tools/schemas.h"
 
 using tools::json;
 
@@ -121,8 +122,13 @@ TEST_CASE("one-line fields refuse line breaks, control characters and bidi overr
 
 TEST_CASE("every friendly mapping targets a real field of Halo's OpenAPI schema") {
   for (auto kind : {tools::Kind::client, tools::Kind::site, tools::Kind::contact}) {
-    const auto& fields = halo::openapi::schema(tools::kind_info(kind).openapi);
+    const auto& fields = halo::openapi::schema(halo::wire(kind).schema);
     for (const auto& m : tools::field_mappings(kind)) CHECK_MESSAGE(fields.contains(m.halo), m.halo);
+    // The dedicated rows of schemas/record_fields.json too: `extra` refuses each, naming its argument.
+    for (const auto& pair : tools::schema("record_fields")[tools::kind_info(kind).label]["dedicated"]) {
+      CHECK_MESSAGE(fields.contains(pair[1].get<std::string>()), pair[1]);
+      CHECK(tools::argument_for(kind, pair[1].get<std::string>()) == pair[0].get<std::string>());
+    }
     for (const auto& f : tools::curated_fields(kind)) CHECK_MESSAGE(fields.contains(f), f);
   }
 }
