@@ -9,7 +9,6 @@
 #include "halo/errors.h"
 #include "halo/list_query.h"
 #include "halo/record_kinds.h"
-#include "halo/responses.h"
 #include "server/request_context.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
@@ -183,7 +182,7 @@ namespace {
 // GET /api/PopupNote?<owner>=<id>: the AreaPopup rows as HaloPSA sends them ("List of AreaPopup": a bare array, or
 // an envelope).
 json popup_rows(halo::Client& halo, const char* owner_field, long long id) {
-  return halo::rows_of_answer(halo.get(halo::wire(Kind::popup_note).collection, {{owner_field, std::to_string(id)}}));
+  return halo::rows(halo, Kind::popup_note, {{owner_field, std::to_string(id)}});
 }
 
 const char* owner_field(Kind kind) {
@@ -225,7 +224,7 @@ void add_popup_note(halo::Client& halo, WriteResult& result, Kind kind, long lon
     return;
   }
   // Not an update, which repeats after a 5xx: if Halo adds to the notes, a repeat would add this one twice.
-  halo.post_batch(halo::wire(kind).collection, request.body);
+  halo::send_once(halo, request);
   result.data["written"] = true;
   // Read back: the note must now be among the record's pop-up notes.
   for (const auto& n : popup_rows(halo, owner_field(kind), id))
