@@ -45,6 +45,8 @@ const Choice<Quirks::IncludePair> kPairs[] = {{"strict", Quirks::IncludePair::St
 const Choice<Quirks::PostAnswer> kAnswers[] = {{"object", Quirks::PostAnswer::Object},
                                                {"array", Quirks::PostAnswer::Array}};
 const Choice<Quirks::RateBody> kBodies[] = {{"json", Quirks::RateBody::Json}, {"text", Quirks::RateBody::Text}};
+const Choice<Quirks::RefreshRotation> kRotations[] = {{"rotate", Quirks::RefreshRotation::Rotate},
+                                                      {"reuse", Quirks::RefreshRotation::Reuse}};
 
 bool parse_bool(const std::string& key, const json& v) {
   if (!v.is_boolean()) throw std::invalid_argument(key + ": " + v.dump() + " is not valid; use true or false.");
@@ -107,6 +109,7 @@ Quirks Quirks::kind(const RateLimit& rate_limit) {
   q.rate_limit_body = RateBody::Text;
   q.popup_notes_on_record = true;
   q.popup_notes_write = PopupWrite::Add;
+  q.refresh_token_rotation = RefreshRotation::Reuse;
   return q;
 }
 
@@ -125,7 +128,8 @@ json Quirks::to_json() const {
           {"rate_limit_retry_after", rate_limit_retry_after},
           {"rate_limit_body", name_of(kBodies, rate_limit_body)},
           {"popup_notes_on_record", popup_notes_on_record},
-          {"popup_notes_write", name_of(kPopupWrites, popup_notes_write)}};
+          {"popup_notes_write", name_of(kPopupWrites, popup_notes_write)},
+          {"refresh_token_rotation", name_of(kRotations, refresh_token_rotation)}};
 }
 
 Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
@@ -166,6 +170,7 @@ Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
     else if (k == "rate_limit_body") q.rate_limit_body = parse_choice(kBodies, k, v);
     else if (k == "popup_notes_on_record") q.popup_notes_on_record = parse_bool(k, v);
     else if (k == "popup_notes_write") q.popup_notes_write = parse_choice(kPopupWrites, k, v);
+    else if (k == "refresh_token_rotation") q.refresh_token_rotation = parse_choice(kRotations, k, v);
     else
       throw std::invalid_argument(k + ": unknown quirk switch (GET /_sandbox/quirks lists them; see "
                                       "sandbox/README.md).");

@@ -24,6 +24,7 @@ struct Quirks {
   enum class PostAnswer { Object, Array };
   enum class RateBody { Json, Text };
   enum class PopupWrite { Replace, Add };
+  enum class RefreshRotation { Rotate, Reuse };
 
   ListRows list_rows = ListRows::List;
   AddressShape site_address_shape = AddressShape::Flat;
@@ -40,6 +41,9 @@ struct Quirks {
   RateBody rate_limit_body = RateBody::Json;
   bool popup_notes_on_record = false;
   PopupWrite popup_notes_write = PopupWrite::Replace;
+  // An agent sign-in's refresh grant: "rotate" answers a new refresh token and spends the old one (reusing it
+  // revokes the sign-in); "reuse" answers none and the old one stays good.
+  RefreshRotation refresh_token_rotation = RefreshRotation::Rotate;
 
   // Every switch on its other side; the rate limit stays as it is (a budget, not a belief).
   static Quirks kind(const RateLimit& rate_limit);

@@ -184,9 +184,11 @@ int run_standalone(Options options) {
     const Options& o = sandbox.options();
     std::fprintf(stderr,
                  "halopsa-mcp sandbox: HaloPSA API on %s (auth %s/auth, tenant %s, client_id %s, client_secret %s, "
-                 "database %s). Ctrl-C to stop.\n",
+                 "database %s; agent sign-in: client_id %s at %s/auth/authorize, demo logins on its page). "
+                 "Ctrl-C to stop.\n",
                  sandbox.base_url().c_str(), sandbox.base_url().c_str(), o.tenant.c_str(), o.client_id.c_str(),
-                 o.client_secret.c_str(), o.db_path.c_str());
+                 o.client_secret.c_str(), o.db_path.c_str(), o.agent_app_client_id.c_str(),
+                 sandbox.base_url().c_str());
     std::fflush(stderr);
 
     struct sigaction action {};

@@ -50,7 +50,8 @@ TEST_CASE("quirks control API: strict defaults, changes, presets, bad input name
                          {"rate_limit_retry_after", false},
                          {"rate_limit_body", "json"},
                          {"popup_notes_on_record", false},
-                         {"popup_notes_write", "replace"}});
+                         {"popup_notes_write", "replace"},
+                         {"refresh_token_rotation", "rotate"}});
 
   CHECK(t.quirks({{"list_rows", "full"}})["list_rows"] == "full");
 
@@ -88,6 +89,7 @@ TEST_CASE("quirks control API: strict defaults, changes, presets, bad input name
   CHECK(kind["rate_limit_body"] == "text");
   CHECK(kind["popup_notes_on_record"] == true);
   CHECK(kind["popup_notes_write"] == "add");
+  CHECK(kind["refresh_token_rotation"] == "reuse");
   CHECK(t.quirks({{"preset", "strict"}}) == defaults);
 
   t.quirks({{"preset", "kind"}});
