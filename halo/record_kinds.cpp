@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "halo/responses.h"
+
 namespace halo {
 
 namespace {
@@ -14,6 +16,8 @@ constexpr KindWire kWire[] = {
     {"TopLevel", "tree", "", ""},
     {"ClientContract", "contracts", "", ""},
     {"Tickets", "tickets", "", ""},
+    // GET PopupNote?client_id=|site_id=|user_id= answers "List of AreaPopup" (a bare array as far as is known).
+    {"PopupNote", "", "", ""},
 };
 
 std::string record_path(Kind kind, long long id) { return std::string(wire(kind).collection) + "/" + std::to_string(id); }
@@ -60,6 +64,15 @@ nlohmann::json update(Client& halo, Kind kind, nlohmann::json partial_with_id) {
 }
 
 void remove(Client& halo, Kind kind, long long id) { halo.remove(record_path(kind, id)); }
+
+nlohmann::json rows(Client& halo, Kind kind, const Query& query) {
+  return rows_of_answer(halo.get(wire(kind).collection, query), wire(kind).envelope);
+}
+
+nlohmann::json send_once(Client& halo, const Request& request) {
+  if (request.method != "POST") throw std::invalid_argument("halo::send_once: a save request only");
+  return halo.post_batch(wire(request.kind).collection, request.body);
+}
 
 nlohmann::json send(Client& halo, const Request& request) {
   if (request.method == "DELETE") {

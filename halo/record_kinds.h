@@ -13,7 +13,7 @@
 namespace halo {
 
 // The first three are the records the tools edit (their order is relied on by tables indexed by kind).
-enum class Kind { client, site, contact, top_level, contract, ticket };
+enum class Kind { client, site, contact, top_level, contract, ticket, popup_note };
 
 struct KindWire {
   const char* collection;  // API path under {base}/api: "Client"
@@ -45,6 +45,10 @@ nlohmann::json create(Client& halo, Kind kind, nlohmann::json record,
                       std::function<std::optional<nlohmann::json>()> find_landed = {});
 nlohmann::json update(Client& halo, Kind kind, nlohmann::json partial_with_id);
 void remove(Client& halo, Kind kind, long long id);
+// GET {collection}?query from an endpoint that answers one unpaged list (PopupNote): its rows, bare or enveloped.
+nlohmann::json rows(Client& halo, Kind kind, const Query& query);
+// Sends a save Request once: not repeated after a 5xx, for a write a repeat would apply twice (adding a pop-up note).
+nlohmann::json send_once(Client& halo, const Request& request);
 // Sends a Request built above: an update (POST of one record with its id) or a delete. Returns HaloPSA's answer
 // (null for a delete).
 nlohmann::json send(Client& halo, const Request& request);

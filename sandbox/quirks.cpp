@@ -35,6 +35,7 @@ E parse_choice(const Choice<E> (&choices)[N], const std::string& key, const json
 }
 
 const Choice<Quirks::ListRows> kListRows[] = {{"list", Quirks::ListRows::List}, {"full", Quirks::ListRows::Full}};
+const Choice<Quirks::PopupWrite> kPopupWrites[] = {{"replace", Quirks::PopupWrite::Replace}, {"add", Quirks::PopupWrite::Add}};
 const Choice<Quirks::AddressShape> kShapes[] = {{"flat", Quirks::AddressShape::Flat},
                                                 {"nested", Quirks::AddressShape::Nested}};
 const Choice<Quirks::SearchScope> kScopes[] = {{"wide", Quirks::SearchScope::Wide},
@@ -108,6 +109,8 @@ Quirks Quirks::kind(const RateLimit& rate_limit) {
   q.rate_limit = rate_limit;
   q.rate_limit_retry_after = true;
   q.rate_limit_body = RateBody::Text;
+  q.popup_notes_on_record = true;
+  q.popup_notes_write = PopupWrite::Add;
   q.refresh_token_rotation = RefreshRotation::Reuse;
   q.mandatory_custom_fields_enforced = false;
   return q;
@@ -129,7 +132,9 @@ json Quirks::to_json() const {
           {"rate_limit_body", name_of(kBodies, rate_limit_body)},
           {"refresh_token_rotation", name_of(kRotations, refresh_token_rotation)},
           {"custom_fields", name_of(kFieldSets, custom_fields)},
-          {"mandatory_custom_fields_enforced", mandatory_custom_fields_enforced}};
+          {"mandatory_custom_fields_enforced", mandatory_custom_fields_enforced},
+          {"popup_notes_on_record", popup_notes_on_record},
+          {"popup_notes_write", name_of(kPopupWrites, popup_notes_write)}};
 }
 
 Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
@@ -169,6 +174,8 @@ Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
     else if (k == "rate_limit") q.rate_limit = parse_rate_limit(v);
     else if (k == "rate_limit_retry_after") q.rate_limit_retry_after = parse_bool(k, v);
     else if (k == "rate_limit_body") q.rate_limit_body = parse_choice(kBodies, k, v);
+    else if (k == "popup_notes_on_record") q.popup_notes_on_record = parse_bool(k, v);
+    else if (k == "popup_notes_write") q.popup_notes_write = parse_choice(kPopupWrites, k, v);
     else if (k == "refresh_token_rotation") q.refresh_token_rotation = parse_choice(kRotations, k, v);
     else if (k == "custom_fields") q.custom_fields = parse_choice(kFieldSets, k, v);
     else if (k == "mandatory_custom_fields_enforced") q.mandatory_custom_fields_enforced = parse_bool(k, v);

@@ -23,6 +23,7 @@ struct Quirks {
   enum class IncludePair { Strict, Lenient };
   enum class PostAnswer { Object, Array };
   enum class RateBody { Json, Text };
+  enum class PopupWrite { Replace, Add };
   enum class RefreshRotation { Rotate, Reuse };
   enum class CustomFieldSet { Optional, Mandatory };
 
@@ -39,6 +40,8 @@ struct Quirks {
   RateLimit rate_limit;
   bool rate_limit_retry_after = false;
   RateBody rate_limit_body = RateBody::Json;
+  bool popup_notes_on_record = false;
+  PopupWrite popup_notes_write = PopupWrite::Replace;
   // An agent sign-in's refresh grant: "rotate" answers a new refresh token and spends the old one (reusing it
   // revokes the sign-in); "reuse" answers none and the old one stays good.
   RefreshRotation refresh_token_rotation = RefreshRotation::Rotate;

@@ -1,4 +1,4 @@
-// /api/Client, /Site, /Users, /TopLevel, /Lookup, /Tickets, /ClientContract, /FieldInfo and /Agent.
+// /api/Client, /Site, /Users, /TopLevel, /Lookup, /Tickets, /ClientContract, /FieldInfo, /PopupNote and /Agent.
 #include <charconv>
 #include <optional>
 
@@ -23,6 +23,7 @@ const Resource kResources[] = {
     {"users", Kind::User, true, true, "customers"},        {"toplevel", Kind::TopLevel, true, false, "customers"},
     {"tickets", Kind::Ticket, false, false, "tickets"},    {"clientcontract", Kind::Contract, false, false, "contracts"},
     {"lookup", std::nullopt, true, false, "customers"},    {"fieldinfo", std::nullopt, false, false, "customers"},
+    {"popupnote", std::nullopt, false, false, "customers"},
 };
 
 void not_supported(httplib::Response& res, const std::string& method) {
@@ -106,6 +107,10 @@ void handle_api(Service& svc, const std::vector<std::string>& segments, const ht
     if (req.method == "GET" && !id) return send_json(res, 200, svc.store.list_field_info(query));
     return not_supported(res, req.method);
   }
+  if (to_lower(segments[0]) == "popupnote") {
+    if (req.method == "GET" && !id) return send_json(res, 200, svc.store.list_popup_notes(query));
+    return not_supported(res, req.method);
+  }
   if (!resource->kind) {  // Lookup
     if (id) return not_supported(res, req.method);
     if (req.method == "GET") return send_json(res, 200, svc.store.list_lookups(query));
@@ -114,7 +119,7 @@ void handle_api(Service& svc, const std::vector<std::string>& segments, const ht
   }
   const Kind kind = *resource->kind;
   if (req.method == "GET") {
-    if (id) return send_json(res, 200, svc.store.get(kind, *id));
+    if (id) return send_json(res, 200, svc.store.get(kind, *id, query));
     const PageLimits limits{svc.options.default_page_size, svc.options.max_page_size};
     return send_json(res, 200, svc.store.list(kind, query, limits));
   }

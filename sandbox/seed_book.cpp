@@ -19,7 +19,10 @@
 //   Invalid e-mail: contact 1042 "Mike Ross" (mike.ross@@pearsonhardman). Contacts without e-mail: 1004, 1015,
 //     1024 (inactive, on inactive site 115), 1034, 1036, 1055.
 //   Custom fields on clients 1, 3, 10, 35. Client 1 is VIP with a warehouse site (102) besides its main site (101).
-//   Tickets: 14 closed (status 9), 16 open; contracts: 13 active, 2 inactive (313, 315).
+//   Tickets: 14 closed (status 9), 16 open (5018 and 5030 on hold, status 4); contracts: 13 active, 2 inactive (313,
+//     315), in Halo's ContractHeader_List shape (active, expired).
+//   Credit stop and pop-up notes: 16 "St Mary's High School" is on stop (stopped 2: any non-zero value is a stop, the
+//     values are undocumented) with a client pop-up note; its contact 1033 has one too.
 #include "sandbox/seed_book.h"
 
 namespace sandbox::seed_book {
@@ -54,7 +57,7 @@ const char* const kClients = R"json([
   {"id": 13, "name": "The Carter Group", "toplevel_id": 1, "customertype": 1, "ref": "CART01", "website": "https://cartergroup.co.uk", "paymentterms": 30, "accountmanagertech": 3},
   {"id": 14, "name": "Carter Group Ltd", "toplevel_id": 2, "customertype": 1, "ref": "CART02", "notes": "Old Microsoft 365 tenant; mailboxes being migrated to The Carter Group."},
   {"id": 15, "name": "Oakridge Primary School", "toplevel_id": 1, "customertype": 1, "ref": "OAK01", "website": "https://oakridge.sch.uk", "paymentterms": 30, "accountmanagertech": 1},
-  {"id": 16, "name": "St Mary's High School", "toplevel_id": 1, "customertype": 1, "ref": "STM01", "website": "https://stmarys-high.org.uk", "paymentterms": 30, "accountmanagertech": 1},
+  {"id": 16, "name": "St Mary's High School", "toplevel_id": 1, "customertype": 1, "ref": "STM01", "website": "https://stmarys-high.org.uk", "paymentterms": 30, "accountmanagertech": 1, "stopped": 2, "popup_notes": [{"id": 1, "note": "Account on stop: invoices unpaid since November. Log tickets, but no chargeable work without the bursar's approval.", "date_created": "2024-12-02T09:00:00.000Z", "dismissable": true, "displaymodal": true}]},
   {"id": 17, "name": "Riverside Veterinary Clinic", "toplevel_id": 1, "customertype": 1, "ref": "RVC01", "paymentterms": 14, "accountmanagertech": 3},
   {"id": 18, "name": "Pinnacle Manufacturing Inc.", "toplevel_id": 1, "customertype": 1, "ref": "PMI01", "website": "https://pinnaclemfg.com", "accountsemailaddress": "ap@pinnaclemfg.com", "paymentterms": 30, "tax_number": "US-31-4159265", "accountmanagertech": 2},
   {"id": 19, "name": "Greenfield Dental Practice", "toplevel_id": 1, "customertype": 1, "ref": "GDP01", "paymentterms": 14, "accountmanagertech": 3},
@@ -165,7 +168,7 @@ const char* const kUsers = R"json([
   {"id": 1030, "site_id": 120, "name": "Joanne Hill", "firstname": "Joanne", "surname": "Hill", "title": "Headteacher", "emailaddress": "head@oakridge.sch.uk", "ismaincontact": true},
   {"id": 1031, "site_id": 120, "name": "Paul Wright", "firstname": "Paul", "surname": "Wright", "title": "School Business Manager", "emailaddress": "sbm@oakridge.sch.uk"},
   {"id": 1032, "site_id": 121, "name": "Catherine Doyle", "firstname": "Catherine", "surname": "Doyle", "title": "Headteacher", "emailaddress": "c.doyle@stmarys-high.org.uk", "ismaincontact": true},
-  {"id": 1033, "site_id": 121, "name": "Ian Brooks", "firstname": "Ian", "surname": "Brooks", "title": "Network Manager", "emailaddress": "i.brooks@stmarys-high.org.uk"},
+  {"id": 1033, "site_id": 121, "name": "Ian Brooks", "firstname": "Ian", "surname": "Brooks", "title": "Network Manager", "emailaddress": "i.brooks@stmarys-high.org.uk", "popup_notes": [{"id": 2, "note": "Works term-time only: out of term, call the bursar instead.", "date_created": "2024-09-02T08:00:00.000Z", "dismissable": true}]},
   {"id": 1034, "site_id": 122, "name": "Sixth Form Office", "phonenumber": "0117 496 0122"},
   {"id": 1035, "site_id": 123, "name": "Fiona Grant", "firstname": "Fiona", "surname": "Grant", "title": "Clinical Director", "emailaddress": "fiona@riversidevets.co.uk", "ismaincontact": true},
   {"id": 1036, "site_id": 123, "name": "Reception", "title": "Reception", "phonenumber": "01225 496 123"},
@@ -239,21 +242,21 @@ const char* const kTickets = R"json([
 ])json";
 
 const char* const kContracts = R"json([
-  {"id": 301, "client_id": 1, "site_id": 101, "ref": "ACME-MSA-2023", "billing_description": "Managed Service Agreement - Gold", "start_date": "2023-04-01T00:00:00.000Z", "end_date": "2026-03-31T00:00:00.000Z", "inactive": false},
-  {"id": 302, "client_id": 3, "site_id": 104, "ref": "SD-SUPPORT-2024", "billing_description": "Practice IT Support - Silver", "start_date": "2024-01-01T00:00:00.000Z", "end_date": "2025-12-31T00:00:00.000Z", "inactive": false},
-  {"id": 303, "client_id": 4, "site_id": 105, "ref": "SL-MSA-2022", "billing_description": "Managed Service Agreement", "start_date": "2022-06-01T00:00:00.000Z", "end_date": "2025-05-31T00:00:00.000Z", "inactive": false},
-  {"id": 304, "client_id": 5, "site_id": 107, "ref": "BWL-MS-2024", "billing_description": "Managed Services - per device", "start_date": "2024-02-01T00:00:00.000Z", "end_date": "2027-01-31T00:00:00.000Z", "inactive": false},
-  {"id": 305, "client_id": 7, "site_id": 110, "ref": "HHG-GROUP-2023", "billing_description": "Group agreement covering Kingsway and Riverside", "start_date": "2023-09-01T00:00:00.000Z", "end_date": "2026-08-31T00:00:00.000Z", "inactive": false},
-  {"id": 306, "client_id": 10, "site_id": 113, "ref": "NW-GROUP-MSA", "billing_description": "Group Managed Service Agreement", "start_date": "2022-01-01T00:00:00.000Z", "end_date": "2025-12-31T00:00:00.000Z", "inactive": false},
-  {"id": 307, "client_id": 11, "site_id": 114, "ref": "NWL-BLOCK-HOURS", "billing_description": "Block hours - 40h", "start_date": "2024-04-01T00:00:00.000Z", "end_date": "2025-03-31T00:00:00.000Z", "inactive": false},
-  {"id": 308, "client_id": 13, "site_id": 118, "ref": "CG-MSA-2024", "billing_description": "Managed Service Agreement", "start_date": "2024-07-01T00:00:00.000Z", "end_date": "2027-06-30T00:00:00.000Z", "inactive": false},
-  {"id": 309, "client_id": 16, "site_id": 121, "ref": "STM-EDU-2023", "billing_description": "Education support - termly", "start_date": "2023-09-01T00:00:00.000Z", "end_date": "2026-08-31T00:00:00.000Z", "inactive": false},
-  {"id": 310, "client_id": 18, "site_id": 124, "ref": "PMI-MS-2024", "billing_description": "Managed Services - two plants", "start_date": "2024-03-01T00:00:00.000Z", "end_date": "2027-02-28T00:00:00.000Z", "inactive": false},
-  {"id": 311, "client_id": 20, "site_id": 127, "ref": "PH-SUPPORT", "billing_description": "Support and monitoring", "start_date": "2023-01-01T00:00:00.000Z", "end_date": "2025-12-31T00:00:00.000Z", "inactive": false},
-  {"id": 312, "client_id": 24, "site_id": 130, "ref": "GP-BACKUP-2024", "billing_description": "Offsite backup retention", "start_date": "2024-02-01T00:00:00.000Z", "end_date": "2026-01-31T00:00:00.000Z", "inactive": false},
-  {"id": 313, "client_id": 25, "site_id": 131, "ref": "DF-BREAKFIX", "billing_description": "Break-fix rates", "start_date": "2021-01-01T00:00:00.000Z", "end_date": "2023-12-31T00:00:00.000Z", "inactive": true},
-  {"id": 314, "client_id": 35, "site_id": 142, "ref": "HM-MSA-2024", "billing_description": "Managed Service Agreement - Gold", "start_date": "2024-05-01T00:00:00.000Z", "end_date": "2027-04-30T00:00:00.000Z", "inactive": false},
-  {"id": 315, "client_id": 32, "site_id": 139, "ref": "COB-PILOT-2023", "billing_description": "Pilot support (ended)", "start_date": "2023-03-01T00:00:00.000Z", "end_date": "2023-08-31T00:00:00.000Z", "inactive": true}
+  {"id": 301, "client_id": 1, "site_id": 101, "ref": "ACME-MSA-2023", "note": "Managed Service Agreement - Gold", "start_date": "2023-04-01T00:00:00.000Z", "end_date": "2026-03-31T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 302, "client_id": 3, "site_id": 104, "ref": "SD-SUPPORT-2024", "note": "Practice IT Support - Silver", "start_date": "2024-01-01T00:00:00.000Z", "end_date": "2025-12-31T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 303, "client_id": 4, "site_id": 105, "ref": "SL-MSA-2022", "note": "Managed Service Agreement", "start_date": "2022-06-01T00:00:00.000Z", "end_date": "2025-05-31T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 304, "client_id": 5, "site_id": 107, "ref": "BWL-MS-2024", "note": "Managed Services - per device", "start_date": "2024-02-01T00:00:00.000Z", "end_date": "2027-01-31T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 305, "client_id": 7, "site_id": 110, "ref": "HHG-GROUP-2023", "note": "Group agreement covering Kingsway and Riverside", "start_date": "2023-09-01T00:00:00.000Z", "end_date": "2026-08-31T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 306, "client_id": 10, "site_id": 113, "ref": "NW-GROUP-MSA", "note": "Group Managed Service Agreement", "start_date": "2022-01-01T00:00:00.000Z", "end_date": "2025-12-31T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 307, "client_id": 11, "site_id": 114, "ref": "NWL-BLOCK-HOURS", "note": "Block hours - 40h", "start_date": "2024-04-01T00:00:00.000Z", "end_date": "2025-03-31T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 308, "client_id": 13, "site_id": 118, "ref": "CG-MSA-2024", "note": "Managed Service Agreement", "start_date": "2024-07-01T00:00:00.000Z", "end_date": "2027-06-30T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 309, "client_id": 16, "site_id": 121, "ref": "STM-EDU-2023", "note": "Education support - termly", "start_date": "2023-09-01T00:00:00.000Z", "end_date": "2026-08-31T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 310, "client_id": 18, "site_id": 124, "ref": "PMI-MS-2024", "note": "Managed Services - two plants", "start_date": "2024-03-01T00:00:00.000Z", "end_date": "2027-02-28T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 311, "client_id": 20, "site_id": 127, "ref": "PH-SUPPORT", "note": "Support and monitoring", "start_date": "2023-01-01T00:00:00.000Z", "end_date": "2025-12-31T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 312, "client_id": 24, "site_id": 130, "ref": "GP-BACKUP-2024", "note": "Offsite backup retention", "start_date": "2024-02-01T00:00:00.000Z", "end_date": "2026-01-31T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 313, "client_id": 25, "site_id": 131, "ref": "DF-BREAKFIX", "note": "Break-fix rates", "start_date": "2021-01-01T00:00:00.000Z", "end_date": "2023-12-31T00:00:00.000Z", "active": false, "expired": true},
+  {"id": 314, "client_id": 35, "site_id": 142, "ref": "HM-MSA-2024", "note": "Managed Service Agreement - Gold", "start_date": "2024-05-01T00:00:00.000Z", "end_date": "2027-04-30T00:00:00.000Z", "active": true, "expired": false},
+  {"id": 315, "client_id": 32, "site_id": 139, "ref": "COB-PILOT-2023", "note": "Pilot support (ended)", "start_date": "2023-03-01T00:00:00.000Z", "end_date": "2023-08-31T00:00:00.000Z", "active": false, "expired": true}
 ])json";
 
 }  // namespace sandbox::seed_book

@@ -240,11 +240,18 @@ json Store::read_rows(Kind kind, Statement& st, bool id_only) {
   return rows;
 }
 
-json Store::get(Kind kind, long long id) {
+json Store::get(Kind kind, long long id, const QueryParams& query) {
   std::lock_guard lock(mu_);
   auto record = load(kind, id);
   if (!record)
     throw ApiError(404, {{"Message", std::string(kind_info(kind).label) + " " + std::to_string(id) + " not found."}});
+  const auto wants_popups = [&] {
+    auto it = query.find("includepopups");
+    return it != query.end() && (it->second == "true" || it->second == "1");
+  };
+  if ((kind == Kind::Client || kind == Kind::Site || kind == Kind::User) && !quirks_.get().popup_notes_on_record &&
+      !(kind == Kind::User && wants_popups()))
+    record->erase("popup_notes");
   return enrich(kind, std::move(*record));
 }
 

@@ -59,6 +59,8 @@ inline constexpr int kLookupTypesTable = 11;
 inline constexpr int kClientTypesStorageId = 0;
 // Halo's "Closed" ticket status: the one status open_only / closed_only split on.
 inline constexpr int kClosedStatusId = 9;
+// The sandbox's "On Hold" status (tenants name their own; only the counts of showcounts use it).
+inline constexpr int kOnHoldStatusId = 4;
 
 // The custom-field definitions (FieldInfo rows, `usage` = the typeid) of the tenant the custom_fields switch picks.
 nlohmann::json field_definitions(const Quirks& quirks);
@@ -71,13 +73,18 @@ class Store {
 
   // {"record_count": N, "<envelope>": [...]} (+ page_no/page_size when paginating).
   nlohmann::json list(Kind kind, const QueryParams& query, const PageLimits& limits);
-  nlohmann::json get(Kind kind, long long id);  // ApiError 404 when missing
+  // ApiError 404 when missing. Pop-up notes come on a contact only with includepopups=true (documented); on a client
+  // or site, per the popup_notes_on_record switch (strict: never, /api/PopupNote lists them).
+  nlohmann::json get(Kind kind, long long id, const QueryParams& query = {});
   // Creates/updates every object of a JSON array in one transaction; returns the saved records (an array).
   nlohmann::json save(Kind kind, const nlohmann::json& body);
   void remove(Kind kind, long long id);
 
   nlohmann::json list_lookups(const QueryParams& query);  // a bare array, like Halo
   nlohmann::json list_field_info(const QueryParams& query);  // GET /api/FieldInfo?typeid=N: a bare array
+  // GET /api/PopupNote?client_id=|site_id=|user_id=: the pop-up notes kept on that record, each with the record's
+  // id filled in (AreaPopup); a bare array, like FieldInfo.
+  nlohmann::json list_popup_notes(const QueryParams& query);
   nlohmann::json save_lookups(const nlohmann::json& body);
   // Agents (agents.cpp): seeded whether or not the demo book is, since every token acts as one.
   nlohmann::json list_agents(const QueryParams& query);  // a bare array, like Halo
@@ -118,6 +125,8 @@ class Store {
   void insert_lookup(int lookupid, long long id, const nlohmann::json& record);
   nlohmann::json list_row(Kind kind, nlohmann::json row, const QueryParams& query, const Quirks& quirks) const;
   long long next_address_id();
+  nlohmann::json merged_popup_notes(const nlohmann::json& old, const nlohmann::json& sent, const std::string& now,
+                                    bool replace);
   void give_addresses_ids(nlohmann::json& site);
   void merge_client(long long from, long long into, const std::string& now);
   void merge_user(long long from, long long into, const std::string& now);

@@ -232,6 +232,19 @@ json Store::list(Kind kind, const QueryParams& q, const PageLimits& limits) {
   }
   out["record_count"] = total;
   json rows = read_rows(kind, st, id_only);
+  // showcounts (undocumented beyond its name) fills the *_ticket_count fields of client rows; list_row then keeps
+  // only those Area_List has (open_ticket_count, opps_ticket_count) unless list_rows is "full".
+  if (kind == Kind::Client && !id_only && opt_bool(q, "showcounts").value_or(false))
+    for (auto& row : rows) {
+      const long long id = row.value("id", 0LL);
+      auto count = [&](const std::string& where) {
+        return db_.scalar("SELECT COUNT(*) FROM tickets WHERE client_id=? AND " + where, {id});
+      };
+      row["open_ticket_count"] = count("closed = 0");
+      row["onhold_ticket_count"] = count("json_extract(data, '$.status_id') = " + std::to_string(kOnHoldStatusId));
+      row["total_ticket_count"] = count("1");
+      row["opps_ticket_count"] = 0;
+    }
   if (!id_only)
     for (auto& row : rows) row = list_row(kind, std::move(row), q, quirks);
   out[k.envelope] = std::move(rows);
@@ -281,6 +294,26 @@ json Store::list_row(Kind kind, json row, const QueryParams& q, const Quirks& qu
   if (kind == Kind::Site && row.contains("client_id") && row["client_id"].is_number_integer())
     row["client_id"] = static_cast<double>(row["client_id"].get<long long>());
   return row;
+}
+
+json Store::list_popup_notes(const QueryParams& q) {
+  // The one record the note list is for: the first of client_id, site_id, user_id given.
+  const std::pair<const char*, Kind> owners[] = {
+      {"client_id", Kind::Client}, {"site_id", Kind::Site}, {"user_id", Kind::User}};
+  json rows = json::array();
+  std::lock_guard lock(mu_);
+  for (const auto& [key, kind] : owners) {
+    const auto id = opt_int(q, key);
+    if (!id) continue;
+    const auto record = load(kind, *id);
+    if (record && record->contains("popup_notes") && (*record)["popup_notes"].is_array())
+      for (json note : (*record)["popup_notes"]) {
+        note[key] = *id;
+        rows.push_back(std::move(note));
+      }
+    break;
+  }
+  return rows;
 }
 
 }  // namespace sandbox

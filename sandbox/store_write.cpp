@@ -1,5 +1,7 @@
 // POST: array-body create/update, all or nothing, with Halo-shaped validation errors.
+#include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "sandbox/coerce.h"
 #include "sandbox/record_util.h"
@@ -183,6 +185,11 @@ std::optional<long long> Store::save_item(Kind kind, const json& item, const std
       record[it.key()] = merged;
       continue;
     }
+    if (it.key() == "popup_notes" && it->is_array() && !opts.trusted) {
+      record["popup_notes"] = merged_popup_notes(record.value("popup_notes", json::array()), *it, opts.now,
+                                                 quirks.popup_notes_write == Quirks::PopupWrite::Replace);
+      continue;
+    }
     if (it.key() == "customfields" && it->is_array() && record.contains("customfields"))
       merge_customfields(record["customfields"], *it);
     else if (it->is_null() && spec != schema.end() && spec->second.type == openapi::Type::Object)
@@ -237,6 +244,41 @@ long long Store::next_address_id() {
       db_.scalar("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key='address_seq'), 0) + 1");
   db_.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('address_seq', ?)", {std::to_string(n)});
   return n;
+}
+
+// A record's popup_notes after a write of `sent` (AreaPopup objects): a note with a known id is updated, one without
+// an id (or with an unknown one) is new and gets an id; with `replace` the notes not sent are deleted (the array is
+// the whole set), otherwise they are kept (popup_notes_write).
+json Store::merged_popup_notes(const json& old, const json& sent, const std::string& now, bool replace) {
+  json out = json::array();
+  std::set<long long> sent_ids;
+  for (const auto& n : sent) {
+    if (!n.is_object()) continue;
+    json note = n;
+    const auto given = note.find("id");
+    const long long id = given != note.end() && given->is_number_integer() ? given->get<long long>() : 0;
+    const auto known = std::find_if(old.begin(), old.end(),
+                                    [&](const json& o) { return id > 0 && o.value("id", json()) == json(id); });
+    if (known != old.end()) {
+      json merged = *known;
+      merged.update(note);
+      note = merged;
+      sent_ids.insert(id);
+    } else {
+      const long long next =
+          db_.scalar("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key='popup_seq'), 100) + 1");
+      db_.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('popup_seq', ?)", {std::to_string(next)});
+      note["id"] = next;
+      note["date_created"] = now;
+    }
+    out.push_back(note);
+  }
+  if (replace) return out;
+  json kept = json::array();  // the notes not sent, first and in their order
+  for (const auto& o : old)
+    if (!sent_ids.contains(int_or_zero(o, "id"))) kept.push_back(o);
+  for (auto& n : out) kept.push_back(std::move(n));
+  return kept;
 }
 
 // Every site has its delivery and invoice address records (AddressStore, each with its own id), as GET Site/{id}
@@ -360,8 +402,11 @@ long long Store::write_row(Kind kind, long long id, json record, bool insert) {
   }
   const json stamp = k.stamp ? record.value(k.stamp, json()) : json();
   cols.push_back(str_or_empty(record, k.name_field));
-  cols.push_back(static_cast<long long>(record.value("inactive", json(false)).is_boolean() &&
-                                        record.value("inactive", false)));
+  // Contracts say it the other way round (ContractHeader_List has `active`, no `inactive`).
+  const bool inactive = kind == Kind::Contract
+                            ? record.value("active", json(true)) == json(false)
+                            : record.value("inactive", json(false)).is_boolean() && record.value("inactive", false);
+  cols.push_back(static_cast<long long>(inactive));
   cols.push_back(client_col > 0 ? SqlValue(client_col) : SqlValue());
   cols.push_back(kind == Kind::Client || kind == Kind::TopLevel ? SqlValue() : int_col("site_id"));
   cols.push_back(kind == Kind::Ticket ? int_col("user_id") : SqlValue());

@@ -67,6 +67,11 @@ ADDRESS_PROPS = {k: s(d, maxLength=255) for k, d in [
     ("line1", "Street address (line 1)."), ("line2", "Street address (line 2), e.g. district."),
     ("line3", "Town or city, by HaloPSA convention."), ("line4", "County, state or region, by convention.")]}
 ADDRESS_PROPS["postcode"] = s("Postal / ZIP code.", maxLength=32)
+ADD_POPUP = s("A pop-up note HaloPSA shows agents when they open this record or log a ticket for it, e.g. \"Call "
+              "accounts before any chargeable work\". Added to the existing notes (Halo field popup_notes; an extra "
+              "request, read back).", minLength=1, maxLength=4000)
+CREDIT_STOP = b("true: put on credit stop (account stopped); false: lift it. Halo field stopped, an integer: "
+                "true sends 1, false 0; any non-zero value read back counts as stopped.")
 def address(desc):
     return {"type": "object", "properties": ADDRESS_PROPS, "additionalProperties": False, "minProperties": 1,
             "description": desc}
@@ -93,6 +98,7 @@ CLIENT_FIELDS = {
                  "description": "TopLevel grouping by name or id " + hf("client", "toplevel") + ". A grouping, not a "
                                 "parent client; see list_toplevels."},
     "billing_parent": ref("The client that invoices this one " + hf("client", "billing_parent") + "."),
+    "credit_stop": CREDIT_STOP,
     "custom_fields": CUSTOM,
     "extra": extra("Area"),
 }
@@ -100,7 +106,10 @@ SITE_FIELDS = {
     "name": s("Site name, e.g. \"Denver Office\"; up to 255 characters.", minLength=1, maxLength=255),
     "address": address("The site's street address, sent as HaloPSA delivery_address. On update, only the lines "
                         "given change; the others are kept."),
-    "invoice_address": address("Invoice address if different (HaloPSA invoice_address)."),
+    "invoice_address": address("Invoice address if different (HaloPSA invoice_address); on update, only the lines "
+                                "given change."),
+    "invoice_address_is_delivery": b("true: invoices go to the street address (address) and invoice_address is not "
+                                     "used " + hf("site", "invoice_address_is_delivery") + "."),
     "phonenumber": s("Main phone number of the site.", maxLength=64),
     "email_domain": s("E-mail domain of people at this site, e.g. acme.com " + hf("site", "email_domain") + ".",
                       maxLength=255, pattern="^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$"),
@@ -109,6 +118,7 @@ SITE_FIELDS = {
     "notes": s("Free-text notes about the site.", maxLength=20000),
     "is_invoice_site": b("This site receives the client's invoices " + hf("site", "is_invoice_site") + "."),
     "main_contact_id": id_("Contact id of the site's main contact " + hf("site", "main_contact_id") + "."),
+    "credit_stop": CREDIT_STOP,
     "make_main_site": b("true: also make this the client's main site (sets the client's main_site_id). Default: "
                         "true when the client has no main site yet, else false."),
     "custom_fields": CUSTOM,
@@ -194,6 +204,19 @@ def delete_out(kind):
 REF_SUMMARY = {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
                "required": ["id", "name"]}
 
+CREDIT_STOP_OUT = {"type": "boolean", "description": "On credit stop: Halo's stopped is non-zero"}
+COUNT = {"type": ["integer", "null"], "minimum": 0, "description": "null: HaloPSA did not report it"}
+def part(props, desc):
+    """One part of the card: permitted false (HaloPSA answered 403) carries a note instead of data; error when the
+    read failed otherwise."""
+    return {"type": "object", "description": desc + ". permitted: false means not permitted (403), not empty.",
+            "properties": dict(props, permitted={"type": "boolean"}, note={"type": "string"}, error={"type": "string"}),
+            "required": ["permitted"]}
+POPUPS = part({"items": {"type": "array", "items": {"type": "object", "properties": {
+    "id": {"type": "integer"}, "note": {"type": "string"}, "displaymodal": {"type": "boolean"},
+    "startdate": {"type": "string"}, "enddate": {"type": "string"}}, "required": ["id", "note"]}}},
+    "Pop-up notes HaloPSA shows agents on this record (GET PopupNote)")
+
 def without(d, *keys):
     return {k: v for k, v in d.items() if k not in keys}
 
@@ -220,14 +243,34 @@ tools["get_client"] = (obj({
         "billing_parent": REF_SUMMARY,
         "billed_clients": {"type": "array", "items": REF_SUMMARY},
         "billed_clients_complete": {"type": "boolean"},
-        "toplevel": REF_SUMMARY},
-        "required": ["client", "sites", "contacts", "billing_parent", "billed_clients", "billed_clients_complete", "toplevel"]})
+        "toplevel": REF_SUMMARY,
+        "credit_stop": CREDIT_STOP_OUT,
+        "popup_notes": POPUPS},
+        "required": ["client", "sites", "contacts", "billing_parent", "billed_clients", "billed_clients_complete", "toplevel",
+                     "credit_stop", "popup_notes"]})
+tools["client_card"] = (obj({"client": CLIENT_REF}, ["client"]), {"$schema": DIALECT, "type": "object", "properties": {
+    "client": REC["client"],
+    "credit_stop": CREDIT_STOP_OUT,
+    "popup_notes": POPUPS,
+    "tickets": part({"open": COUNT, "on_hold": COUNT}, "Ticket counts from HaloPSA's client list (showcounts)"),
+    "contracts": part({"items": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "ref": {"type": ["string", "null"]}, "start_date": {"type": ["string", "null"]},
+        "end_date": {"type": ["string", "null"]}, "status": {"type": ["string", "null"]}}, "required": ["id", "ref", "end_date"]}},
+        "count": {"type": "integer", "minimum": 0}}, "Active contracts (ClientContract)"),
+    "main_site": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                  "required": ["id", "name"], "description": "null: no main site set"},
+    "main_contact": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                     "required": ["id", "name"], "description": "The main site's main contact; null: none set"},
+    "main_site_note": {"type": "string", "description": "Why the main site and contact could not be read"},
+    "requests": {"type": "integer", "minimum": 1, "description": "HaloPSA requests this card cost"}},
+    "required": ["client", "credit_stop", "popup_notes", "tickets", "contracts", "main_site", "main_contact", "requests"]})
 tools["create_client"] = (obj(dict(CLIENT_FIELDS, allow_duplicate=ALLOW_DUP, dry_run=DRY_RUN, fields=FIELDS), ["name"]),
                           write_out("client", create=True))
 upd = dict(CLIENT_FIELDS)
 upd["billing_parent"] = dict(ref("The client that invoices this one (client_to_invoice); null to remove."),
                              type=["integer", "string", "null"])
 upd["main_site_id"] = id_("Make this site (one of the client's) its main site " + hf("client", "main_site_id") + ".")
+upd["add_popup_note"] = ADD_POPUP
 tools["update_client"] = (obj(dict({"client": CLIENT_REF}, **upd, if_unchanged_since=STALE, dry_run=DRY_RUN, fields=FIELDS),
                               ["client"], minProperties=2), write_out("client"))
 tools["set_client_active"] = (obj({"client": CLIENT_REF,
@@ -269,7 +312,7 @@ tools["search_sites"] = (obj({
 tools["create_site"] = (obj(dict({"client": ref("The client the site belongs to.")}, **SITE_FIELDS, dry_run=DRY_RUN, fields=FIELDS),
                             ["client", "name"]), write_out("site", create=True))
 tools["update_site"] = (obj(dict({"site_id": id_("The site to change.")}, **SITE_FIELDS,
-    inactive=b("true: deactivate the site; false: reactivate it."), if_unchanged_since=STALE, dry_run=DRY_RUN,
+    inactive=b("true: deactivate the site; false: reactivate it."), add_popup_note=ADD_POPUP, if_unchanged_since=STALE, dry_run=DRY_RUN,
     fields=FIELDS), ["site_id"], minProperties=2), write_out("site"))
 tools["delete_site"] = (obj({"site_id": id_("The site to delete."), "confirm": CONFIRM, "dry_run": DRY_RUN},
                             ["site_id"]), delete_out("site"))
@@ -281,8 +324,10 @@ tools["search_contacts"] = (obj({
     "email": s("Only contacts with exactly this e-mail address (case-insensitive).", format="email", maxLength=255),
     "status": STATUS, "page": PAGE, "page_size": PAGE_SIZE, "fields": FIELDS}), list_out("contact"))
 tools["get_contact"] = (obj({"contact_id": id_("The contact's id."), "fields": FIELDS}, ["contact_id"]),
-                        {"$schema": DIALECT, "type": "object", "properties": {"contact": REC["contact"]},
-                         "required": ["contact"]})
+                        {"$schema": DIALECT, "type": "object", "properties": {"contact": REC["contact"],
+                         "popup_notes": {"type": "array", "items": {"type": "string"},
+                                         "description": "The contact's pop-up notes (asked for with includepopups)"}},
+                         "required": ["contact", "popup_notes"]})
 tools["create_contact"] = (obj(dict({
     "client": ref("The contact's client; the contact goes on its main site unless site_id is given."),
     "site_id": id_("The site the contact belongs to (defaults to the client's main site).")},
@@ -291,7 +336,8 @@ tools["create_contact"] = (obj(dict({
 tools["create_contact"][0]["allOf"] = [{"anyOf": [{"required": ["name"]}, {"required": ["first_name"]}, {"required": ["surname"]}]}]
 tools["update_contact"] = (obj(dict({"contact_id": id_("The contact to change."),
     "site_id": id_("Move the contact to this site.")}, **CONTACT_FIELDS,
-    inactive=b("true: deactivate the contact; false: reactivate."), if_unchanged_since=STALE, dry_run=DRY_RUN,
+    inactive=b("true: deactivate the contact; false: reactivate."), add_popup_note=ADD_POPUP,
+    if_unchanged_since=STALE, dry_run=DRY_RUN,
     fields=FIELDS), ["contact_id"], minProperties=2), write_out("contact"))
 tools["delete_contact"] = (obj({"contact_id": id_("The contact to delete."), "confirm": CONFIRM, "dry_run": DRY_RUN},
                                ["contact_id"]), delete_out("contact"))

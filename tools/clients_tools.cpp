@@ -4,6 +4,7 @@
 #include "halo/client.h"
 #include "halo/list_query.h"
 #include "server/request_context.h"
+#include "tools/client_card.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
 #include "tools/toolbox.h"
@@ -17,8 +18,16 @@ namespace {
 using Query = std::vector<std::pair<std::string, std::string>>;
 
 const std::vector<std::pair<std::string, std::string>> kClientColumns = {
-    {"id", "Id"}, {"name", "Name"}, {"inactive", "Inactive"}, {"toplevel_name", "TopLevel"},
-    {"client_to_invoice_name", "Billed by"}, {"main_site_name", "Main site"}};
+    {"id", "Id"}, {"name", "Name"}, {"inactive", "Inactive"}, {"credit_stop", "Credit stop"},
+    {"toplevel_name", "TopLevel"}, {"client_to_invoice_name", "Billed by"}, {"main_site_name", "Main site"}};
+
+// The rows as the table shows them: a non-zero `stopped` (Area_List carries it) as "on credit stop".
+json table_rows(const json& items) {
+  json rows = items;
+  for (auto& r : rows)
+    if (r.contains("stopped")) r["credit_stop"] = on_credit_stop(r) ? "on credit stop" : "";
+  return rows;
+}
 
 // Following `parent`'s own billing parents upward must not come back to `self_id`: 5 billed by 6 and 6 by 5 would
 // leave HaloPSA with a loop no invoice run can settle. At most kBillingDepth records are read.
@@ -93,7 +102,7 @@ mcp::ToolResult search_clients(halo::Client& halo, const json& args) {
     text += data["page"].get<int>() > 1 ? " (no rows on this page)." : ". Try a shorter search text or status: \"all\".";
   } else {
     text += "; page " + std::to_string(data["page"].get<int>()) + ":\n\n" +
-            markdown_table(data["items"], kClientColumns, data["items"].size());
+            markdown_table(table_rows(data["items"]), kClientColumns, data["items"].size());
     if (data["has_more"].get<bool>()) text += "\nMore: call again with page " + std::to_string(data["page"].get<int>() + 1) + ".";
   }
   if (data.contains("note")) text += "\n" + data["note"].get<std::string>();
@@ -110,6 +119,17 @@ mcp::ToolResult get_client(halo::Client& halo, const json& args) {
   halo::Page contacts = halo::page(halo, Kind::contact, related, 1, limit);
   bool complete = true;
   json billed = billed_clients(halo, id, complete);
+  json popups;
+  try {
+    int requests = 0;
+    popups = read_popup_notes(halo, "client_id", id, requests);
+    popups["permitted"] = true;
+  } catch (const halo::Error& e) {
+    if (e.kind() != halo::ErrorKind::forbidden) throw;
+    popups = {{"permitted", false},
+              {"items", json::array()},
+              {"note", "not permitted: HaloPSA refused the pop-up notes (403); check them in HaloPSA."}};
+  }
 
   json data{{"client", project(Kind::client, record, fields)},
             {"sites", {{"items", json::array()}, {"total", std::max(sites.record_count, sites.rows.size())}}},
@@ -117,13 +137,18 @@ mcp::ToolResult get_client(halo::Client& halo, const json& args) {
             {"billing_parent", ref_summary(record, "client_to_invoice", "client_to_invoice_name")},
             {"billed_clients", billed},
             {"billed_clients_complete", complete},
-            {"toplevel", ref_summary(record, "toplevel_id", "toplevel_name")}};
+            {"toplevel", ref_summary(record, "toplevel_id", "toplevel_name")},
+            {"credit_stop", on_credit_stop(record)},
+            {"popup_notes", popups}};
   for (const auto& s : sites.rows) data["sites"]["items"].push_back(project(Kind::site, s));
   for (const auto& c : contacts.rows) data["contacts"]["items"].push_back(project(Kind::contact, c));
 
   std::string text = "**" + record.value("name", std::string()) + "** (client " + std::to_string(id) + ", " +
                      (record.value("inactive", false) ? "INACTIVE" : "active") +
                      (record.value("is_vip", false) ? ", VIP" : "") + ")";
+  if (on_credit_stop(record)) text += "\nON CREDIT STOP (Halo stopped = " + record["stopped"].dump() + ")";
+  if (!popups["permitted"].get<bool>()) text += "\nPop-up notes: " + popups["note"].get<std::string>();
+  for (const auto& n : popups["items"]) text += "\nPOP-UP NOTE: " + plain(n.value("note", json()));
   if (!data["toplevel"].is_null()) text += "\nTopLevel: " + data["toplevel"]["name"].get<std::string>();
   if (!data["billing_parent"].is_null())
     text += "\nInvoiced by: " + data["billing_parent"]["name"].get<std::string>() + " (" +
@@ -194,10 +219,15 @@ mcp::ToolResult update_client(halo::Client& halo, const json& args) {
   const json current = fetch_record(halo, Kind::client, id);
   std::vector<std::string> notes;
   json body = client_body(halo, args, id, current, notes);
-  if (body.empty())
+  const bool note = args.contains("add_popup_note");
+  if (body.empty() && !note)
     throw InputError("Nothing to update: give at least one field to change besides client (e.g. website, notes).");
-  return with_notes(update_record(halo, Kind::client, id, body, args, requested_fields(Kind::client, args), current),
-                    notes);
+  const auto fields = requested_fields(Kind::client, args);
+  const bool dry_run = args.value("dry_run", false);
+  WriteResult r = body.empty() ? popup_only_result(Kind::client, current, fields, dry_run)
+                               : update_record(halo, Kind::client, id, body, args, fields, current);
+  if (note) add_popup_note(halo, r, Kind::client, id, args["add_popup_note"].get<std::string>(), dry_run);
+  return with_notes(r, notes);
 }
 
 mcp::ToolResult set_client_active(halo::Client& halo, const json& args) {
@@ -260,7 +290,8 @@ void register_client_tools(mcp::McpServer& server, const Backend& backend) {
       .title = "Get a client",
       .description =
           "Reads one client by id or name, with its sites and contacts (first related_limit of each, with full "
-          "counts), its billing parent (client_to_invoice), the clients it invoices, and its TopLevel grouping.",
+          "counts), its billing parent (client_to_invoice), the clients it invoices, its TopLevel grouping, credit "
+          "stop and pop-up notes. For the compact card (tickets, contracts, main contact) use client_card.",
       .toolset = "clients",
       .input_schema = schema("get_client.input"),
       .output_schema = schema("get_client.output"),

@@ -5,6 +5,7 @@
 #include "halo/client.h"
 #include "halo/list_query.h"
 #include "server/request_context.h"
+#include "tools/client_card.h"
 #include "tools/common.h"
 #include "tools/contact_guard.h"
 #include "tools/schemas.h"
@@ -47,13 +48,19 @@ mcp::ToolResult search_contacts(halo::Client& halo, const json& args) {
 }
 
 mcp::ToolResult get_contact(halo::Client& halo, const json& args) {
-  const json record = fetch_record(halo, Kind::contact, args["contact_id"].get<long long>());
+  // includepopups: a contact's pop-up notes come with the record only when asked for (documented on Users/{id}).
+  const json record = halo::get(halo, Kind::contact, args["contact_id"].get<long long>(),
+                                {{"includedetails", "true"}, {"includepopups", "true"}});
   json contact = project(Kind::contact, record, requested_fields(Kind::contact, args));
+  json popups = json::array();
+  for (const auto& n : record.value("popup_notes", json::array()))
+    if (n.is_object() && n.contains("note") && n["note"].is_string()) popups.push_back(n["note"]);
   std::string text = "**" + record.value("name", std::string()) + "** (contact " + record["id"].dump() + (record.value("inactive", false) ? ", INACTIVE" : "") + ")";
+  for (const auto& p : popups) text += "\nPOP-UP NOTE: " + p.get<std::string>();
   for (const auto& [field, label] : kContactColumns)
     if (field != "id" && field != "name" && field != "inactive" && contact.contains(field) && !plain(contact[field]).empty())
       text += "\n- " + label + ": " + plain(contact[field]);
-  return mcp::ToolResult::data({{"contact", contact}}, text);
+  return mcp::ToolResult::data({{"contact", contact}, {"popup_notes", popups}}, text);
 }
 
 // The site a new contact goes on: the given one, else the client's main site. Returns the site record.
@@ -163,12 +170,15 @@ mcp::ToolResult update_contact(halo::Client& halo, const json& args) {
   if (args.contains("custom_fields")) body["customfields"] = map_custom_fields(halo, Kind::contact, args["custom_fields"], current);
   if (body.contains("site_id")) fetch_record(halo, Kind::site, body["site_id"].get<long long>());  // clear not-found
   const bool main_wanted = args.value("make_site_main_contact", false);
-  if (body.empty() && !main_wanted)
+  const bool note = args.contains("add_popup_note");
+  if (body.empty() && !main_wanted && !note)
     throw InputError("Nothing to update: give at least one field to change besides contact_id (e.g. job_title, email).");
   const auto fields = requested_fields(Kind::contact, args);
   WriteResult r;
   if (!body.empty()) {
     r = update_record(halo, Kind::contact, id, body, args, fields, current);
+  } else if (note) {
+    r = popup_only_result(Kind::contact, current, fields, args.value("dry_run", false));
   } else {
     r.data = {{"record", project(Kind::contact, current, fields)}, {"dry_run", args.value("dry_run", false)},
               {"written", false}, {"request", halo::save_request(Kind::contact, {{"id", id}}).to_json()}, {"diff", json::array()}};
@@ -178,6 +188,8 @@ mcp::ToolResult update_contact(halo::Client& halo, const json& args) {
     const long long site_id = body.contains("site_id") ? body["site_id"].get<long long>() : as_id(current.value("site_id", json()));
     make_main_contact(halo, r, site_id, id, args.value("dry_run", false));
   }
+  if (note)
+    add_popup_note(halo, r, Kind::contact, id, args["add_popup_note"].get<std::string>(), args.value("dry_run", false));
   return r.result();
 }
 
@@ -219,7 +231,9 @@ void register_contact_tools(mcp::McpServer& server, const Backend& backend) {
   server.tools.add({
       .name = "get_contact",
       .title = "Get a contact",
-      .description = "Reads one contact by id: name, job title, e-mail, phones, client and site; fields adds more Halo fields.",
+      .description =
+          "Reads one contact by id: name, job title, e-mail, phones, client, site and pop-up notes; fields adds "
+          "more Halo fields.",
       .toolset = "contacts",
       .input_schema = schema("get_contact.input"),
       .output_schema = schema("get_contact.output"),

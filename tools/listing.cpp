@@ -117,6 +117,11 @@ json billed_clients(halo::Client& halo, long long id, bool& complete) {
   return out;
 }
 
+bool on_credit_stop(const json& record) {
+  auto it = record.find("stopped");
+  return it != record.end() && it->is_number() && it->get<double>() != 0;
+}
+
 json ref_summary(const json& record, const char* id_field, const char* name_field) {
   auto it = record.find(id_field);
   if (it == record.end() || !it->is_number_integer() || it->get<long long>() <= 0) return nullptr;

@@ -168,6 +168,9 @@ std::size_t count_records(halo::Client& halo, Kind kind, std::vector<std::pair<s
 // Clients whose client_to_invoice is `id`: [{id, name}], scanning at most 1000 clients (`complete` says whether
 // the scan saw them all; Halo has no filter for it).
 json billed_clients(halo::Client& halo, long long id, bool& complete);
+// Whether a record's `stopped` (Client, Site) says it is on credit stop: any non-zero value (the values are
+// undocumented, docs/halopsa-quirks.md). False when the field is absent.
+bool on_credit_stop(const json& record);
 // {id, name} of a related record, or null when id is missing or 0.
 json ref_summary(const json& record, const char* id_field, const char* name_field);
 

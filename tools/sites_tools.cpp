@@ -7,6 +7,7 @@
 #include "halo/client.h"
 #include "halo/list_query.h"
 #include "server/request_context.h"
+#include "tools/client_card.h"
 #include "tools/common.h"
 #include "tools/schemas.h"
 #include "tools/toolbox.h"
@@ -160,12 +161,15 @@ mcp::ToolResult update_site(halo::Client& halo, const json& args) {
   json body = site_body(halo, args, current);
   check_main_contact(halo, body, id_of(current.value("client_id", json())));
   const bool main_wanted = args.value("make_main_site", false);
-  if (body.empty() && !main_wanted)
+  const bool note = args.contains("add_popup_note");
+  if (body.empty() && !main_wanted && !note)
     throw InputError("Nothing to update: give at least one field to change besides site_id (e.g. address, phonenumber).");
   const auto fields = requested_fields(Kind::site, args);
   WriteResult r;
   if (!body.empty()) {
     r = update_record(halo, Kind::site, id, body, args, fields, current);
+  } else if (note) {
+    r = popup_only_result(Kind::site, current, fields, args.value("dry_run", false));
   } else {
     r.data = {{"record", project(Kind::site, current, fields)}, {"dry_run", args.value("dry_run", false)},
               {"written", false}, {"request", halo::save_request(Kind::site, {{"id", id}}).to_json()}, {"diff", json::array()}};
@@ -179,6 +183,8 @@ mcp::ToolResult update_site(halo::Client& halo, const json& args) {
     else
       make_main_site(halo, r, client_id, id, args.value("dry_run", false));
   }
+  if (note)
+    add_popup_note(halo, r, Kind::site, id, args["add_popup_note"].get<std::string>(), args.value("dry_run", false));
   return r.result();
 }
 

@@ -8,6 +8,7 @@ void register_all(mcp::McpServer& server, const Backend& backend) {
   server.tools.set_error_translator(translate_error);
   register_status_tools(server, backend);
   register_client_tools(server, backend);
+  register_client_card(server, backend);
   register_lookup_tools(server, backend);
   register_site_tools(server, backend);
   register_contact_tools(server, backend);

@@ -30,6 +30,7 @@ std::string instructions(const Backend& backend);
 // One registration function per domain file.
 void register_status_tools(mcp::McpServer& server, const Backend& backend);
 void register_client_tools(mcp::McpServer& server, const Backend& backend);   // toolset "clients"
+void register_client_card(mcp::McpServer& server, const Backend& backend);    // toolset "clients"
 void register_lookup_tools(mcp::McpServer& server, const Backend& backend);   // toolset "clients"
 void register_site_tools(mcp::McpServer& server, const Backend& backend);     // toolset "sites"
 void register_contact_tools(mcp::McpServer& server, const Backend& backend);  // toolset "contacts"

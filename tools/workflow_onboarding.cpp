@@ -69,11 +69,14 @@ json site_body(halo::Client& halo, const json& s) {
   json body = map_arguments(Kind::site, s);
   if (s.contains("custom_fields")) body["customfields"] = map_custom_fields(halo, Kind::site, s["custom_fields"], json());
   if (!body.contains("name")) body["name"] = "Main";
-  if (s.contains("address")) {
-    json address = json::object();
-    for (const auto& [k, v] : s["address"].items()) address[k] = v;
-    body["delivery_address"] = address;
-  }
+  // Street and invoice addresses as given (a new site has no address records to merge with).
+  for (const auto& [argument, field] :
+       {std::pair{"address", "delivery_address"}, std::pair{"invoice_address", "invoice_address"}})
+    if (s.contains(argument)) {
+      json address = json::object();
+      for (const auto& [k, v] : s[argument].items()) address[k] = v;
+      body[field] = address;
+    }
   return body;
 }
 

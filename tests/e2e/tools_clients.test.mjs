@@ -122,7 +122,7 @@ test("extra is an allowlist: helpers, credentials, permissions, side records, ac
     ["update_client", { client: 2, extra: { allowall_tickettypes: true } }, /\(permission\)/],
     ["create_client", { name: "Side Effects Ltd", extra: { newclient_contactname: "Eve" } }, /"newclient_contactname" cannot be written through extra \(creates other records\)/],
     ["create_client", { name: "Side Effects Ltd", extra: { newclient_sendwelcomeemail: true } }, /\(starts an action\)/],
-    ["update_client", { client: 2, extra: { popup_notes: [{ note: "x" }] } }, /"popup_notes".*\(creates other records\)/],
+    ["update_client", { client: 2, extra: { popup_notes: [{ note: "x" }] } }, /"popup_notes" has its own argument.*use `add_popup_note`/],
     ["update_client", { client: 2, extra: { alastupdate: "2020-01-01T00:00:00Z" } }, /\(filled in by HaloPSA\)/],
     ["update_client", { client: 2, extra: { notes: "x".repeat(1_000_000) } }, /"notes" has its own argument.*use `notes`/],
     ["update_client", { client: 2, extra: { callhandlingnotes: "x".repeat(5000) } }, /extra.callhandlingnotes: at most 4000 bytes of text \(got 5000\)/],

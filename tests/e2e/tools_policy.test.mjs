@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { setup, textOf } from "./tools_helpers.mjs";
 
-const READ_TOOLS = ["search_clients", "get_client", "get_client_hierarchy", "list_toplevels", "list_client_types",
-  "search_agents", "search_sites", "search_contacts", "get_contact"];
+const READ_TOOLS = ["search_clients", "get_client", "client_card", "get_client_hierarchy", "list_toplevels",
+  "list_client_types", "search_agents", "search_sites", "search_contacts", "get_contact"];
 const WRITE_TOOLS = ["create_client", "update_client", "set_client_active", "create_site", "update_site",
   "create_contact", "update_contact"];
 const DELETE_TOOLS = ["delete_client", "delete_site", "delete_contact"];

@@ -120,3 +120,31 @@ test("delete_site: refused with contacts, confirm required, dry run", async () =
   assert.equal(done.deleted, true);
   assert.deepEqual((await t.writes()).map((w) => [w.method, w.path]), [["DELETE", `/api/Site/${created.record.id}`]]);
 });
+
+test("invoice address and invoice flags: create_site sends them and reads them back; update_site merges the lines", async () => {
+  const r = await t.ok("create_site", {
+    client: "Acme Corp", name: "Accounts Office", address: { line1: "5 Quay Street", line3: "Bristol", postcode: "BS1 4DJ" },
+    invoice_address: { line1: "PO Box 77", line3: "Bristol", postcode: "BS99 1AA" }, is_invoice_site: true,
+    invoice_address_is_delivery: false,
+  });
+  const [write] = await t.writes();
+  assert.deepEqual(write.body, [{
+    name: "Accounts Office", isinvoicesite: true, invoice_address_isdelivery: false,
+    delivery_address: { line1: "5 Quay Street", line3: "Bristol", postcode: "BS1 4DJ" },
+    invoice_address: { line1: "PO Box 77", line3: "Bristol", postcode: "BS99 1AA" }, client_id: 1,
+  }]);
+  assert.equal(r.record.invoice_address.line1, "PO Box 77");
+  assert.equal(r.record.isinvoicesite, true);
+  assert.equal(r.record.invoice_address_isdelivery, false);
+  assert.equal(r.not_applied, undefined);
+
+  await t.mark();
+  const u = await t.ok("update_site", { site_id: r.record.id, invoice_address: { postcode: "BS99 2ZZ" }, invoice_address_is_delivery: true });
+  const [update] = await t.writes();
+  assert.equal(update.body[0].invoice_address.id, r.record.invoice_address.id, "the address record's id goes with the change");
+  assert.equal(update.body[0].invoice_address.line1, "PO Box 77");
+  assert.equal(update.body[0].invoice_address_isdelivery, true);
+  assert.equal(u.record.invoice_address.postcode, "BS99 2ZZ");
+  assert.equal(u.record.invoice_address_isdelivery, true);
+  assert.equal(u.not_applied, undefined);
+});

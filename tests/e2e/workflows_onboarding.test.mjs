@@ -252,3 +252,25 @@ describe("a tenant with mandatory custom fields on all three records", () => {
     assert.deepEqual(await m.writes(), []);
   });
 });
+
+test("onboard_client's site takes an invoice address and the invoice flags, written on the site and read back", async () => {
+  const r = await t.ok("onboard_client", {
+    name: "Ledger & Lamp Ltd",
+    site: {
+      name: "Head Office", address: { line1: "2 Mill Row", line3: "York", postcode: "YO1 7AB" },
+      invoice_address: { line1: "Finance, 9 Quay Side", line3: "Hull", postcode: "HU1 1AA" }, is_invoice_site: true,
+      invoice_address_is_delivery: false,
+    },
+  });
+  assert.equal(r.complete, true, JSON.stringify(r.steps));
+  const siteWrite = (await t.writes()).find((w) => w.path === "/api/Site");
+  assert.deepEqual(siteWrite.body[0].invoice_address, { line1: "Finance, 9 Quay Side", line3: "Hull", postcode: "HU1 1AA" });
+  assert.equal(siteWrite.body[0].isinvoicesite, true);
+  assert.equal(siteWrite.body[0].invoice_address_isdelivery, false);
+  // Read back as HaloPSA holds it: the site record itself.
+  const read = await t.client.readResource({ uri: `halopsa://sites/${r.site_id}` });
+  const site = JSON.parse(read.contents[0].text);
+  assert.equal(site.invoice_address.postcode, "HU1 1AA");
+  assert.equal(site.isinvoicesite, true);
+  assert.equal(site.invoice_address_isdelivery, false);
+});

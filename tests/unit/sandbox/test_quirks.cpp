@@ -51,7 +51,9 @@ TEST_CASE("quirks control API: strict defaults, changes, presets, bad input name
                          {"rate_limit_body", "json"},
                          {"refresh_token_rotation", "rotate"},
                          {"custom_fields", "optional"},
-                         {"mandatory_custom_fields_enforced", true}});
+                         {"mandatory_custom_fields_enforced", true},
+                         {"popup_notes_on_record", false},
+                         {"popup_notes_write", "replace"}});
 
   CHECK(t.quirks({{"list_rows", "full"}})["list_rows"] == "full");
 
@@ -87,6 +89,8 @@ TEST_CASE("quirks control API: strict defaults, changes, presets, bad input name
   CHECK(kind["post_answer"] == "array");
   CHECK(kind["rate_limit_retry_after"] == true);
   CHECK(kind["rate_limit_body"] == "text");
+  CHECK(kind["popup_notes_on_record"] == true);
+  CHECK(kind["popup_notes_write"] == "add");
   CHECK(kind["refresh_token_rotation"] == "reuse");
   CHECK(kind["mandatory_custom_fields_enforced"] == false);
   CHECK(kind["custom_fields"] == "optional");  // tenant configuration: a preset leaves it as it is
@@ -534,4 +538,40 @@ TEST_CASE("agents: GET /api/Agent lists enabled non-API agents by default, the i
   // A client's agent fields carry the agent's name, as Halo's *_name fields do.
   const json client = t.post_json("/api/Client", json::array({{{"name", "Managed Ltd"}, {"accountmanagertech", 11}}}));
   CHECK(t.get_json("/api/Client/" + client["id"].dump())["accountmanagertech_name"] == "Sarah Jones");
+}
+
+TEST_CASE("popup_notes_on_record, popup_notes_write, /api/PopupNote and showcounts") {
+  Tenant t;
+  // Strict: client and site records leave pop-up notes out; PopupNote lists them; a contact's come with includepopups.
+  CHECK_FALSE(t.get_json("/api/Client/16").contains("popup_notes"));
+  const json notes = t.get_json("/api/PopupNote?client_id=16");
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["id"] == 1);
+  CHECK(notes[0]["client_id"] == 16);
+  CHECK(t.get_json("/api/PopupNote?client_id=1") == json::array());
+  CHECK_FALSE(t.get_json("/api/Users/1033").contains("popup_notes"));
+  CHECK(t.get_json("/api/Users/1033?includepopups=true")["popup_notes"].size() == 1);
+
+  // replace: the array sent is the whole set; a note without an id is new and gets one.
+  t.post_json("/api/Client", json::array({{{"id", 16}, {"popup_notes", json::array({{{"note", "New"}}})}}}));
+  const json replaced = t.get_json("/api/PopupNote?client_id=16");
+  REQUIRE(replaced.size() == 1);
+  CHECK(replaced[0]["note"] == "New");
+  CHECK(replaced[0]["id"].get<long long>() > 100);
+  // add: the notes not sent are kept.
+  t.quirks({{"popup_notes_write", "add"}, {"popup_notes_on_record", true}});
+  t.post_json("/api/Client", json::array({{{"id", 16}, {"popup_notes", json::array({{{"note", "Another"}}})}}}));
+  CHECK(t.get_json("/api/PopupNote?client_id=16").size() == 2);
+  CHECK(t.get_json("/api/Client/16")["popup_notes"].size() == 2);
+
+  // showcounts: client 16 has one open ticket, on hold; Area_List rows keep only open_ticket_count.
+  CHECK_FALSE(
+      row_with_id(t.get_json("/api/Client?search_name_only=Mary")["clients"], 16).contains("open_ticket_count"));
+  const json counted = row_with_id(t.get_json("/api/Client?search_name_only=Mary&showcounts=true")["clients"], 16);
+  CHECK(counted["open_ticket_count"] == 1);
+  CHECK_FALSE(counted.contains("onhold_ticket_count"));
+  t.quirks({{"list_rows", "full"}});
+  CHECK(row_with_id(t.get_json("/api/Client?search_name_only=Mary&showcounts=true")["clients"],
+                    16)["onhold_ticket_count"] == 1);
+  CHECK_FALSE(t.get_json("/api/Client/16").contains("open_ticket_count"));
 }

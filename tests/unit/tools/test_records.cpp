@@ -88,8 +88,16 @@ TEST_CASE("map_arguments maps friendly names to Halo's and validates extra again
   CHECK(contact == json{{"title", "CEO"}, {"emailaddress", "a@b.co"}, {"firstname", "Al"}});
   CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::client, {{"extra", {{"trading_nam", "x"}}}}),
                        doctest::Contains("Did you mean \"trading_name\""), tools::InputError);
-  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::site, {{"extra", {{"invoice_address_isdelivery", "yes"}}}}),
+  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::site, {{"extra", {{"defaultdelivery", "yes"}}}}),
                        doctest::Contains("expects a boolean"), tools::InputError);
+  // Credit stop: Halo's integer `stopped`, 1 or 0; and the fields with their own argument are refused through extra.
+  CHECK(tools::map_arguments(tools::Kind::client, {{"credit_stop", true}}) == json{{"stopped", 1}});
+  CHECK(tools::map_arguments(tools::Kind::site, {{"credit_stop", false}, {"invoice_address_is_delivery", true}}) ==
+        json{{"stopped", 0}, {"invoice_address_isdelivery", true}});
+  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::site, {{"extra", {{"invoice_address_isdelivery", true}}}}),
+                       doctest::Contains("use `invoice_address_is_delivery`"), tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::contact, {{"extra", {{"popup_notes", json::array()}}}}),
+                       doctest::Contains("use `add_popup_note`"), tools::InputError);
   CHECK_THROWS_AS(tools::map_arguments(tools::Kind::client, {{"extra", {{"alastupdate", "x"}}}}), tools::InputError);
 }
 
