@@ -12,6 +12,15 @@
 
 namespace halo {
 
+// Where HaloPSA's auth server is: HALOPSA_AUTH_URL, else what GET {api}/authinfo names (https or loopback only),
+// else {base}/auth; the tenant: HALOPSA_TENANT, else authinfo's, else from a {tenant}.halopsa.com host. Shared by the
+// client-credentials token and the agents' sign-in (halo/agent_login.h). Throws Error(network).
+struct AuthServer {
+  std::string auth_url;  // no trailing '/'
+  std::string tenant;    // "" when none applies (on-premises)
+};
+AuthServer discover_auth_server(const Config& config, HttpTransport& transport);
+
 class TokenCache {
  public:
   using Clock = std::chrono::steady_clock;
@@ -36,11 +45,6 @@ class TokenCache {
   std::string granted_scope() const;
 
  private:
-  struct Discovery {
-    std::string auth_url;
-    std::string tenant;
-  };
-  Discovery discover();
   void fetch_locked();  // refresh_mu_ held
   Clock::time_point now() const { return config_.token_clock ? config_.token_clock() : Clock::now(); }
 
