@@ -158,7 +158,20 @@ std::set<std::string> ToolRegistry::toolsets() const {
 }
 
 json ToolRegistry::list(const json& cursor, std::size_t page_size) const {
-  return *page(offset_of(cursor), page_size).json_page;
+  return *page(offset_of(cursor), page_size, kAllTools).json_page;
+}
+
+std::optional<std::string> ToolRegistry::missing_scope(const ToolSpec& tool, const CallerInfo* caller) const {
+  if (!caller) return std::nullopt;
+  const std::string& needed = tool.writes() ? scopes_.write : scopes_.read;
+  if (needed.empty() || caller->scopes.count(needed)) return std::nullopt;
+  return needed;
+}
+
+unsigned ToolRegistry::permitted_kinds(const CallerInfo* caller) const {
+  if (!caller) return kAllTools;
+  auto has = [&](const std::string& scope) { return scope.empty() || caller->scopes.count(scope) > 0; };
+  return (has(scopes_.read) ? kReadTools : 0u) | (has(scopes_.write) ? kWriteTools : 0u);
 }
 
 std::size_t ToolRegistry::offset_of(const json& cursor) {
@@ -181,18 +194,21 @@ std::size_t ToolRegistry::offset_of(const json& cursor) {
   return offset;
 }
 
-std::shared_ptr<const std::string> ToolRegistry::list_serialized(const json& cursor, std::size_t page_size) const {
-  return page(offset_of(cursor), page_size).text;
+std::shared_ptr<const std::string> ToolRegistry::list_serialized(const json& cursor, std::size_t page_size,
+                                                                 const CallerInfo* caller) const {
+  return page(offset_of(cursor), page_size, permitted_kinds(caller)).text;
 }
 
-const ToolRegistry::ListPage& ToolRegistry::page(std::size_t offset, std::size_t page_size) const {
-  // The exposed set is fixed once the policy is applied, so each page is built and serialised once. Offsets past
-  // the end are one empty page, so clients cannot grow the cache with made-up cursors.
+const ToolRegistry::ListPage& ToolRegistry::page(std::size_t offset, std::size_t page_size, unsigned kinds) const {
+  // The exposed set is fixed once the policy is applied, and a caller's scopes permit one of four kinds of tools
+  // (none, read, write, all), so each page is built and serialised once. Offsets past the end are one empty page,
+  // so clients cannot grow the cache with made-up cursors.
   offset = std::min(offset, size());
   std::lock_guard lock(list_cache_mutex_);
-  auto& cached = list_cache_[{offset, page_size}];
+  auto& cached = list_cache_[{offset, page_size, kinds}];
   if (!cached.json_page) {
-    const auto tools = exposed();
+    auto tools = exposed();
+    std::erase_if(tools, [kinds](const ToolSpec* t) { return !(kinds & (t->writes() ? kWriteTools : kReadTools)); });
     json built{{"tools", json::array()}};
     std::size_t end = std::min(tools.size(), offset + page_size);
     for (std::size_t i = offset; i < end; ++i) built["tools"].push_back(tools[i]->definition());
