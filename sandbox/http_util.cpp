@@ -12,6 +12,8 @@ std::string to_lower(std::string s) {
   return s;
 }
 
+json acting_agent(const Agent& agent) { return {{"id", agent.id}, {"name", agent.name}}; }
+
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");

@@ -12,7 +12,7 @@ namespace {
 bool is_secret_key(std::string key) {
   std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (key.find("secret") != std::string::npos || key.find("password") != std::string::npos) return true;
-  static const char* const kExact[] = {"access_token", "refresh_token", "id_token", "token", "authorization",
+  static const char* const kExact[] = {"access_token", "refresh_token", "id_token", "token", "authorization", "code_verifier",
                                        "new_jirakey", "new_servicenowkey", "_importtoken"};
   return std::find(std::begin(kExact), std::end(kExact), key) != std::end(kExact);
 }
@@ -35,7 +35,7 @@ json mask_secrets(json value) {
 
 json to_json(const LoggedRequest& r) {
   return {{"seq", r.seq}, {"method", r.method}, {"path", r.path},
-          {"query", r.query}, {"body", r.body},   {"status", r.status}};
+          {"query", r.query}, {"body", r.body},   {"status", r.status}, {"agent", r.agent}};
 }
 
 std::uint64_t RequestLog::record(LoggedRequest request) {

@@ -1,4 +1,4 @@
-// /api/Client, /Site, /Users, /TopLevel, /Lookup, /Tickets, /ClientContract.
+// /api/Client, /Site, /Users, /TopLevel, /Lookup, /Tickets, /ClientContract, /FieldInfo and /Agent.
 #include <charconv>
 #include <optional>
 
@@ -29,6 +29,23 @@ void not_supported(httplib::Response& res, const std::string& method) {
   send_json(res, 405, {{"Message", "The requested resource does not support http method '" + method + "'."}});
 }
 
+// GET /api/Agent, /api/Agent/me, /api/Agent/{id}. Any accepted token may read agents (docs/halopsa-quirks.md: no
+// scope names them).
+void handle_agent(Service& svc, const std::vector<std::string>& segments, const httplib::Request& req,
+                  httplib::Response& res, const Caller& caller) {
+  if (req.method != "GET") return not_supported(res, req.method);
+  if (segments.size() == 1) return send_json(res, 200, svc.store.list_agents(query_params(req)));
+  if (to_lower(segments[1]) == "me") return send_json(res, 200, agent_json(caller.agent));
+  long long id = 0;
+  const std::string& s = segments[1];
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || p != s.data() + s.size()) {
+    send_json(res, 404, {{"Message", "No HTTP resource was found that matches the request URI '" + req.path + "'."}});
+    return;
+  }
+  send_json(res, 200, svc.store.get_agent(id));
+}
+
 json parse_body(const httplib::Request& req) {
   json body = json::parse(req.body, nullptr, false);
   if (body.is_discarded())
@@ -46,7 +63,10 @@ void write_reply(Service& svc, httplib::Response& res, json saved) {
 }  // namespace
 
 void handle_api(Service& svc, const std::vector<std::string>& segments, const httplib::Request& req,
-                httplib::Response& res, const std::string& scope) {
+                httplib::Response& res, const Caller& caller) {
+  if (!segments.empty() && segments.size() <= 2 && to_lower(segments[0]) == "agent")
+    return handle_agent(svc, segments, req, res, caller);
+  const std::string& scope = caller.scope;
   const Resource* resource = nullptr;
   if (!segments.empty())
     for (const auto& r : kResources)
@@ -72,6 +92,13 @@ void handle_api(Service& svc, const std::vector<std::string>& segments, const ht
                                          (req.method == "GET" ? "reading " : "changing ") + resource->scope_area +
                                          " records: it needs " + (req.method == "GET" ? "read:" : "edit:") +
                                          resource->scope_area + " or all."}});
+    return;
+  }
+  // Halo applies the signed-in agent's own permissions on top of the token's scope (assumed body: Halo's
+  // {"Message"} shape, as for a scope refusal).
+  if (req.method != "GET" && !caller.agent.can_edit) {
+    send_json(res, 403, {{"Message", "Agent '" + caller.agent.name + "' does not have permission to change " +
+                                         resource->scope_area + " records."}});
     return;
   }
 

@@ -1,4 +1,5 @@
-// POST /auth/token (client credentials) and GET /api/authinfo, as hosted Halo answers them.
+// POST /auth/token (client credentials here; an agent's authorization code and refresh token in
+// routes_agent_login.cpp) and GET /api/authinfo, as hosted Halo answers them.
 #include <chrono>
 
 #include "sandbox/service.h"
@@ -32,10 +33,13 @@ void handle_token(Service& svc, const httplib::Request& req, httplib::Response& 
   if (tenant != svc.options.tenant) return html_500(res);
 
   const std::string grant = field("grant_type");
+  if (grant == "authorization_code") return handle_code_grant(svc, form, res);
+  if (grant == "refresh_token") return handle_refresh_grant(svc, form, res);
   if (grant != "client_credentials") {
     send_json(res, 400,
               {{"error", "unsupported_grant_type"},
-               {"error_description", grant.empty() ? "grant_type is missing: send grant_type=client_credentials as an "
+               {"error_description", grant.empty() ? "grant_type is missing: send grant_type=client_credentials (or "
+                                                     "authorization_code, refresh_token) as an "
                                                      "application/x-www-form-urlencoded body."
                                                    : "The grant type '" + grant + "' is not supported."}});
     return;
@@ -57,7 +61,8 @@ void handle_token(Service& svc, const httplib::Request& req, httplib::Response& 
     pos = next + 1;
   }
   const int ttl = svc.options.token_ttl_seconds;
-  const std::string token = svc.tokens.issue(std::chrono::seconds(ttl), svc.faults.token_epoch(), scope);
+  const std::string token =
+      svc.tokens.issue(std::chrono::seconds(ttl), svc.faults.token_epoch(), TokenGrant{scope, kApiAgentId, ""});
   send_json(res, 200, {{"access_token", token}, {"token_type", "Bearer"}, {"expires_in", ttl}, {"scope", scope}});
 }
 

@@ -16,6 +16,13 @@ bool is_loopback(const std::string& addr) {
   return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
 }
 
+json agent_app_state(const Service& svc) {
+  const auto uris = svc.agent_login.redirect_uris();
+  return {{"client_id", svc.options.agent_app_client_id},
+          {"redirect_uris", uris},
+          {"any_loopback_redirect", uris.empty()}};
+}
+
 json fault_state(const Service& svc) {
   return {{"ok", true}, {"pending_rules", svc.faults.pending_rules()}, {"latency_ms", svc.faults.latency()}};
 }
@@ -102,6 +109,37 @@ void handle_control(Service& svc, const httplib::Request& req, httplib::Response
       return;
     }
   }
+  if (path == "/_sandbox/agent_app") {
+    if (req.method == "POST") {
+      // {"redirect_uris": [...]}: exactly these from now on; [] = any loopback URI again.
+      const json body = json::parse(req.body, nullptr, false);
+      const json* uris = body.is_object() && body.contains("redirect_uris") ? &body["redirect_uris"] : nullptr;
+      std::vector<std::string> list;
+      std::string bad;
+      if (!uris || !uris->is_array()) bad = "Send {\"redirect_uris\": [\"https://…\", …]} ([] = any loopback URI).";
+      for (const auto& u : uris && uris->is_array() ? *uris : json::array()) {
+        const std::string s = u.is_string() ? u.get<std::string>() : std::string();
+        if (s.rfind("http://", 0) != 0 && s.rfind("https://", 0) != 0) {
+          bad = "Each redirect URI must be an absolute http(s) URI: " + u.dump();
+          break;
+        }
+        if (s.find('#') != std::string::npos) {
+          bad = "A redirect URI must not have a fragment: " + s;
+          break;
+        }
+        list.push_back(s);
+      }
+      if (!bad.empty()) {
+        send_json(res, 400, {{"error", bad}});
+        return;
+      }
+      svc.agent_login.set_redirect_uris(std::move(list));
+    }
+    if (req.method == "POST" || req.method == "GET") {
+      send_json(res, 200, agent_app_state(svc));
+      return;
+    }
+  }
   if (path == "/_sandbox/reset" && req.method == "POST") {
     svc.reset();
     send_json(res, 200, {{"ok", true}});
@@ -112,12 +150,13 @@ void handle_control(Service& svc, const httplib::Request& req, httplib::Response
               {{"base_url", svc.base_url()},
                {"auth_url", svc.base_url() + "/auth"},
                {"tenant", svc.options.tenant},
-               {"client_id", svc.options.client_id}});
+               {"client_id", svc.options.client_id},
+               {"agent_app_client_id", svc.options.agent_app_client_id}});
     return;
   }
   send_json(res, 404,
             {{"error", "Unknown control endpoint. Use POST/DELETE/GET /_sandbox/faults, GET /_sandbox/requests?since=N, "
-                       "GET/POST /_sandbox/quirks, POST /_sandbox/reset or GET /_sandbox/info."}});
+                       "GET/POST /_sandbox/quirks, GET/POST /_sandbox/agent_app, POST /_sandbox/reset or GET /_sandbox/info."}});
 }
 
 }  // namespace sandbox

@@ -23,6 +23,12 @@ struct Options {
   std::string client_secret = "sandbox-secret";
   std::string tenant = "sandbox";
   int token_ttl_seconds = 3600;
+  // The native "Authorisation Code" application agents sign in through (GET/POST /auth/authorize): a public client
+  // (no secret, PKCE S256). Redirect URIs allowed: exactly these; when empty, any loopback http URI (RFC 8252).
+  // Settable at run time with POST /_sandbox/agent_app; a reset returns to these.
+  std::string agent_app_client_id = "halopsa-sandbox-agents";
+  std::vector<std::string> agent_app_redirect_uris;
+  int auth_code_ttl_seconds = 60;
   int max_page_size = 100;     // Halo-like server-enforced cap on page_size
   int default_page_size = 50;  // the quiet default page without pageinate
   bool seed = true;            // seed the demo book when the database is empty

@@ -64,7 +64,10 @@ void RateWindow::clear() {
 }
 
 Service::Service(Options opts)
-    : options(std::move(opts)), store(options.db_path, options.seed, quirks), faults(options.latency_ms) {
+    : options(std::move(opts)),
+      store(options.db_path, options.seed, quirks),
+      faults(options.latency_ms),
+      agent_login(options.agent_app_redirect_uris, std::chrono::seconds(options.auth_code_ttl_seconds)) {
   Quirks strict;
   strict.rate_limit = options.rate_limit;
   try {
@@ -78,6 +81,8 @@ void Service::reset() {
   store.reset(true);
   quirks.reset();
   rate.clear();
+  agent_login.clear();
+  agent_login.set_redirect_uris(options.agent_app_redirect_uris);
 }
 
 // Halo's answer once the rolling window is full: 429 with "Rate Limit Reached - N Requests per rolling M minute
@@ -123,6 +128,11 @@ void Service::handle(const httplib::Request& req, httplib::Response& res) {
   entry.path = req.path;
   for (const auto& [k, v] : query_params(req)) entry.query[k] = v;
   entry.body = body_for_log(req);
+  if (is_auth) {
+    // An authorisation code is a credential on the authorisation server's paths (elsewhere "code" is a field).
+    for (json* part : {&entry.query, &entry.body})
+      if (part->is_object() && part->contains("code")) (*part)["code"] = "***";
+  }
 
   std::optional<FaultRule> rule;
   const bool token_failure = lower == "/auth/token" && faults.take_token_html_500();
@@ -141,7 +151,7 @@ void Service::handle(const httplib::Request& req, httplib::Response& res) {
       rule.reset();
     } else {
       try {
-        route(req, res);
+        route(req, res, entry.agent);
       } catch (const ApiError& e) {
         send_json(res, e.status(), e.body());
       } catch (const std::exception& e) {
@@ -156,9 +166,17 @@ void Service::handle(const httplib::Request& req, httplib::Response& res) {
   log.record(std::move(entry));
 }
 
-void Service::route(const httplib::Request& req, httplib::Response& res) {
+void Service::route(const httplib::Request& req, httplib::Response& res, json& acting) {
   std::string lower = to_lower(req.path);
   while (lower.size() > 1 && lower.back() == '/') lower.pop_back();
+  if (lower == "/auth/authorize") {
+    if (req.method != "GET" && req.method != "POST") {
+      send_json(res, 405, {{"error", "invalid_request"}, {"error_description", "Use GET or POST for /auth/authorize."}});
+      return;
+    }
+    handle_authorize(*this, req, res, acting);
+    return;
+  }
   if (lower == "/auth/token") {
     if (req.method != "POST") {
       send_json(res, 405, {{"error", "invalid_request"}, {"error_description", "Use POST for the token endpoint."}});
@@ -176,19 +194,23 @@ void Service::route(const httplib::Request& req, httplib::Response& res) {
     handle_authinfo(*this, req, res);
     return;
   }
-  const auto scope = authenticate(req, res);
-  if (!scope) return;
-  handle_api(*this, segments, req, res, *scope);
+  const auto caller = authenticate(req, res);
+  if (!caller) return;
+  acting = acting_agent(caller->agent);
+  handle_api(*this, segments, req, res, *caller);
 }
 
-std::optional<std::string> Service::authenticate(const httplib::Request& req, httplib::Response& res) {
+std::optional<Caller> Service::authenticate(const httplib::Request& req, httplib::Response& res) {
   const std::string header = req.get_header_value("Authorization");
   std::string token;
   if (to_lower(header.substr(0, 7)) == "bearer ") token = header.substr(7);
   while (!token.empty() && token.front() == ' ') token.erase(token.begin());
-  std::string scope;
-  const auto status = token.empty() ? TokenStore::Status::Unknown : tokens.check(token, faults.token_epoch(), &scope);
-  if (status == TokenStore::Status::Valid && !scope.empty()) return scope;
+  TokenGrant grant;
+  const auto status = token.empty() ? TokenStore::Status::Unknown : tokens.check(token, faults.token_epoch(), &grant);
+  if (status == TokenStore::Status::Valid && !grant.scope.empty()) {
+    // An agent removed since the token was issued can no longer act (a reset wipes and reseeds agents).
+    if (auto agent = store.agent(grant.agent_id); agent && !agent->inactive) return Caller{grant.scope, *agent};
+  }
   send_json(res, 401, {{"Message", "Authorization has been denied for this request."}});
   res.set_header("WWW-Authenticate", status == TokenStore::Status::Expired
                                          ? "Bearer error=\"invalid_token\", error_description=\"The token expired\""

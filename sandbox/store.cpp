@@ -85,11 +85,13 @@ void Store::create_schema() {
       "CREATE TABLE IF NOT EXISTS lookups (lookupid INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL, "
       "data TEXT NOT NULL, PRIMARY KEY (lookupid, id))");
   db_.exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')");
+  ensure_agents(db_);
 }
 
 void Store::wipe_locked() {
   for (const auto& k : kKinds) db_.exec(std::string("DELETE FROM ") + k.table);
   db_.exec("DELETE FROM lookups");
+  wipe_agents(db_);
   db_.exec("DELETE FROM sqlite_sequence");
   db_.exec("DELETE FROM meta WHERE key IN ('seeded', 'address_seq')");
 }
@@ -99,7 +101,30 @@ void Store::reset(bool seed) {
   Transaction tx(db_);
   wipe_locked();
   if (seed) seed_locked();
+  ensure_agents(db_);
   tx.commit();
+}
+
+json Store::list_agents(const QueryParams& query) {
+  std::lock_guard lock(mu_);
+  return sandbox::list_agents(db_, query);
+}
+
+json Store::get_agent(long long id) {
+  std::lock_guard lock(mu_);
+  auto a = find_agent(db_, id);
+  if (!a) throw ApiError(404, {{"Message", "Agent " + std::to_string(id) + " not found."}});
+  return agent_json(*a);
+}
+
+std::optional<Agent> Store::agent(long long id) {
+  std::lock_guard lock(mu_);
+  return find_agent(db_, id);
+}
+
+std::optional<Agent> Store::agent_login(const std::string& username, const std::string& password) {
+  std::lock_guard lock(mu_);
+  return check_agent_login(db_, username, password);
 }
 
 std::optional<json> Store::load(Kind kind, long long id) {

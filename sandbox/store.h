@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sandbox/agents.h"
 #include "sandbox/db.h"
 #include "sandbox/quirks.h"
 
@@ -75,6 +76,12 @@ class Store {
   nlohmann::json list_lookups(const QueryParams& query);  // a bare array, like Halo
   nlohmann::json list_field_info(const QueryParams& query);  // GET /api/FieldInfo?typeid=N: a bare array
   nlohmann::json save_lookups(const nlohmann::json& body);
+
+  // Agents (agents.cpp): seeded whether or not the demo book is, since every token acts as one.
+  nlohmann::json list_agents(const QueryParams& query);  // a bare array, like Halo
+  nlohmann::json get_agent(long long id);                // ApiError 404 when missing
+  std::optional<Agent> agent(long long id);
+  std::optional<Agent> agent_login(const std::string& username, const std::string& password);
 
   void reset(bool seed);
   std::size_t add_bulk_clients(std::size_t n, unsigned seed);

@@ -46,7 +46,9 @@ bool is_known_scope(std::string_view scope) {
       "edit:items", "read:projects", "edit:projects", "read:sales", "edit:sales", "read:quotes", "edit:quotes",
       "read:sos", "edit:sos", "read:pos", "edit:pos", "read:invoices", "edit:invoices", "read:reporting",
       "edit:reporting", "read:software", "edit:software", "read:softwarelicensing", "edit:softwarelicensing",
-      "read:kb", "edit:kb", "read:assets", "edit:assets", "access:chat", "access:adpasswordreset"};
+      "read:kb", "edit:kb", "read:assets", "edit:assets", "access:chat", "access:adpasswordreset",
+      // Asks an agent sign-in for a refresh token (docs/halopsa-quirks.md: assumed, as in OpenID Connect).
+      "offline_access"};
   for (const char* known : kScopes)
     if (scope == known) return true;
   return false;
@@ -59,7 +61,7 @@ bool scope_allows(std::string_view granted, std::string_view area, bool write) {
   return false;
 }
 
-std::string TokenStore::issue(std::chrono::seconds ttl, std::uint64_t epoch, std::string scope) {
+std::string TokenStore::issue(std::chrono::seconds ttl, std::uint64_t epoch, TokenGrant grant) {
   const auto now = std::chrono::steady_clock::now();
   std::string token = random_hex(32);
   std::lock_guard lock(mu_);
@@ -69,17 +71,23 @@ std::string TokenStore::issue(std::chrono::seconds ttl, std::uint64_t epoch, std
     else
       ++it;
   }
-  tokens_[token] = Entry{now + ttl, epoch, std::move(scope)};
+  tokens_[token] = Entry{now + ttl, epoch, std::move(grant)};
   return token;
 }
 
-TokenStore::Status TokenStore::check(std::string_view token, std::uint64_t epoch, std::string* scope) const {
+TokenStore::Status TokenStore::check(std::string_view token, std::uint64_t epoch, TokenGrant* grant) const {
   std::lock_guard lock(mu_);
   auto it = tokens_.find(std::string(token));
   if (it == tokens_.end()) return Status::Unknown;
   if (it->second.epoch != epoch || it->second.expires <= std::chrono::steady_clock::now()) return Status::Expired;
-  if (scope) *scope = it->second.scope;
+  if (grant) *grant = it->second.grant;
   return Status::Valid;
+}
+
+void TokenStore::revoke_family(const std::string& family) {
+  if (family.empty()) return;
+  std::lock_guard lock(mu_);
+  std::erase_if(tokens_, [&](const auto& entry) { return entry.second.grant.family == family; });
 }
 
 }  // namespace sandbox
