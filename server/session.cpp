@@ -286,6 +286,8 @@ void Session::handle_modern(const json& id, const std::string& method, json para
 json Session::respond(const json& id, const std::string& method, const json& params, RequestContext& ctx,
                       const ModernCall* modern) {
   try {
+    // Held while the request runs, on this thread (e.g. the HaloPSA agent a signed-in caller's calls run as).
+    const std::shared_ptr<void> scope = server_->request_scope ? server_->request_scope(ctx) : nullptr;
     json result = dispatch(method, params, ctx);
     if (modern) era::finish_result(result, method, server_->info);
     return make_result(id, std::move(result));

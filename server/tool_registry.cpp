@@ -233,14 +233,14 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
   if (!errors.empty() || !unsafe.empty()) {
     std::string message = "Invalid arguments for " + tool.name + ": " + (errors.empty() ? unsafe : describe(errors)) +
                           ". Fix these and call the tool again.";
-    if (audited) audit_->rejected("invalid", tool.name, ctx.session_id(), arguments, message);
+    if (audited) audit_->rejected("invalid", tool.name, ctx.session_id(), arguments, message, ctx.caller());
     return ToolResult::error(std::move(message));
   }
   std::string call_id;
   SecretValues noted_secrets;  // what the handler learns is secret (note_secret_value) is masked in its audit lines
   if (audited) {
     try {
-      call_id = audit_->started(tool.name, ctx.session_id(), arguments);
+      call_id = audit_->started(tool.name, ctx.session_id(), arguments, ctx.caller());
     } catch (const std::exception& ex) {
       // No audit trail, no write: the operator asked for every write to be recorded.
       return ToolResult::error(std::string("Not done: ") + ex.what() + ". Nothing was sent to HaloPSA; ask the "
@@ -254,7 +254,7 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
     // A failure the domain explains is an error result like any other (and audited as one); the rest is internal.
     const std::optional<std::string> told = translate_ ? translate_(ex) : std::nullopt;
     if (!told) {
-      if (audited) audit_->failed(call_id, tool.name, ctx.session_id(), arguments, ex.what());
+      if (audited) audit_->failed(call_id, tool.name, ctx.session_id(), arguments, ex.what(), ctx.caller());
       throw;
     }
     result = ToolResult::error(*told);
@@ -262,12 +262,13 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
     // A 2026-07-28 call paused to ask the user; its retry is a new call with its own trail.
     if (audited)
       audit_->failed(call_id, tool.name, ctx.session_id(), arguments,
-                     "paused: the client was asked for input (input_required); a retry of the call runs it again");
+                     "paused: the client was asked for input (input_required); a retry of the call runs it again",
+                     ctx.caller());
     throw;
   }
   if (audited) {
     try {
-      audit_->finished(call_id, tool.name, ctx.session_id(), arguments, result);
+      audit_->finished(call_id, tool.name, ctx.session_id(), arguments, result, ctx.caller());
     } catch (const std::exception& ex) {
       spdlog::error("tool {}: {}", tool.name, ex.what());  // the write happened; the caller must still learn of it
     }
@@ -293,7 +294,7 @@ void ToolRegistry::record_refusal(std::string_view name, const json& arguments, 
   const Entry* e = entry(name);
   if (!audit_ || !e || !e->spec.writes()) return;
   try {
-    audit_->rejected("refused", e->spec.name, ctx.session_id(), arguments, reason);
+    audit_->rejected("refused", e->spec.name, ctx.session_id(), arguments, reason, ctx.caller());
   } catch (const std::exception& ex) {
     spdlog::error("{}", ex.what());  // refused either way
   }
