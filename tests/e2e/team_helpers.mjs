@@ -43,7 +43,7 @@ export async function startTeamServer({ sandbox = null, args = [], env = {} } = 
   return server;
 }
 
-// What an MCP client keeps between runs, in memory; `scope` is what it asks for (the SDK sends it to /authorize).
+// What an MCP client keeps between runs, in memory; `scope`, when given, is what its authorization request asks for.
 export class MemoryProvider {
   constructor({ scope, name = "e2e team client" } = {}) {
     this.scope = scope;
@@ -70,7 +70,11 @@ export class MemoryProvider {
   saveClientInformation(info) { this._client = info; }
   tokens() { return this._tokens; }
   saveTokens(tokens) { this._tokens = tokens; }
-  redirectToAuthorization(url) { this.authorizationUrl = new URL(url); }
+  // The SDK asks for every scope the server lists (SEP-835); a client whose user grants less asks for less.
+  redirectToAuthorization(url) {
+    this.authorizationUrl = new URL(url);
+    if (this.scope) this.authorizationUrl.searchParams.set("scope", this.scope);
+  }
   saveCodeVerifier(verifier) { this._verifier = verifier; }
   codeVerifier() { return this._verifier; }
 }

@@ -76,7 +76,7 @@ test("the SDK signs in from the 401: discovery, registration, PKCE through HaloP
 test("two agents at once: each write is Halo's agent's, and the read-only agent's write is refused clearly", async () => {
   const [sarah, rory] = await Promise.all([signInClient(server, AGENTS.sarah), signInClient(server, AGENTS.rory)]);
   try {
-    const before = (await call(rory.client, "get_client", { client: 2 })).structuredContent;
+    const before = (await call(rory.client, "get_client", { client: 2, fields: ["notes"] })).structuredContent;
     const since = await mark();
     const [bySarah, byRory] = await Promise.all([
       call(sarah.client, "update_client", { client: 1, notes: "Sarah was here" }),
@@ -98,8 +98,11 @@ test("two agents at once: each write is Halo's agent's, and the read-only agent'
     assert.equal(byRoryPosts[0].status, 403);
     assert.equal(byRoryPosts[0].body[0].id, 2);
 
-    const after = (await call(sarah.client, "get_client", { client: 2 })).structuredContent;
-    assert.equal(after.record.notes ?? null, before.record.notes ?? null, "client 2 is unchanged");
+    const after = (await call(sarah.client, "get_client", { client: 2, fields: ["notes"] })).structuredContent;
+    assert.notEqual(after.record.notes, "Rory was here", "client 2 is unchanged");
+    assert.equal(after.record.notes ?? null, before.record.notes ?? null);
+    const one = (await call(rory.client, "get_client", { client: 1, fields: ["notes"] })).structuredContent;
+    assert.equal(one.record.notes, "Sarah was here", "Sarah's change is there, and Rory may read it");
 
     // Each caller is told who they are.
     const roryStatus = await call(rory.client, "halopsa_status");
@@ -178,6 +181,26 @@ test("refresh gives a working token; revocation ends it", async () => {
     assert.equal(gone.status, 401);
     assert.match(gone.headers.get("www-authenticate"), /invalid_token/);
   } finally {
+    await sarah.close();
+  }
+});
+
+test("HaloPSA rejecting an agent's token early (401): the server refreshes it with the agent's refresh token, once", async () => {
+  const sarah = await signInClient(server, AGENTS.sarah);
+  try {
+    assert.equal((await call(sarah.client, "get_client", { client: 1 })).isError, undefined);
+    await sandbox.fault({ expire_tokens: true });  // every access token HaloPSA issued stops working
+    const since = await mark();
+    const r = await call(sarah.client, "get_client", { client: 1 });
+    assert.equal(r.isError, undefined, textOf(r));
+    const seen = (await sandbox.requests(since)).requests;
+    const refreshes = seen.filter((q) => q.path === "/auth/token" && q.body?.grant_type === "refresh_token");
+    assert.equal(refreshes.length, 1, JSON.stringify(seen.map((q) => [q.method, q.path, q.status])));
+    const gets = seen.filter((q) => q.path.startsWith("/api/Client"));
+    assert.deepEqual(gets.map((q) => q.status), [401, 200], "one refused, one repeated with the new token");
+    assert.deepEqual(gets[1].agent, { id: 11, name: "Sarah Jones" });
+  } finally {
+    await sandbox.clearFaults();
     await sarah.close();
   }
 });
