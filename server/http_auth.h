@@ -27,7 +27,8 @@ class HttpAuth {
   // The WWW-Authenticate value of a 401 for `status` (missing or invalid), e.g.
   // Bearer resource_metadata="https://…/.well-known/oauth-protected-resource/mcp", error="invalid_token".
   virtual std::string challenge(AuthOutcome::Status status) const = 0;
-  // The WWW-Authenticate value of a 403 when the call needs `scope` the token lacks (step-up authorization):
+  // The WWW-Authenticate value of a 403 when a call needs a scope the token lacks (step-up authorization): `scope`
+  // is the space-separated set to ask for (the held scopes plus the missing one), e.g.
   // Bearer error="insufficient_scope", scope="…", resource_metadata="…".
   virtual std::string insufficient_scope_challenge(std::string_view scope) const = 0;
   // Adds its own routes (the OAuth endpoints) to the MCP listener; called once, before it binds.

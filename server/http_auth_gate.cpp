@@ -55,7 +55,12 @@ bool refuse_missing_scope(HttpTransport::State& st, const json& body, const Call
   if (!missing) return false;
   spdlog::info("http: {} may not call {} without the scope {}", caller->display_name, missing->first,
                missing->second);
-  res.set_header("WWW-Authenticate", st.options.auth->insufficient_scope_challenge(missing->second));
+  // The scopes to ask for: those held plus the one missing, so that authorizing again for it loses nothing.
+  std::set<std::string> wanted = caller->scopes;
+  wanted.insert(missing->second);
+  std::string scope;
+  for (const auto& s : wanted) scope += (scope.empty() ? "" : " ") + s;
+  res.set_header("WWW-Authenticate", st.options.auth->insufficient_scope_challenge(scope));
   refuse(res, 403, kTransportError,
          "Forbidden: the tool " + missing->first + " needs the scope \"" + missing->second +
              "\", which this authorization lacks: authorize again asking for it");
