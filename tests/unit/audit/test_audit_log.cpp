@@ -137,7 +137,7 @@ TEST_CASE("a signed-in caller's agent (id and name) is on every line of their wr
   const auto& tool = *registry.find("update_contact");
   registry.call(tool, {{"id", 1001}, {"emailaddress", "jane.new@acme.com"}}, as_sarah);  // started, finished
   registry.call(tool, {{"id", "not a number"}}, as_sarah);                              // rejected (invalid)
-  registry.call(tool, {{"id", 1001}}, as_sarah);                                        // started, failed
+  CHECK_THROWS(registry.call(tool, {{"id", 1001}}, as_sarah));                          // started, failed
   mcp::RequestContext anonymous(channel, nullptr, {});
   registry.call(tool, {{"id", 1001}, {"emailaddress", "jane.new@acme.com"}}, anonymous);
 
