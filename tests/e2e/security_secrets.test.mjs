@@ -136,11 +136,7 @@ test("team server (--auth halo) at debug level: no HaloPSA or MCP token, code, v
     // HaloPSA revokes Sarah's token early: the server refreshes it with her refresh token and goes on.
     await sandbox.fault({ expire_tokens: true });
     await c(sarah, "search_clients", { search: "Acme" });
-    // Errors that echo a token back must be scrubbed on their way out.
-    await sandbox.fault({ path_prefix: "/api/Site", status: 400, count: 2,
-      body: JSON.stringify({ Message: `bad token ${direct.access_token}` }) });
     await c(sarah, "search_sites", { search: "HQ" });
-    await sandbox.clearFaults();
     await auth(sarah.provider, { serverUrl: new URL(server.url) });  // an MCP refresh
     secrets.push(sarah.provider.tokens().access_token, sarah.provider.tokens().refresh_token);
     const wrong = await rawPost(server, { jsonrpc: "2.0", id: 1, method: "ping" }, { authorization: `Bearer ${direct.access_token}` });
