@@ -24,6 +24,7 @@
 #include "halo/config.h"
 #include "app/replicas.h"
 #include "halo/doctor.h"
+#include "app/team_server.h"
 #include "sandbox/sandbox.h"
 #include "server/audit_log.h"
 #include "server/logging.h"
@@ -62,6 +63,9 @@ struct Options {
   bool http = false;
   mcp::HttpOptions http_options;
   std::string token, allowed_origins, allowed_hosts;
+  // --auth: "token" (the static bearer token, or none on loopback) or "halo" (agents sign in: app/team_server.h).
+  std::string auth_mode;
+  TeamServerOptions team;
   int session_idle_seconds = 1800;
   int sse_keepalive_seconds = 15;
   int header_timeout_seconds = 10;
@@ -126,6 +130,18 @@ Environment (a flag wins over its variable; blank values and unexpanded ${...} c
   HALOPSA_EXPECTED_REPLICAS  how many replicas share the budget: each keeps to 1/N of it while Redis is away
                           (default 3)
   HALOPSA_REPLICA_ID      this replica's name: it starts every session id, for sticky routing (deploy/nginx.conf)
+  HALOPSA_MCP_AUTH        token (default) or halo: each user signs in as their own HaloPSA agent (--auth)
+  HALOPSA_AGENT_CLIENT_ID --auth halo: the 'Authorisation Code (Native Application)' API application's client ID
+  HALOPSA_AGENT_SCOPE     --auth halo: the scope agents' sign-ins ask HaloPSA for (default: all offline_access)
+  HALOPSA_MCP_PUBLIC_URL  --auth halo: the https URL clients reach this server at (the OAuth issuer)
+  HALOPSA_MCP_KEY_FILE, HALOPSA_MCP_KEY  --auth halo: 32-byte key (64 hex digits or base64) sealing the agents'
+                          HaloPSA tokens at rest; required on a real tenant (never logged)
+  HALOPSA_MCP_OAUTH_DB    --auth halo: SQLite file of registrations, grants and tokens
+                          (default ~/.local/share/halopsa-mcp/oauth.db; :memory: on the sandbox)
+  HALOPSA_MCP_REGISTRATION  --auth halo: dynamic client registration open (default), token, off
+  HALOPSA_MCP_REGISTRATION_TOKEN  the initial access token registration=token requires
+  HALOPSA_MCP_REDIRECT_URIS  --auth halo: comma list of redirect URIs clients may register ('*' matches any run)
+  HALOPSA_MCP_CLIENT_METADATA_DOCUMENTS  --auth halo: accept client ID metadata documents (default on)
 
 Without HALOPSA_BASE_URL the server starts an embedded sandbox tenant (seeded demo data) on loopback
 and says so on stderr, in its instructions and in the halopsa_status tool.
@@ -205,6 +221,7 @@ std::unique_ptr<sandbox::Sandbox> start_embedded_sandbox(const std::string& db_p
   config.client_id = so.client_id;
   config.client_secret = so.client_secret;
   config.tenant = so.tenant;
+  config.agent_client_id = so.agent_app_client_id;  // agents sign in there with --auth halo
   return embedded;
 }
 
@@ -244,12 +261,27 @@ void end_watcher(std::thread& watcher) {
   watcher.join();
 }
 
+std::string default_oauth_db() {
+  // Beside the sandbox's default database: the same per-user data folder.
+  const std::string sandbox_db = sandbox::default_db_path();
+  return sandbox_db.substr(0, sandbox_db.find_last_of('/') + 1) + "oauth.db";
+}
+
 int serve(const Options& o) {
+  const std::string auth_mode = o.auth_mode.empty() ? env_or("HALOPSA_MCP_AUTH", "token") : o.auth_mode;
+  if (auth_mode != "token" && auth_mode != "halo")
+    throw halo::ConfigError("--auth '" + auth_mode + "': use token (one shared bearer token) or halo (each user signs in "
+                            "as their HaloPSA agent)");
+  const bool team_mode = auth_mode == "halo";
+  if (team_mode && !o.http) throw halo::ConfigError("--auth halo is for --http: over stdio the user is the process");
+  if (team_mode && (!o.token.empty() || !halo::is_unset_value(halo::system_getenv("HALOPSA_MCP_TOKEN"))))
+    throw halo::ConfigError("--auth halo and a static token (--token / HALOPSA_MCP_TOKEN) exclude each other: unset one");
   sigset_t signals = block_shutdown_signals();
   halo::Config config = halo_config(o);
   std::unique_ptr<sandbox::Sandbox> embedded;
   tools::Backend backend;
   if (config.configured()) {
+    if (team_mode) require_agent_app(config);
     config.validate();
     backend.kind = "tenant";
   } else {
@@ -262,6 +294,8 @@ int serve(const Options& o) {
     spdlog::warn("========================================================================");
   }
   auto client = std::make_shared<halo::Client>(config);
+  // A team server never acts as the API application on a caller's behalf: each call runs as the caller's agent.
+  client->require_agent(team_mode);
   backend.halo = client;
   // Before the tools are registered: they keep the duplicate guards' locks.
   const auto replicas = Replicas::join(replica_settings(o), backend);
@@ -295,10 +329,33 @@ int serve(const Options& o) {
   spdlog::info("halopsa-mcp {} serving {} tools over {} ({} backend{})", HALOPSA_VERSION, server->tools.size(),
                o.http ? "HTTP" : "stdio", backend.kind, policy.read_only ? ", read-only" : "");
 
+  TeamServer team;
+  if (team_mode) {
+    TeamServerOptions t = o.team;
+    auto take = [](std::string& field, const char* variable) {
+      if (field.empty()) field = env_or(variable, "");
+    };
+    take(t.public_url, "HALOPSA_MCP_PUBLIC_URL");
+    take(t.key_file, "HALOPSA_MCP_KEY_FILE");
+    take(t.store_path, "HALOPSA_MCP_OAUTH_DB");
+    take(t.registration, "HALOPSA_MCP_REGISTRATION");
+    take(t.registration_token, "HALOPSA_MCP_REGISTRATION_TOKEN");
+    take(t.redirect_uris, "HALOPSA_MCP_REDIRECT_URIS");
+    take(t.metadata_documents, "HALOPSA_MCP_CLIENT_METADATA_DOCUMENTS");
+    take(t.metadata_internal_hosts, "HALOPSA_MCP_METADATA_INTERNAL_HOSTS");
+    t.sandbox = embedded != nullptr;
+    if (t.store_path.empty()) t.store_path = t.sandbox ? ":memory:" : default_oauth_db();
+    t.host = o.http_options.host;
+    t.port = o.http_options.port;
+    team = make_team_server(t, config, *server);
+    server->request_scope = team.request_scope;
+  }
+
   int code = 0;
   std::thread watcher;
   if (o.http) {
     http.token = o.token.empty() ? env_or("HALOPSA_MCP_TOKEN", "") : o.token;
+    http.auth = team.auth;
     http.allowed_origins = mcp::parse_host_or_origin_list(o.allowed_origins);
     http.allowed_hosts = mcp::parse_host_or_origin_list(o.allowed_hosts);
     http.session_idle_timeout = std::chrono::seconds(o.session_idle_seconds);
@@ -401,6 +458,34 @@ int run(int argc, char** argv) {
   cli.add_option("--allowed-hosts", o.allowed_hosts,
                  "Comma list of Host header values allowed (default: loopback names when bound to loopback)")
       ->group(http_group);
+  auto* team_group = "Team server (--auth halo: each user signs in as their HaloPSA agent; docs/team-server.md)";
+  cli.add_option("--auth", o.auth_mode,
+                 "token (default: --token/HALOPSA_MCP_TOKEN, or none on loopback) or halo: an OAuth authorization "
+                 "server whose users sign in with HaloPSA, each call running as their agent (env HALOPSA_MCP_AUTH)")
+      ->group(team_group);
+  cli.add_option("--public-url", o.team.public_url,
+                 "The https URL clients reach this server at, the OAuth issuer (env HALOPSA_MCP_PUBLIC_URL; default "
+                 "http://HOST:PORT on loopback)")
+      ->group(team_group);
+  cli.add_option("--key-file", o.team.key_file,
+                 "File holding the 32-byte key that seals agents' HaloPSA tokens at rest (env HALOPSA_MCP_KEY_FILE, "
+                 "or the key itself in HALOPSA_MCP_KEY)")
+      ->group(team_group);
+  cli.add_option("--oauth-db", o.team.store_path,
+                 "SQLite file of client registrations, grants and tokens (env HALOPSA_MCP_OAUTH_DB)")
+      ->group(team_group);
+  cli.add_option("--registration", o.team.registration,
+                 "Dynamic client registration: open (default), token (needs HALOPSA_MCP_REGISTRATION_TOKEN) or off "
+                 "(env HALOPSA_MCP_REGISTRATION)")
+      ->group(team_group);
+  cli.add_option("--redirect-uris", o.team.redirect_uris,
+                 "Comma list of redirect URIs clients may use, '*' matching any run of characters, e.g. "
+                 "https://claude.ai/api/mcp/auth_callback (env HALOPSA_MCP_REDIRECT_URIS; default: any)")
+      ->group(team_group);
+  cli.add_option("--client-metadata-documents", o.team.metadata_documents,
+                 "Accept https client IDs naming a client ID metadata document: on (default) or off "
+                 "(env HALOPSA_MCP_CLIENT_METADATA_DOCUMENTS)")
+      ->group(team_group);
   cli.add_flag("--stateless", o.stateless_flag, "No sessions (for replicas behind a load balancer); no GET stream")
       ->group(http_group);
   auto* replica_group = "Replicas behind a load balancer (docs/deployment.md)";

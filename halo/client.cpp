@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <utility>
 #include <vector>
 
 #include "halo/backoff.h"
@@ -19,8 +21,10 @@ using std::chrono::milliseconds;
 
 Config validated(Config config) {
   config.validate();
-  // validate() accepts "nothing configured" (the sandbox case); a client needs a tenant to talk to.
-  if (config.base_url.empty() || config.client_id.empty() || config.client_secret.empty()) {
+  // validate() accepts "nothing configured" (the sandbox case); a client needs a tenant to talk to, and either
+  // client credentials or agents who sign in (then every call carries an agent's token).
+  const bool agents_only = !config.agent_client_id.empty() && config.client_id.empty();
+  if (config.base_url.empty() || (!agents_only && (config.client_id.empty() || config.client_secret.empty()))) {
     throw ConfigError("the HaloPSA client needs a base URL, a client ID and a client secret (the sandbox's, or "
                       "HALOPSA_BASE_URL, HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET)");
   }
@@ -42,7 +46,51 @@ bool valid_id(const json& id) {
   return false;
 }
 
+// What an agent is refused in words a person reads: "edit clients", "read sites".
+std::string refused_action(std::string_view method, std::string_view target) {
+  std::string area = std::string(target.substr(0, target.find_first_of("/?")));
+  for (auto& c : area) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string what = area == "client" ? "clients" : area == "site" ? "sites" : area == "users" ? "contacts"
+                           : area.empty()   ? "this"
+                                            : area + " records";
+  const std::string verb = method == "GET" ? "read" : method == "DELETE" ? "delete" : "edit";
+  return verb + " " + what;
+}
+
 }  // namespace
+
+// HaloPSA refused the signed-in agent: its own permissions decide, so this is the agent's answer, not a scope the
+// API application lacks (error_from_response's wording) and not something to retry.
+Error Client::agent_refusal(const AgentCredentials& agent, int status, std::string_view method,
+                            const std::string& target, const std::string& body) const {
+  const ErrorBody said = parse_error_body(body);
+  const std::string where = std::string(method) + " /api/" + target.substr(0, target.find('?'));
+  const std::string& name = agent.identity().name;
+  const std::string detail = " (" + std::to_string(status) + " to " + where +
+                             (said.message.empty() ? std::string{} : ": " + said.message) + ")";
+  if (status == 401) {
+    return Error(ErrorKind::auth_failed,
+                 "HaloPSA rejected agent " + name + "'s sign-in even after a refresh" + detail +
+                     ". Nothing was sent on their behalf; sign in to this server again.",
+                 status, 0, {}, truncate_body(body));
+  }
+  return Error(ErrorKind::forbidden,
+               "HaloPSA refused: agent " + name + " may not " + refused_action(method, target) + detail + ". " +
+                   (method == "GET" ? std::string("Nothing was read.")
+                                    : std::string("Nothing was written.")) +
+                   " HaloPSA's permissions for this agent decide; someone whose role allows it can do it, or a "
+                   "HaloPSA administrator can change the agent's role.",
+               status, 0, {}, truncate_body(body));
+}
+
+std::string Client::service_token(const std::string& shown) {
+  if (require_agent_ || config_.client_secret.empty()) {
+    throw Error(ErrorKind::auth_failed,
+                "no signed-in HaloPSA agent for " + shown +
+                    ": this server runs every call as the agent who signed in (--auth halo), and this call has none");
+  }
+  return tokens_.access_token();
+}
 
 Client::Client(Config config)
     : config_(validated(std::move(config))),
@@ -63,6 +111,9 @@ json Client::execute(std::string_view method, std::string_view raw_path, const Q
   const int transient_retries = retry == Retry::read ? config_.max_retries : retry == Retry::idempotent ? 1 : 0;
   int failures = 0;
   bool refreshed = false;
+  // The signed-in agent this call runs as (team server), else the API application's client credentials.
+  const std::shared_ptr<AgentCredentials> agent = AgentScope::current();
+  std::string next_agent_token;  // from a refresh after a 401, used by the retry
 
   // Sleeps before the next attempt when that still fits the caller's bound.
   auto wait_before_retry = [&](milliseconds wait) {
@@ -73,10 +124,13 @@ json Client::execute(std::string_view method, std::string_view raw_path, const Q
 
   for (;;) {
     if (stop.stop_requested()) throw Error(ErrorKind::cancelled, "cancelled: " + shown);
-    budget_.acquire(deadline, stop);
+    budget_.acquire(deadline, stop);  // one budget per tenant, whoever the call runs as
     std::string token;
     try {
-      token = tokens_.access_token();
+      token = !agent                    ? service_token(shown)
+              : next_agent_token.empty() ? agent->access_token()
+                                         : std::exchange(next_agent_token, std::string());
+      if (agent) redactor_.add_token(token);
     } catch (const Error& e) {
       // The auth server was unreachable: nothing reached the API, so any call may try again.
       if (e.kind() != ErrorKind::network || failures >= std::max(transient_retries, 1) ||
@@ -125,9 +179,15 @@ json Client::execute(std::string_view method, std::string_view raw_path, const Q
     if (r.status == 401 && !refreshed) {
       // Expired or revoked early: one fresh token, one more try (the request was not processed).
       refreshed = true;
-      tokens_.invalidate(token);
+      if (agent) {
+        // The refreshed token is fetched before the next budget slot, so a refused refresh costs none.
+        next_agent_token = agent->refreshed(token);
+      } else {
+        tokens_.invalidate(token);
+      }
       continue;
     }
+    if (agent && (r.status == 401 || r.status == 403)) throw agent_refusal(*agent, r.status, method, target, r.body);
     if (r.status == 429) {
       const auto told = parse_retry_after(r.retry_after);
       const ErrorBody said = parse_error_body(r.body);
@@ -196,8 +256,11 @@ Page Client::page(std::string_view path, std::string_view envelope_key, Query qu
 ListResult Client::list(std::string_view path, std::string_view envelope_key, Query query, const ListOptions& options) {
   const int size = options.page_size > 0 ? options.page_size : config_.default_page_size;
   const int concurrency = options.concurrency > 0 ? options.concurrency : config_.page_concurrency;
+  // Pages are fetched on helper threads too: each runs as the agent this call runs as.
+  const std::shared_ptr<AgentCredentials> agent = AgentScope::current();
   PageWalker walker(
-      [&](int page_no, int page_size) {
+      [&, agent](int page_no, int page_size) {
+        AgentScope as(agent);
         return fetch_page(path, envelope_key, query, page_no, page_size, options.stop);
       },
       size, options, concurrency);
@@ -317,7 +380,7 @@ Client::Status Client::probe() {
   Status s;
   s.base_url = config_.origin();
   try {
-    tokens_.access_token();
+    if (!AgentScope::current()) service_token("the status probe");
     const auto start = Clock::now();
     execute("GET", "Client", {{"pageinate", "true"}, {"page_no", "1"}, {"page_size", "1"}}, nullptr, Retry::none, {});
     s.latency_ms = static_cast<int>(duration_cast<milliseconds>(Clock::now() - start).count());

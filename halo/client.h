@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "halo/agent.h"
 #include "halo/config.h"
 #include "halo/errors.h"
 #include "halo/http_transport.h"
@@ -84,6 +85,11 @@ class Client {
     budget_.share(std::move(shared), expected_replicas);
   }
   RateBudget::Snapshot budget() const { return budget_.snapshot(); }
+  // Every call must run as a signed-in agent (an AgentScope on the calling thread); one without is refused rather
+  // than sent as the API application. The team server (`--auth halo`) sets it before sharing the client. A client
+  // configured with HALOPSA_AGENT_CLIENT_ID alone (no client credentials) behaves so anyway.
+  void require_agent(bool on) { require_agent_ = on; }
+  bool agents_only() const { return require_agent_ || config_.client_secret.empty(); }
 
   // Closes idle pooled connections: at shutdown, so the embedded sandbox stops without waiting them out.
   void close_idle_connections() { transport_.close_idle(); }
@@ -105,11 +111,17 @@ class Client {
   Page fetch_page(std::string_view path, std::string_view envelope_key, const Query& query, int page_no,
                   int page_size, const std::stop_token& stop);
 
+  // The API application's token; refused when calls must run as an agent.
+  std::string service_token(const std::string& shown);
+  Error agent_refusal(const AgentCredentials& agent, int status, std::string_view method, const std::string& target,
+                      const std::string& body) const;
+
   // Calls on_change_ for `path` ("Client" or "Client/12") and the ids in `records` (an object or an array).
   void announce(std::string_view path, const nlohmann::json& records) const;
 
   Config config_;
   ChangeListener on_change_;
+  bool require_agent_ = false;
   Redactor redactor_;
   HttpTransport transport_;
   TokenCache tokens_;

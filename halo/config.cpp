@@ -122,6 +122,8 @@ Config Config::from_env(const Getenv& getenv) {
   c.client_secret = read_string(getenv, "HALOPSA_CLIENT_SECRET");
   c.scope = read_string(getenv, "HALOPSA_SCOPE", c.scope);
   c.ca_file = read_string(getenv, "HALOPSA_CA_FILE");
+  c.agent_client_id = read_string(getenv, "HALOPSA_AGENT_CLIENT_ID");
+  c.agent_scope = read_string(getenv, "HALOPSA_AGENT_SCOPE", c.agent_scope);
   c.rate_limit = read_int(getenv, "HALOPSA_RATE_LIMIT", c.rate_limit);
   c.rate_window_seconds = read_int(getenv, "HALOPSA_RATE_WINDOW_SECONDS", c.rate_window_seconds);
   c.max_rate_wait_seconds = read_int(getenv, "HALOPSA_MAX_RATE_WAIT_SECONDS", c.max_rate_wait_seconds);
@@ -134,15 +136,18 @@ Config Config::from_env(const Getenv& getenv) {
 }
 
 bool Config::configured() const {
-  return !base_url.empty() || !client_id.empty() || !client_secret.empty() || !auth_url.empty() || !tenant.empty();
+  return !base_url.empty() || !client_id.empty() || !client_secret.empty() || !auth_url.empty() || !tenant.empty() ||
+         !agent_client_id.empty();
 }
 
 void Config::validate() const {
   if (configured()) {
     std::vector<std::string> missing;
     if (base_url.empty()) missing.push_back("HALOPSA_BASE_URL");
-    if (client_id.empty()) missing.push_back("HALOPSA_CLIENT_ID");
-    if (client_secret.empty()) missing.push_back("HALOPSA_CLIENT_SECRET");
+    // Agents signing in need no client-credentials pair; half of one is still a mistake.
+    const bool agents_only = !agent_client_id.empty() && client_id.empty() && client_secret.empty();
+    if (client_id.empty() && !agents_only) missing.push_back("HALOPSA_CLIENT_ID");
+    if (client_secret.empty() && !agents_only) missing.push_back("HALOPSA_CLIENT_SECRET");
     if (!missing.empty()) {
       std::vector<std::string> given;
       if (!base_url.empty()) given.push_back("HALOPSA_BASE_URL");
@@ -150,6 +155,7 @@ void Config::validate() const {
       if (!tenant.empty()) given.push_back("HALOPSA_TENANT");
       if (!client_id.empty()) given.push_back("HALOPSA_CLIENT_ID");
       if (!client_secret.empty()) given.push_back("HALOPSA_CLIENT_SECRET");
+      if (!agent_client_id.empty()) given.push_back("HALOPSA_AGENT_CLIENT_ID");
       const bool plural = missing.size() > 1;
       throw ConfigError("HaloPSA is half-configured: " + join_names(missing) + (plural ? " are" : " is") +
                         " missing (set " + (plural ? "them" : "it") + ", or unset " + join_names(given) +
@@ -159,6 +165,8 @@ void Config::validate() const {
   if (!base_url.empty()) check_url("HALOPSA_BASE_URL", base_url);
   if (!auth_url.empty()) check_url("HALOPSA_AUTH_URL", auth_url);
   if (scope.empty()) throw ConfigError("HALOPSA_SCOPE must not be empty (the default is 'all')");
+  if (agent_scope.empty())
+    throw ConfigError("HALOPSA_AGENT_SCOPE must not be empty (the default is 'all offline_access')");
   if (!ca_file.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(ca_file, ec)) {

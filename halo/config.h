@@ -42,6 +42,12 @@ struct Config {
   std::string client_secret;  // HALOPSA_CLIENT_SECRET (never logged)
   std::string scope = "all";  // HALOPSA_SCOPE
   std::string ca_file;        // HALOPSA_CA_FILE: PEM bundle used instead of the system CA store
+  // HALOPSA_AGENT_CLIENT_ID: the "Authorisation Code (Native Application)" API application agents sign in through
+  // (`--auth halo`, halo/agent_login.h). With it, the client-credentials pair is optional: every call then runs as
+  // the signed-in agent.
+  std::string agent_client_id;
+  // HALOPSA_AGENT_SCOPE: what an agent's sign-in asks HaloPSA for; offline_access brings the refresh token.
+  std::string agent_scope = "all offline_access";
 
   int rate_limit = 300;            // HALOPSA_RATE_LIMIT: requests per window, shared by all calls
   int rate_window_seconds = 300;   // HALOPSA_RATE_WINDOW_SECONDS
@@ -62,7 +68,7 @@ struct Config {
 
   static Config from_env(const Getenv& getenv = system_getenv);  // throws ConfigError on bad numbers
 
-  // True when any tenant setting (base_url, auth_url, tenant, client_id, client_secret) is given:
+  // True when any tenant setting (base_url, auth_url, tenant, client_id, client_secret, agent_client_id) is given:
   // the user meant a real tenant, so a missing piece is an error, never a reason to use the sandbox.
   bool configured() const;
   void validate() const;  // throws ConfigError naming what is missing or wrong

@@ -33,15 +33,17 @@ TokenCache::TokenCache(const Config& config, HttpTransport& transport, Redactor&
   redactor_.add_secret(config_.client_secret);
 }
 
-TokenCache::Discovery TokenCache::discover() {
-  Discovery found{config_.auth_url, config_.tenant};
+AuthServer discover_auth_server(const Config& config, HttpTransport& transport,
+                                const std::function<void()>& take_budget_slot) {
+  using Clock = std::chrono::steady_clock;
+  AuthServer found{config.auth_url, config.tenant};
   std::string source = "configured";
   if (found.auth_url.empty()) {
     // Anonymous; tenants that have it name their auth server (it may live on another host).
-    if (take_budget_slot_) take_budget_slot_();
+    if (take_budget_slot) take_budget_slot();
     try {
       const auto start = Clock::now();
-      HttpResponse r = transport_.send("GET", config_.api_base() + "/authinfo", {{"Accept", "application/json"}});
+      HttpResponse r = transport.send("GET", config.api_base() + "/authinfo", {{"Accept", "application/json"}});
       spdlog::debug("halo: GET /api/authinfo -> {} in {} ms", r.status,
                     duration_cast<milliseconds>(Clock::now() - start).count());
       if (r.status == 200) {
@@ -59,11 +61,11 @@ TokenCache::Discovery TokenCache::discover() {
     }
   }
   if (found.auth_url.empty()) {
-    found.auth_url = config_.default_auth_url();
+    found.auth_url = config.default_auth_url();
     source = "default";
   }
   while (!found.auth_url.empty() && found.auth_url.back() == '/') found.auth_url.pop_back();
-  if (found.tenant.empty()) found.tenant = tenant_from_host(config_.base_url);
+  if (found.tenant.empty()) found.tenant = tenant_from_host(config.base_url);
   spdlog::debug("halo: auth server {} ({}), tenant '{}'", found.auth_url, source, found.tenant);
   return found;
 }
@@ -78,7 +80,7 @@ void TokenCache::fetch_locked() {
     tenant = tenant_;
   }
   if (!discovered) {
-    Discovery d = discover();
+    AuthServer d = discover_auth_server(config_, transport_, take_budget_slot_);
     std::lock_guard lock(mu_);
     discovered_ = true;
     auth_url = auth_url_ = d.auth_url;

@@ -13,6 +13,17 @@
 
 namespace halo {
 
+// Where HaloPSA's auth server is: HALOPSA_AUTH_URL, else what GET {api}/authinfo names (https or loopback only),
+// else {base}/auth; the tenant: HALOPSA_TENANT, else authinfo's, else from a {tenant}.halopsa.com host. Shared by the
+// client-credentials token and the agents' sign-in (halo/agent_login.h). Throws Error(network).
+struct AuthServer {
+  std::string auth_url;  // no trailing '/'
+  std::string tenant;    // "" when none applies (on-premises)
+};
+// `take_budget_slot`, when given, is called before GET /api/authinfo (an /api request the rate limit may count).
+AuthServer discover_auth_server(const Config& config, HttpTransport& transport,
+                                const std::function<void()>& take_budget_slot = {});
+
 class TokenCache {
  public:
   using Clock = std::chrono::steady_clock;
@@ -40,11 +51,6 @@ class TokenCache {
   std::string granted_scope() const;
 
  private:
-  struct Discovery {
-    std::string auth_url;
-    std::string tenant;
-  };
-  Discovery discover();
   void fetch_locked();  // refresh_mu_ held
   Clock::time_point now() const { return config_.token_clock ? config_.token_clock() : Clock::now(); }
 

@@ -209,8 +209,12 @@ json AuditLog::requests_of(const json& structured) {
   return out;
 }
 
-json AuditLog::base(std::string_view event, std::string_view tool, std::string_view session) const {
-  return json{{"ts", utc_now()}, {"event", event}, {"tool", tool}, {"session", session_label(session)}};
+json AuditLog::base(std::string_view event, std::string_view tool, std::string_view session,
+                    const CallerInfo* caller) const {
+  json line{{"ts", utc_now()}, {"event", event}, {"tool", tool}, {"session", session_label(session)}};
+  // Who asked: the identity provider's (HaloPSA's) id and name of the signed-in user, not the MCP client.
+  if (caller) line["agent"] = {{"id", caller->subject}, {"name", caller->display_name}};
+  return line;
 }
 
 void AuditLog::write(const json& line) {
@@ -226,9 +230,10 @@ void AuditLog::write(const json& line) {
     spdlog::warn("audit log {}: fdatasync failed: {}", path_, std::strerror(errno));
 }
 
-std::string AuditLog::started(std::string_view tool, std::string_view session, const json& arguments) {
+std::string AuditLog::started(std::string_view tool, std::string_view session, const json& arguments,
+                              const CallerInfo* caller) {
   std::string id = run_id_ + "-" + std::to_string(next_call_++);
-  json line = base("started", tool, session);
+  json line = base("started", tool, session, caller);
   line["call"] = id;
   line["arguments"] = mask(arguments);
   write(line);
@@ -236,8 +241,8 @@ std::string AuditLog::started(std::string_view tool, std::string_view session, c
 }
 
 void AuditLog::finished(const std::string& call_id, std::string_view tool, std::string_view session,
-                        const json& arguments, const ToolResult& result) {
-  json line = base("finished", tool, session);
+                        const json& arguments, const ToolResult& result, const CallerInfo* caller) {
+  json line = base("finished", tool, session, caller);
   line["call"] = call_id;
   line["arguments"] = mask(arguments);
   const json structured = result.structured.value_or(json::object());
@@ -258,8 +263,8 @@ void AuditLog::finished(const std::string& call_id, std::string_view tool, std::
 }
 
 void AuditLog::failed(const std::string& call_id, std::string_view tool, std::string_view session,
-                      const json& arguments, std::string_view what) {
-  json line = base("finished", tool, session);
+                      const json& arguments, std::string_view what, const CallerInfo* caller) {
+  json line = base("finished", tool, session, caller);
   line["call"] = call_id;
   line["arguments"] = mask(arguments);
   line["outcome"] = "internal_error";
@@ -268,8 +273,8 @@ void AuditLog::failed(const std::string& call_id, std::string_view tool, std::st
 }
 
 void AuditLog::rejected(std::string_view outcome, std::string_view tool, std::string_view session,
-                        const json& arguments, std::string_view reason) {
-  json line = base("rejected", tool, session);
+                        const json& arguments, std::string_view reason, const CallerInfo* caller) {
+  json line = base("rejected", tool, session, caller);
   line["call"] = run_id_ + "-" + std::to_string(next_call_++);
   line["arguments"] = mask(arguments);
   line["outcome"] = outcome;

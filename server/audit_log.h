@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/caller.h"
 #include "server/pii_redactor.h"
 #include "server/tool.h"
 
@@ -54,17 +55,19 @@ class AuditLog {
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
 
+  // Every line names the session and, for a caller who signed in (--auth halo), the agent: {"agent": {id, name}}.
   // A call whose arguments passed validation is about to run. Returns its call id for finished().
-  std::string started(std::string_view tool, std::string_view session, const nlohmann::json& arguments);
+  std::string started(std::string_view tool, std::string_view session, const nlohmann::json& arguments,
+                      const CallerInfo* caller = nullptr);
   // Its result as the handler produced it: outcome, upstream requests, diff, and the error text of a failure.
   void finished(const std::string& call_id, std::string_view tool, std::string_view session,
-                const nlohmann::json& arguments, const ToolResult& result);
+                const nlohmann::json& arguments, const ToolResult& result, const CallerInfo* caller = nullptr);
   // The handler threw: the outcome is unknown to the caller, which is said so.
   void failed(const std::string& call_id, std::string_view tool, std::string_view session,
-              const nlohmann::json& arguments, std::string_view what);
+              const nlohmann::json& arguments, std::string_view what, const CallerInfo* caller = nullptr);
   // A call refused before running: hidden by policy ("refused") or invalid arguments ("invalid").
   void rejected(std::string_view outcome, std::string_view tool, std::string_view session,
-                const nlohmann::json& arguments, std::string_view reason);
+                const nlohmann::json& arguments, std::string_view reason, const CallerInfo* caller = nullptr);
 
   // Secrets masked by key and by value (note_secret_value), e-mails and phone numbers masked everywhere.
   nlohmann::json mask(const nlohmann::json& value) const;
@@ -75,7 +78,8 @@ class AuditLog {
 
  private:
   explicit AuditLog(int fd, std::string path);
-  nlohmann::json base(std::string_view event, std::string_view tool, std::string_view session) const;
+  nlohmann::json base(std::string_view event, std::string_view tool, std::string_view session,
+                      const CallerInfo* caller) const;
   void write(const nlohmann::json& line);
 
   int fd_;

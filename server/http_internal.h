@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,8 +61,13 @@ class OutboundRelay : public MessageSink {
   std::shared_ptr<EventQueue> queue_;
 };
 
+// Whose session it is, with per-user authentication: the user who opened it (another user's token gets 404, as
+// for an unknown session, so a leaked session id is no way into someone else's session). Empty otherwise.
+inline std::string owner_of(const CallerInfo* caller) { return caller ? caller->subject : std::string(); }
+
 struct HttpSession {
   std::string id;
+  std::string owner;    // owner_of the caller who opened it
   bool legacy = false;  // HTTP+SSE (2024-11-05): lives as long as its GET /sse stream
   std::shared_ptr<Session> session;
   std::shared_ptr<OutboundRelay> outbound;
@@ -156,6 +162,14 @@ void stream_queue(httplib::Response& res, std::shared_ptr<EventQueue> queue, Htt
                   std::shared_ptr<void> keep);
 
 void add_legacy_sse_routes(httplib::Server& svr, HttpTransport::State& state);
+
+// With HttpOptions::auth: who sent this request to /mcp, /sse or /messages; nullopt when it is refused (a 401 with
+// the authenticator's challenge is written). Without: a null caller, since the gate already checked any token.
+std::optional<std::shared_ptr<const CallerInfo>> authorize(HttpTransport::State& state, const httplib::Request& req,
+                                                           httplib::Response& res);
+// True (and a 403 insufficient_scope written) when `body` calls a tool whose scope the caller lacks.
+bool refuse_missing_scope(HttpTransport::State& state, const json& body, const CallerInfo* caller,
+                          httplib::Response& res);
 
 // The security gate (Host, Origin, bearer token), error handlers and every route, on a server not yet bound:
 // run() binds and listens; the HTTP fuzz target feeds requests to it directly. `state` must outlive `svr`.

@@ -54,12 +54,16 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(da.data(), db.data(), da.size()) == 0;
 }
 
-TokenCheck check_bearer(const HttpSecurityPolicy& policy, std::string_view authorization_header) {
-  if (policy.token.empty()) return TokenCheck::ok;
+std::string_view bearer_token(std::string_view authorization_header) {
   std::string_view h = trim(authorization_header);
   constexpr std::string_view kScheme = "bearer ";
-  if (h.size() <= kScheme.size() || lower(h.substr(0, kScheme.size())) != kScheme) return TokenCheck::missing;
-  std::string_view presented = trim(h.substr(kScheme.size()));
+  if (h.size() <= kScheme.size() || lower(h.substr(0, kScheme.size())) != kScheme) return {};
+  return trim(h.substr(kScheme.size()));
+}
+
+TokenCheck check_bearer(const HttpSecurityPolicy& policy, std::string_view authorization_header) {
+  if (policy.token.empty()) return TokenCheck::ok;
+  std::string_view presented = bearer_token(authorization_header);
   if (presented.empty()) return TokenCheck::missing;
   return constant_time_equal(presented, policy.token) ? TokenCheck::ok : TokenCheck::wrong;
 }

@@ -31,6 +31,8 @@ std::string host_name_of(std::string_view host_header);
 bool host_allowed(const HttpSecurityPolicy& policy, std::string_view host_header);
 bool origin_allowed(const HttpSecurityPolicy& policy, std::string_view origin);  // empty origin: allowed
 TokenCheck check_bearer(const HttpSecurityPolicy& policy, std::string_view authorization_header);
+// The token of "Bearer <token>" (scheme case-insensitive, blanks trimmed); empty for any other header.
+std::string_view bearer_token(std::string_view authorization_header);
 
 // Same answer in the same time whatever the inputs' contents and lengths.
 bool constant_time_equal(std::string_view a, std::string_view b);

@@ -117,6 +117,8 @@ class StreamableHttp {
   explicit StreamableHttp(HttpTransport::State& state) : st_(state) {}
 
   void post(const httplib::Request& req, httplib::Response& res) {
+    auto caller = authorize(st_, req, res);
+    if (!caller) return;
     if (!accepts(req, "application/json") || !accepts(req, "text/event-stream"))
       return refuse(res, 406, kTransportError,
                     "Not Acceptable: the Accept header must list both application/json and text/event-stream");
@@ -137,6 +139,7 @@ class StreamableHttp {
     if (!body) return refuse(res, 400, rpc::kParseError, "Parse error: " + error);
     auto shape = inspect(*body, res);
     if (!shape) return;
+    if (refuse_missing_scope(st_, *body, caller->get(), res)) return;
 
     std::shared_ptr<HttpSession> hs;
     bool created = false;
@@ -151,15 +154,16 @@ class StreamableHttp {
         if (st_.draining) return refuse(res, 503, kTransportError, "Service Unavailable: the server is shutting down");
         if (st_.sessions.size() >= st_.options.max_sessions) return too_many_sessions(res);
         hs = st_.new_session(false);
+        hs->owner = owner_of(caller->get());
         created = true;
-      } else if (hs = st_.sessions.find(sid); !hs || hs->legacy) {
+      } else if (hs = st_.sessions.find(sid); !hs || hs->legacy || hs->owner != owner_of(caller->get())) {
         return refuse(res, 404, kSessionNotFound, "Session not found: it ended or expired; initialize a new session");
       }
     }
 
     auto lease = std::make_shared<PostLease>(st_, hs);
     auto reply = hs->new_reply_stream();
-    hs->session->receive_message(*body, reply);
+    hs->session->receive_message(*body, reply, *caller);
     if (!shape->has_requests) {
       res.status = 202;
       return;
@@ -195,11 +199,13 @@ class StreamableHttp {
   }
 
   void get(const httplib::Request& req, httplib::Response& res) {
+    auto caller = authorize(st_, req, res);
+    if (!caller) return;
     if (st_.options.stateless) return method_not_allowed(res, "POST");
     if (!accepts(req, "text/event-stream"))
       return refuse(res, 406, kTransportError, "Not Acceptable: the Accept header must list text/event-stream");
     if (!check_version_header(req, res)) return;
-    auto hs = session_of(req, res);
+    auto hs = session_of(req, res, caller->get());
     if (!hs) return;
     if (st_.draining) return refuse(res, 503, kTransportError, "Service Unavailable: the server is shutting down");
     if (std::string last = req.get_header_value("Last-Event-ID"); !last.empty()) {
@@ -223,9 +229,11 @@ class StreamableHttp {
   }
 
   void del(const httplib::Request& req, httplib::Response& res) {
+    auto caller = authorize(st_, req, res);
+    if (!caller) return;
     if (st_.options.stateless) return method_not_allowed(res, "POST");
     if (!check_version_header(req, res)) return;
-    auto hs = session_of(req, res);
+    auto hs = session_of(req, res, caller->get());
     if (!hs) return;
     st_.end_session(hs);
     spdlog::debug("http session {}… ended by the client", hs->id.substr(0, 8));
@@ -247,14 +255,15 @@ class StreamableHttp {
     return hs;
   }
 
-  std::shared_ptr<HttpSession> session_of(const httplib::Request& req, httplib::Response& res) {
+  std::shared_ptr<HttpSession> session_of(const httplib::Request& req, httplib::Response& res,
+                                          const CallerInfo* caller) {
     std::string sid = req.get_header_value("Mcp-Session-Id");
     if (sid.empty()) {
       refuse(res, 400, kTransportError, "Bad Request: the Mcp-Session-Id header is required");
       return nullptr;
     }
     auto hs = st_.sessions.find(sid);
-    if (!hs || hs->legacy) {
+    if (!hs || hs->legacy || hs->owner != owner_of(caller)) {
       refuse(res, 404, kSessionNotFound, "Session not found: it ended or expired; initialize a new session");
       return nullptr;
     }
@@ -385,7 +394,9 @@ void install_routes(httplib::Server& svr, HttpTransport::State& st) {
       res.set_header("Vary", "Origin");
       res.set_header("Access-Control-Expose-Headers", "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate");
     }
-    if (req.method == "OPTIONS" && (req.path == "/mcp" || req.path == "/sse" || req.path == "/messages")) {
+    const bool auth_route = st.options.auth && st.options.auth->serves(req.path);
+    if (req.method == "OPTIONS" &&
+        (req.path == "/mcp" || req.path == "/sse" || req.path == "/messages" || auth_route)) {
       res.status = 204;
       res.set_header("Allow", "GET, POST, DELETE, OPTIONS");
       if (!origin.empty()) {
@@ -436,6 +447,7 @@ void install_routes(httplib::Server& svr, HttpTransport::State& st) {
     res.set_content(body.dump(), "application/json");
   });
   if (!st.options.stateless) add_legacy_sse_routes(svr, st);
+  if (st.options.auth) st.options.auth->mount(svr);  // its routes pass the gate above without a bearer token
 
 }
 
@@ -486,7 +498,11 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
   st.policy.allowed_hosts = options_.allowed_hosts;
   st.policy.allowed_origins = options_.allowed_origins;
   st.policy.token = options_.token;
-  if (!st.policy.loopback_bind && st.policy.token.empty())
+  if (options_.auth && !options_.token.empty()) {
+    spdlog::critical("a static bearer token and per-user authorization cannot both protect the listener: choose one");
+    return 1;
+  }
+  if (!st.policy.loopback_bind && st.policy.token.empty() && !options_.auth)
     spdlog::warn("binding {} without a bearer token: anyone who can reach this port can use the tools; "
                  "set HALOPSA_MCP_TOKEN (or --token) or bind 127.0.0.1", options_.host);
 
@@ -531,7 +547,8 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
   listen_socket.on_bound();
   spdlog::info("listening on http://{}:{}/mcp (legacy SSE at /sse{}, {} sessions max{})", st.endpoint_host(), port,
                options_.stateless ? " disabled: stateless" : "", options_.max_sessions,
-               options_.token.empty() ? "" : ", bearer token required");
+               options_.auth ? ", OAuth access token required"
+                             : options_.token.empty() ? "" : ", bearer token required");
 
   std::atomic<bool> listener_returned{false};
   std::thread listener([&] {

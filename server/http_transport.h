@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "server/http_auth.h"
 #include "server/mcp_server.h"
 
 namespace mcp {
@@ -17,6 +18,9 @@ struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (the chosen one is logged: "listening on http://HOST:PORT/mcp")
   std::string token;  // bearer token; empty: none required
+  // Instead of `token`: callers authenticated per user (an OAuth authorization server), which also serves its own
+  // routes on this listener. Setting both is refused by run().
+  std::shared_ptr<HttpAuth> auth;
   std::set<std::string> allowed_origins;  // besides loopback origins
   std::set<std::string> allowed_hosts;    // besides loopback names when bound to loopback
   bool stateless = false;                 // no sessions: every POST is self-contained (for load balancers)

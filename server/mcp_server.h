@@ -1,6 +1,7 @@
 // What this server offers, shared by every session: identity, tools, prompts, resources.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -26,6 +27,10 @@ struct McpServer {
   // Shared by every session; a pointer so that whatever changes a resource (a tool's write) can say so.
   std::shared_ptr<ResourceSubscriptions> subscriptions = std::make_shared<ResourceSubscriptions>();
   std::size_t tools_page_size = 100;
+  // Called before each request a session dispatches, on the thread that runs it; what it returns is released when
+  // the request ends. The composition root puts in place what a request needs that the protocol core knows nothing
+  // of (the HaloPSA agent a signed-in caller's calls run as). Set before serving; may be empty.
+  std::function<std::shared_ptr<void>(const RequestContext&)> request_scope;
 
   // The one place the policy is applied: to the tools, then to the prompts, resources and templates that
   // stand for them. Throws std::invalid_argument for a name the policy or a declaration gets wrong.

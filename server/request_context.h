@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -11,6 +12,8 @@
 #include <string_view>
 
 #include <nlohmann/json.hpp>
+
+#include "server/caller.h"
 
 namespace mcp {
 
@@ -37,8 +40,13 @@ class RequestContext {
     virtual void close_sse_stream() {}
   };
 
-  RequestContext(Channel& channel, json progress_token, std::stop_token stop)
-      : channel_(channel), progress_token_(std::move(progress_token)), stop_(std::move(stop)) {}
+  RequestContext(Channel& channel, json progress_token, std::stop_token stop,
+                 std::shared_ptr<const CallerInfo> caller = nullptr)
+      : channel_(channel), progress_token_(std::move(progress_token)), stop_(std::move(stop)),
+        caller_(std::move(caller)) {}
+
+  // The authenticated user this request comes from (HTTP with HttpOptions::auth), else null.
+  const CallerInfo* caller() const { return caller_.get(); }
 
   bool cancelled() const { return stop_.stop_requested(); }
   std::stop_token stop_token() const { return stop_; }
@@ -66,6 +74,7 @@ class RequestContext {
   Channel& channel_;
   json progress_token_;
   std::stop_token stop_;
+  std::shared_ptr<const CallerInfo> caller_;
   std::mutex mutex_;
   std::optional<double> last_progress_;
   bool finished_ = false;

@@ -155,14 +155,14 @@ void Session::receive(std::string_view frame, const std::shared_ptr<MessageSink>
   receive_message(*message, out);
 }
 
-void Session::receive_message(const json& message, const std::shared_ptr<MessageSink>& reply) {
+void Session::receive_message(const json& message, const std::shared_ptr<MessageSink>& reply, Caller caller) {
   const auto& out = reply ? reply : outbound_;
   try {
-    if (message.is_array()) return handle_batch(message, out);
+    if (message.is_array()) return handle_batch(message, out, caller);
     std::string why;
     switch (classify(message, &why)) {
       case MessageKind::request:
-        return handle_request(message, out);
+        return handle_request(message, out, caller);
       case MessageKind::notification:
         return handle_notification(message);
       case MessageKind::response:
@@ -183,7 +183,7 @@ void Session::receive_message(const json& message, const std::shared_ptr<Message
   }
 }
 
-void Session::handle_batch(const json& batch, const std::shared_ptr<MessageSink>& reply) {
+void Session::handle_batch(const json& batch, const std::shared_ptr<MessageSink>& reply, const Caller& caller) {
   if (protocol_version() != "2025-03-26" || batch.empty()) {
     reply->send(make_error(nullptr, rpc::kInvalidRequest,
                            batch.empty() ? "Invalid Request: empty batch"
@@ -197,7 +197,7 @@ void Session::handle_batch(const json& batch, const std::shared_ptr<MessageSink>
     if (kind == MessageKind::request || kind == MessageKind::invalid) ++expected;
   }
   if (expected == 0) {
-    for (const auto& m : batch) receive_message(m, reply);
+    for (const auto& m : batch) receive_message(m, reply, caller);
     return;
   }
   auto sink = std::make_shared<BatchSink>(reply, expected);
@@ -216,7 +216,7 @@ void Session::handle_batch(const json& batch, const std::shared_ptr<MessageSink>
                               "Invalid Request: a 2026-07-28 request cannot be part of a batch; send it on its own"));
       continue;
     }
-    receive_message(m, sink);
+    receive_message(m, sink, caller);
   }
 }
 
@@ -225,7 +225,7 @@ bool Session::runs_async(const std::string& method) const {
   return m && m->async;
 }
 
-void Session::handle_request(const json& message, const std::shared_ptr<MessageSink>& reply) {
+void Session::handle_request(const json& message, const std::shared_ptr<MessageSink>& reply, const Caller& caller) {
   const json& id = message["id"];
   const std::string method = message["method"].get<std::string>();
   json params = message.contains("params") ? message["params"] : json::object();
@@ -241,7 +241,7 @@ void Session::handle_request(const json& message, const std::shared_ptr<MessageS
     }
   };
 
-  if (era::claims_modern(message)) return handle_modern(id, method, std::move(params), reply);
+  if (era::claims_modern(message)) return handle_modern(id, method, std::move(params), reply, caller);
   if (method == "initialize") return answer_inline([&] { return initialize(params); });
   if (method == "ping") return answer_inline([] { return json::object(); });
 
@@ -259,11 +259,11 @@ void Session::handle_request(const json& message, const std::shared_ptr<MessageS
     return;
   }
 
-  run(id, method, std::move(params), reply, nullptr);
+  run(id, method, std::move(params), reply, nullptr, caller);
 }
 
 void Session::handle_modern(const json& id, const std::string& method, json params,
-                            const std::shared_ptr<MessageSink>& reply) {
+                            const std::shared_ptr<MessageSink>& reply, const Caller& caller) {
   auto call = std::make_shared<ModernCall>();
   try {
     call->envelope = era::read_envelope(params);
@@ -280,12 +280,14 @@ void Session::handle_modern(const json& id, const std::string& method, json para
     reply->send(make_result(id, era::discover(*server_)));
     return;
   }
-  run(id, method, std::move(params), reply, std::move(call));
+  run(id, method, std::move(params), reply, std::move(call), caller);
 }
 
 json Session::respond(const json& id, const std::string& method, const json& params, RequestContext& ctx,
                       const ModernCall* modern) {
   try {
+    // Held while the request runs, on this thread (e.g. the HaloPSA agent a signed-in caller's calls run as).
+    const std::shared_ptr<void> scope = server_->request_scope ? server_->request_scope(ctx) : nullptr;
     json result = dispatch(method, params, ctx);
     if (modern) era::finish_result(result, method, server_->info);
     return make_result(id, std::move(result));
@@ -307,7 +309,7 @@ json Session::respond(const json& id, const std::string& method, const json& par
 }
 
 void Session::run(const json& id, const std::string& method, json params, const std::shared_ptr<MessageSink>& reply,
-                  std::shared_ptr<ModernCall> modern) {
+                  std::shared_ptr<ModernCall> modern, const Caller& caller) {
   json progress_token = nullptr;
   if (params.contains("_meta") && params["_meta"].is_object() && params["_meta"].contains("progressToken")) {
     const json& token = params["_meta"]["progressToken"];
@@ -317,7 +319,8 @@ void Session::run(const json& id, const std::string& method, json params, const 
   if (method == "tools/list") {
     // Built and serialised once per run (the tool set is fixed): only the envelope is new.
     try {
-      auto page = server_->tools.list_serialized(params.value("cursor", json()), server_->tools_page_size);
+      auto page =
+          server_->tools.list_serialized(params.value("cursor", json()), server_->tools_page_size, caller.get());
       std::string text = R"({"jsonrpc":"2.0","id":)" + dump_safe(id) + R"(,"result":)";
       text.reserve(text.size() + page->size() + 256);
       if (modern) era::append_finished(text, *page, method, server_->info);
@@ -331,7 +334,7 @@ void Session::run(const json& id, const std::string& method, json params, const 
   }
   if (!runs_async(method)) {
     RequestChannel channel(shared_from_this(), reply, modern);
-    RequestContext ctx(channel, progress_token, std::stop_token{});
+    RequestContext ctx(channel, progress_token, std::stop_token{}, caller);
     reply->send(respond(id, method, params, ctx, modern.get()));
     return;
   }
@@ -355,9 +358,9 @@ void Session::run(const json& id, const std::string& method, json params, const 
   }
 
   std::thread([self = shared_from_this(), flight, key, method, params = std::move(params), reply,
-               progress_token = std::move(progress_token), modern = std::move(modern)] {
+               progress_token = std::move(progress_token), modern = std::move(modern), caller] {
     RequestChannel channel(self, reply, modern);
-    RequestContext ctx(channel, progress_token, flight->stop.get_token());
+    RequestContext ctx(channel, progress_token, flight->stop.get_token(), caller);
     json response = self->respond(flight->id, method, params, ctx, modern.get());
     ctx.finish();
     bool cancelled;
@@ -454,6 +457,14 @@ json Session::call_tool(const json& params, RequestContext& ctx) {
       throw RpcError(rpc::kInvalidParams, message);
     }
     throw RpcError(rpc::kInvalidParams, "Unknown tool: " + name + " (tools/list shows the available tools)");
+  }
+  // The HTTP transport answers this with 403 insufficient_scope before the session sees it; this covers any
+  // other path (a batch, a transport that cannot say 403).
+  if (auto scope = server_->tools.missing_scope(*tool, ctx.caller())) {
+    std::string message = "Tool " + name + " needs the scope \"" + *scope + "\", which this authorization lacks: "
+                          "authorize again asking for it";
+    server_->tools.record_refusal(name, arguments, ctx, message);
+    throw RpcError(rpc::kInvalidParams, message);
   }
   try {
     return server_->tools.call(*tool, arguments, ctx).to_json();

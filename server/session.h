@@ -40,7 +40,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // One frame (a line, an HTTP body). Replies and related notifications go to `reply` (default: outbound).
   void receive(std::string_view frame, const std::shared_ptr<MessageSink>& reply = nullptr);
-  void receive_message(const json& message, const std::shared_ptr<MessageSink>& reply = nullptr);
+  // `caller`: who sent it, when the transport authenticated a user (reaches the handlers' RequestContext).
+  void receive_message(const json& message, const std::shared_ptr<MessageSink>& reply = nullptr,
+                       std::shared_ptr<const CallerInfo> caller = nullptr);
 
   // Cancels what is in flight and waits for the handlers to return. False if some did not within `grace`.
   bool close(std::chrono::milliseconds grace);
@@ -62,18 +64,20 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   Session(std::shared_ptr<const McpServer> server, std::shared_ptr<MessageSink> outbound, SessionOptions options);
 
-  void handle_request(const json& message, const std::shared_ptr<MessageSink>& reply);
+  using Caller = std::shared_ptr<const CallerInfo>;
+  void handle_request(const json& message, const std::shared_ptr<MessageSink>& reply, const Caller& caller);
   // A 2026-07-28 request (per-request _meta, no handshake): answered without touching the session's state.
-  void handle_modern(const json& id, const std::string& method, json params, const std::shared_ptr<MessageSink>& reply);
+  void handle_modern(const json& id, const std::string& method, json params, const std::shared_ptr<MessageSink>& reply,
+                     const Caller& caller);
   // Runs a request both eras share, inline or on its own thread; `modern` is null for a legacy session's request.
   void run(const json& id, const std::string& method, json params, const std::shared_ptr<MessageSink>& reply,
-           std::shared_ptr<ModernCall> modern);
+           std::shared_ptr<ModernCall> modern, const Caller& caller);
   // The response to a request: its result (finished per era) or its error.
   json respond(const json& id, const std::string& method, const json& params, RequestContext& ctx,
                const ModernCall* modern);
   void handle_notification(const json& message);
   void handle_response(const json& message);
-  void handle_batch(const json& batch, const std::shared_ptr<MessageSink>& reply);
+  void handle_batch(const json& batch, const std::shared_ptr<MessageSink>& reply, const Caller& caller);
   bool runs_async(const std::string& method) const;
   json dispatch(const std::string& method, const json& params, RequestContext& ctx);
   json initialize(const json& params);

@@ -15,7 +15,9 @@ constexpr int kTransportError = -32000;
 }  // namespace
 
 void add_legacy_sse_routes(httplib::Server& svr, HttpTransport::State& st) {
-  svr.Get("/sse", [&st](const httplib::Request&, httplib::Response& res) {
+  svr.Get("/sse", [&st](const httplib::Request& req, httplib::Response& res) {
+    auto caller = authorize(st, req, res);
+    if (!caller) return;
     if (st.draining) return refuse(res, 503, kTransportError, "Service Unavailable: the server is shutting down");
     auto slot = st.claim_stream_slot();
     if (!slot) {
@@ -24,6 +26,7 @@ void add_legacy_sse_routes(httplib::Server& svr, HttpTransport::State& st) {
                     "Service Unavailable: " + std::to_string(st.options.max_streams) + " SSE streams are open");
     }
     auto hs = st.new_session(true);
+    hs->owner = owner_of(caller->get());
     auto queue = std::make_shared<EventQueue>();
     hs->outbound->attach(queue);
     if (!st.sessions.insert(hs, st.options.max_sessions)) {
@@ -43,11 +46,13 @@ void add_legacy_sse_routes(httplib::Server& svr, HttpTransport::State& st) {
   });
 
   svr.Post("/messages", [&st](const httplib::Request& req, httplib::Response& res) {
+    auto caller = authorize(st, req, res);
+    if (!caller) return;
     std::string sid = req.get_param_value("sessionId");
     if (sid.empty())
       return refuse(res, 400, kTransportError, "Bad Request: the sessionId query parameter is required (from GET /sse)");
     auto hs = st.sessions.find(sid);
-    if (!hs || !hs->legacy)
+    if (!hs || !hs->legacy || hs->owner != owner_of(caller->get()))
       return refuse(res, 404, kTransportError, "Session not found: open a new stream with GET /sse");
     std::string type = req.get_header_value("Content-Type");
     if (type.rfind("application/json", 0) != 0)
@@ -55,8 +60,9 @@ void add_legacy_sse_routes(httplib::Server& svr, HttpTransport::State& st) {
     std::string error;
     auto body = parse(req.body, &error);
     if (!body) return refuse(res, 400, rpc::kParseError, "Parse error: " + error);
+    if (refuse_missing_scope(st, *body, caller->get(), res)) return;
     BusyGuard busy(hs);
-    hs->session->receive_message(*body, hs->outbound);
+    hs->session->receive_message(*body, hs->outbound, *caller);
     res.status = 202;
     res.set_content("Accepted", "text/plain");
   });

@@ -158,7 +158,20 @@ std::set<std::string> ToolRegistry::toolsets() const {
 }
 
 json ToolRegistry::list(const json& cursor, std::size_t page_size) const {
-  return *page(offset_of(cursor), page_size).json_page;
+  return *page(offset_of(cursor), page_size, kAllTools).json_page;
+}
+
+std::optional<std::string> ToolRegistry::missing_scope(const ToolSpec& tool, const CallerInfo* caller) const {
+  if (!caller) return std::nullopt;
+  const std::string& needed = tool.writes() ? scopes_.write : scopes_.read;
+  if (needed.empty() || caller->scopes.count(needed)) return std::nullopt;
+  return needed;
+}
+
+unsigned ToolRegistry::permitted_kinds(const CallerInfo* caller) const {
+  if (!caller) return kAllTools;
+  auto has = [&](const std::string& scope) { return scope.empty() || caller->scopes.count(scope) > 0; };
+  return (has(scopes_.read) ? kReadTools : 0u) | (has(scopes_.write) ? kWriteTools : 0u);
 }
 
 std::size_t ToolRegistry::offset_of(const json& cursor) {
@@ -181,18 +194,21 @@ std::size_t ToolRegistry::offset_of(const json& cursor) {
   return offset;
 }
 
-std::shared_ptr<const std::string> ToolRegistry::list_serialized(const json& cursor, std::size_t page_size) const {
-  return page(offset_of(cursor), page_size).text;
+std::shared_ptr<const std::string> ToolRegistry::list_serialized(const json& cursor, std::size_t page_size,
+                                                                 const CallerInfo* caller) const {
+  return page(offset_of(cursor), page_size, permitted_kinds(caller)).text;
 }
 
-const ToolRegistry::ListPage& ToolRegistry::page(std::size_t offset, std::size_t page_size) const {
-  // The exposed set is fixed once the policy is applied, so each page is built and serialised once. Offsets past
-  // the end are one empty page, so clients cannot grow the cache with made-up cursors.
+const ToolRegistry::ListPage& ToolRegistry::page(std::size_t offset, std::size_t page_size, unsigned kinds) const {
+  // The exposed set is fixed once the policy is applied, and a caller's scopes permit one of four kinds of tools
+  // (none, read, write, all), so each page is built and serialised once. Offsets past the end are one empty page,
+  // so clients cannot grow the cache with made-up cursors.
   offset = std::min(offset, size());
   std::lock_guard lock(list_cache_mutex_);
-  auto& cached = list_cache_[{offset, page_size}];
+  auto& cached = list_cache_[{offset, page_size, kinds}];
   if (!cached.json_page) {
-    const auto tools = exposed();
+    auto tools = exposed();
+    std::erase_if(tools, [kinds](const ToolSpec* t) { return !(kinds & (t->writes() ? kWriteTools : kReadTools)); });
     json built{{"tools", json::array()}};
     std::size_t end = std::min(tools.size(), offset + page_size);
     for (std::size_t i = offset; i < end; ++i) built["tools"].push_back(tools[i]->definition());
@@ -217,7 +233,7 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
   if (!errors.empty() || !unsafe.empty()) {
     std::string message = "Invalid arguments for " + tool.name + ": " + (errors.empty() ? unsafe : describe(errors)) +
                           ". Fix these and call the tool again.";
-    if (audited) audit_->rejected("invalid", tool.name, ctx.session_id(), arguments, message);
+    if (audited) audit_->rejected("invalid", tool.name, ctx.session_id(), arguments, message, ctx.caller());
     return ToolResult::error(std::move(message));
   }
   if (write_gate_ && tool.writes()) {
@@ -230,7 +246,7 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
   SecretValues noted_secrets;  // what the handler learns is secret (note_secret_value) is masked in its audit lines
   if (audited) {
     try {
-      call_id = audit_->started(tool.name, ctx.session_id(), arguments);
+      call_id = audit_->started(tool.name, ctx.session_id(), arguments, ctx.caller());
     } catch (const std::exception& ex) {
       // No audit trail, no write: the operator asked for every write to be recorded.
       return ToolResult::error(std::string("Not done: ") + ex.what() + ". Nothing was sent to HaloPSA; ask the "
@@ -244,7 +260,7 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
     // A failure the domain explains is an error result like any other (and audited as one); the rest is internal.
     const std::optional<std::string> told = translate_ ? translate_(ex) : std::nullopt;
     if (!told) {
-      if (audited) audit_->failed(call_id, tool.name, ctx.session_id(), arguments, ex.what());
+      if (audited) audit_->failed(call_id, tool.name, ctx.session_id(), arguments, ex.what(), ctx.caller());
       throw;
     }
     result = ToolResult::error(*told);
@@ -252,12 +268,13 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
     // A 2026-07-28 call paused to ask the user; its retry is a new call with its own trail.
     if (audited)
       audit_->failed(call_id, tool.name, ctx.session_id(), arguments,
-                     "paused: the client was asked for input (input_required); a retry of the call runs it again");
+                     "paused: the client was asked for input (input_required); a retry of the call runs it again",
+                     ctx.caller());
     throw;
   }
   if (audited) {
     try {
-      audit_->finished(call_id, tool.name, ctx.session_id(), arguments, result);
+      audit_->finished(call_id, tool.name, ctx.session_id(), arguments, result, ctx.caller());
     } catch (const std::exception& ex) {
       spdlog::error("tool {}: {}", tool.name, ex.what());  // the write happened; the caller must still learn of it
     }
@@ -283,7 +300,7 @@ void ToolRegistry::record_refusal(std::string_view name, const json& arguments, 
   const Entry* e = entry(name);
   if (!audit_ || !e || !e->spec.writes()) return;
   try {
-    audit_->rejected("refused", e->spec.name, ctx.session_id(), arguments, reason);
+    audit_->rejected("refused", e->spec.name, ctx.session_id(), arguments, reason, ctx.caller());
   } catch (const std::exception& ex) {
     spdlog::error("{}", ex.what());  // refused either way
   }

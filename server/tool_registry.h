@@ -9,9 +9,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "server/audit_log.h"
+#include "server/caller.h"
 #include "server/json_schema.h"
 #include "server/pii_redactor.h"
 #include "server/tool.h"
@@ -23,6 +25,14 @@ struct ToolPolicy {
   std::set<std::string> tools;                     // if non-empty: only these tools
   std::set<std::string> toolsets;                  // if non-empty: only tools of these toolsets
   std::optional<std::set<std::string>> allow_writes;  // if set: write tools only in these toolsets
+};
+
+// Which scope an authenticated caller needs for a tool: `write` for a tool whose annotations do not say readOnlyHint,
+// `read` for the others. An empty name requires nothing. Callers without an identity (stdio, the static-token
+// mode) are not subject to it.
+struct ScopePolicy {
+  std::string read;
+  std::string write;
 };
 
 class ToolRegistry {
@@ -43,8 +53,15 @@ class ToolRegistry {
 
   // tools/list with an opaque cursor; throws RpcError(-32602) for a cursor it did not issue.
   json list(const json& cursor, std::size_t page_size) const;
-  // The same page, serialised once: what a session sends without building or dumping it again.
-  std::shared_ptr<const std::string> list_serialized(const json& cursor, std::size_t page_size) const;
+  // The same page, serialised once: what a session sends without building or dumping it again. With a caller
+  // subject to the scope policy, only the tools its scopes permit (built per call, not cached).
+  std::shared_ptr<const std::string> list_serialized(const json& cursor, std::size_t page_size,
+                                                     const CallerInfo* caller = nullptr) const;
+
+  void set_scope_policy(ScopePolicy policy) { scopes_ = std::move(policy); }
+  const ScopePolicy& scope_policy() const { return scopes_; }
+  // The scope `caller` lacks to call `tool` (to ask for in a step-up), or nullopt when it may call it.
+  std::optional<std::string> missing_scope(const ToolSpec& tool, const CallerInfo* caller) const;
 
   // Validates arguments, runs the handler, and (when enabled) checks structuredContent against the output
   // schema. Argument problems come back as isError results naming the field. Calls to write tools go to the
@@ -93,10 +110,14 @@ class ToolRegistry {
     std::shared_ptr<const std::string> text;
   };
   static std::size_t offset_of(const json& cursor);  // throws RpcError for a cursor we did not hand out
-  const ListPage& page(std::size_t offset, std::size_t page_size) const;
-  mutable std::map<std::pair<std::size_t, std::size_t>, ListPage> list_cache_;  // (offset, page size) → page
+  static constexpr unsigned kReadTools = 1, kWriteTools = 2, kAllTools = 3;
+  unsigned permitted_kinds(const CallerInfo* caller) const;  // which kinds of tools the caller's scopes permit
+  const ListPage& page(std::size_t offset, std::size_t page_size, unsigned kinds) const;
+  // (offset, page size, permitted kinds) → page
+  mutable std::map<std::tuple<std::size_t, std::size_t, unsigned>, ListPage> list_cache_;
   std::shared_ptr<AuditLog> audit_;
   std::shared_ptr<const PiiRedactor> pii_;
+  ScopePolicy scopes_;
 #ifdef NDEBUG
   bool validate_output_ = false;
 #else

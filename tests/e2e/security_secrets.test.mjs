@@ -106,3 +106,52 @@ test("HTTP at debug level: the MCP bearer token and the HaloPSA secret stay out 
     await sandbox.stop();
   }
 });
+
+test("team server (--auth halo) at debug level: no HaloPSA or MCP token, code, verifier or key in logs, errors or results", async () => {
+  const { AGENTS, TEST_KEY, startTeamServer, signInClient, haloAgentTokens } = await import("./team_helpers.mjs");
+  const { auth } = await import("@modelcontextprotocol/sdk/client/auth.js");
+  const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const sandbox = await startSandbox();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "team-secrets-"));
+  const audit = path.join(dir, "audit.jsonl");
+  // The sandbox's agent tokens have the shape its client-credentials tokens have; a direct one shows it.
+  const direct = await haloAgentTokens(sandbox, AGENTS.sarah);
+  assert.match(direct.access_token, new RegExp(`^${TOKEN_SHAPE.source}$`, "i"), "agent tokens are 64 hex characters");
+  const server = await startTeamServer({ sandbox, args: ["--audit-log", audit], env: { HALOPSA_LOG_LEVEL: "debug" } });
+  const secrets = [TEST_KEY, direct.access_token, direct.refresh_token, direct.code, direct.verifier].filter(Boolean);
+  const results = [];
+  try {
+    const [sarah, rory] = await Promise.all([signInClient(server, AGENTS.sarah), signInClient(server, AGENTS.rory)]);
+    for (const who of [sarah, rory]) {
+      const t = who.provider.tokens();
+      secrets.push(t.access_token, t.refresh_token, who.provider.codeVerifier(), who.signIn.code,
+        who.signIn.seen.callback.searchParams.get("code"));
+    }
+    const c = async (who, name, args = {}) => results.push(JSON.stringify(await who.client.callTool({ name, arguments: args })));
+    await c(sarah, "halopsa_status");
+    await c(sarah, "update_client", { client: 1, notes: "team secret check" });
+    await c(rory, "update_client", { client: 2, notes: "refused" });  // HaloPSA's 403, as Rory
+    // HaloPSA revokes Sarah's token early: the server refreshes it with her refresh token and goes on.
+    await sandbox.fault({ expire_tokens: true });
+    await c(sarah, "search_clients", { search: "Acme" });
+    await c(sarah, "search_sites", { search: "HQ" });
+    await auth(sarah.provider, { serverUrl: new URL(server.url) });  // an MCP refresh
+    secrets.push(sarah.provider.tokens().access_token, sarah.provider.tokens().refresh_token);
+    const wrong = await rawPost(server, { jsonrpc: "2.0", id: 1, method: "ping" }, { authorization: `Bearer ${direct.access_token}` });
+    results.push(await wrong.text(), wrong.headers.get("www-authenticate") ?? "");
+    assert.ok(results.some((r) => r.includes("Rory Reader")), "the calls did run");
+    await Promise.all([sarah.close(), rory.close()]);
+    await server.stop();
+    const logs = server.stderr() + "\n" + server.stdout();
+    assert.match(logs, / debug /, "the run logged at debug level");
+    assertClean("team server logs", logs, secrets);
+    assertClean("team server answers", results.join("\n"), secrets);
+    assertClean("team audit log", readFileSync(audit, "utf8"), secrets);
+  } finally {
+    await server.stop();
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

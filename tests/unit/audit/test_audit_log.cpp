@@ -122,6 +122,40 @@ TEST_CASE("a write call leaves a started line before the handler runs and a fini
   CHECK(all.find("7946 0958") == std::string::npos);
 }
 
+TEST_CASE("a signed-in caller's agent (id and name) is on every line of their write calls; none without one") {
+  TempFile file;
+  mcp::ToolRegistry registry;
+  registry.set_audit_log(mcp::AuditLog::open(file.path));
+  registry.add(write_tool([](const json& args, mcp::RequestContext&) {
+    if (args.contains("emailaddress")) return mcp::ToolResult::data(update_result());
+    throw std::runtime_error("boom");
+  }));
+  FakeChannel channel;
+  auto sarah = std::make_shared<mcp::CallerInfo>(
+      mcp::CallerInfo{"11", "Sarah Jones", {"halopsa:read", "halopsa:write"}, "grant-1", "client-1"});
+  mcp::RequestContext as_sarah(channel, nullptr, {}, sarah);
+  const auto& tool = *registry.find("update_contact");
+  registry.call(tool, {{"id", 1001}, {"emailaddress", "jane.new@acme.com"}}, as_sarah);  // started, finished
+  registry.call(tool, {{"id", "not a number"}}, as_sarah);                              // rejected (invalid)
+  CHECK_THROWS(registry.call(tool, {{"id", 1001}}, as_sarah));                          // started, failed
+  mcp::RequestContext anonymous(channel, nullptr, {});
+  registry.call(tool, {{"id", 1001}, {"emailaddress", "jane.new@acme.com"}}, anonymous);
+
+  const auto lines = file.lines();
+  REQUIRE(lines.size() == 7);
+  for (std::size_t i = 0; i < 5; ++i) {
+    INFO(lines[i].dump());
+    CHECK(lines[i]["agent"] == json{{"id", "11"}, {"name", "Sarah Jones"}});
+  }
+  CHECK(lines[2]["event"] == "rejected");
+  CHECK(lines[4]["outcome"] == "internal_error");
+  CHECK_FALSE(lines[5].contains("agent"));
+  CHECK_FALSE(lines[6].contains("agent"));
+  std::ifstream raw(file.path);
+  std::string all((std::istreambuf_iterator<char>(raw)), {});
+  CHECK(all.find("grant-1") == std::string::npos);  // the grant id is no one's business in the log
+}
+
 TEST_CASE("read-only tools are not logged; invalid, failed, thrown and refused write calls are") {
   TempFile file;
   mcp::ToolRegistry registry;

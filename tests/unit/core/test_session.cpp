@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+
 #include "fixture_server.h"
 #include "sinks.h"
 
@@ -296,4 +298,33 @@ TEST_CASE("logging/setLevel filters notifications/message") {
       CHECK(m["params"]["level"] == "error");
     }
   CHECK(logs == 1);
+}
+
+TEST_CASE("request_scope wraps each request on the thread that runs it and is released when it ends") {
+  auto server = fixture_server();
+  thread_local int t_scoped = 0;  // what a scope puts in place for the request's thread (the HaloPSA agent, in app/)
+  std::atomic<int> opened{0}, released{0};
+  server->request_scope = [&](const mcp::RequestContext&) -> std::shared_ptr<void> {
+    ++opened;
+    ++t_scoped;
+    return std::shared_ptr<void>(nullptr, [&](void*) {
+      --t_scoped;
+      ++released;
+    });
+  };
+  int seen_by_tool = -1;
+  server->tools.add({"scoped", "Scoped", "Reports what the scope put in place", "misc",
+                     json{{"type", "object"}, {"properties", json::object()}}, std::nullopt,
+                     mcp::ToolAnnotations{.read_only = true}, [&](const json&, mcp::RequestContext&) {
+                       seen_by_tool = t_scoped;
+                       return mcp::ToolResult::text("ok");
+                     }});
+  Harness h(server);
+  h.init();
+  const int before = opened;
+  json r = h.call(1, "scoped");
+  CHECK(r["result"]["isError"].is_null());
+  CHECK(seen_by_tool == 1);  // the tool ran (on its own thread) inside the scope
+  CHECK(opened - before == 1);
+  CHECK(released == opened);  // every scope opened was released when its request ended
 }
