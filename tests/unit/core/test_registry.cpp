@@ -2,6 +2,8 @@
 
 #include "fixture_server.h"
 #include "server/jsonrpc.h"
+#include "server/session.h"
+#include "sinks.h"
 #include "server/request_context.h"
 #include "server/tool_registry.h"
 
@@ -134,4 +136,50 @@ TEST_CASE("a write gate refuses write tools with its reason before the handler r
   closed.reset();
   CHECK_FALSE(registry.call(*registry.find("write_thing"), json::object(), ctx).is_error);
   CHECK(writes_run == 1);
+}
+
+TEST_CASE("scope policy: a caller sees and calls only what its scopes permit; no caller, no policy") {
+  auto server = test::fixture_server();
+  server->tools.set_scope_policy({.read = "r", .write = "w"});
+  const mcp::CallerInfo reader{.subject = "u", .scopes = {"r"}};
+  const mcp::CallerInfo writer{.subject = "u", .scopes = {"r", "w"}};
+  const mcp::ToolSpec* create = server->tools.find("create_thing");
+  const mcp::ToolSpec* echo = server->tools.find("echo");
+  REQUIRE(create);
+  REQUIRE(echo);
+  CHECK(server->tools.missing_scope(*create, &reader) == std::optional<std::string>("w"));
+  CHECK(!server->tools.missing_scope(*echo, &reader));
+  CHECK(!server->tools.missing_scope(*create, &writer));
+  CHECK(!server->tools.missing_scope(*create, nullptr));  // stdio, the static token: not subject to scopes
+
+  auto names = [&](const mcp::CallerInfo* caller) {
+    json page = json::parse(*server->tools.list_serialized(json(), 100, caller));
+    std::set<std::string> out;
+    for (const auto& t : page["tools"]) out.insert(t["name"].get<std::string>());
+    return out;
+  };
+  CHECK(names(&reader).count("echo") == 1);
+  CHECK(names(&reader).count("create_thing") == 0);
+  CHECK(names(&reader).count("confirm") == 0);  // destructive tools are write tools
+  CHECK(names(&writer) == names(nullptr));
+  CHECK(names(nullptr).count("create_thing") == 1);
+}
+
+TEST_CASE("the session refuses a tool call beyond the caller's scopes, whatever the transport") {
+  auto server = test::fixture_server();
+  server->tools.set_scope_policy({.read = "r", .write = "w"});
+  auto sink = std::make_shared<test::RecordingSink>();
+  auto session = mcp::Session::create(server, sink);
+  session->assume_initialized("2025-11-25");
+  auto reader = std::make_shared<const mcp::CallerInfo>(mcp::CallerInfo{.subject = "u", .scopes = {"r"}});
+  session->receive_message(
+      {{"jsonrpc", "2.0"}, {"id", 7}, {"method", "tools/call"}, {"params", {{"name", "create_thing"}}}}, sink, reader);
+  json r = sink->response(7);
+  REQUIRE(r.contains("error"));
+  CHECK(r["error"]["message"].get<std::string>().find("needs the scope \"w\"") != std::string::npos);
+  session->receive_message(
+      {{"jsonrpc", "2.0"}, {"id", 8}, {"method", "tools/call"}, {"params", {{"name", "echo"}, {"arguments", {{"text", "hi"}}}}}},
+      sink, reader);
+  CHECK(sink->response(8)["result"]["content"][0]["text"] == "hi");
+  session->close(std::chrono::seconds(1));
 }

@@ -67,3 +67,14 @@ TEST_CASE("another user's token does not open someone's session") {
   REQUIRE(own);
   CHECK(own->status == 200);
 }
+
+TEST_CASE("the legacy SSE transport is behind the same gate") {
+  test::Rig rig;
+  auto r = rig.http().Get("/sse");
+  REQUIRE(r);
+  CHECK(r->status == 401);
+  CHECK(r->get_header_value("WWW-Authenticate").find("resource_metadata=") != std::string::npos);
+  auto post = rig.http().Post("/messages?sessionId=x", "{}", "application/json");
+  REQUIRE(post);
+  CHECK(post->status == 401);
+}
