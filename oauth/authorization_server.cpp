@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "oauth/server_internal.h"
+#include "util/text.h"
 
 namespace oauth {
 
@@ -14,21 +15,6 @@ namespace {
 constexpr const char* kPrmRoot = "/.well-known/oauth-protected-resource";
 constexpr const char* kPrmMcp = "/.well-known/oauth-protected-resource/mcp";
 constexpr const char* kAsMetadata = "/.well-known/oauth-authorization-server";
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // A quoted-string of an HTTP auth parameter: no quote or backslash may break out of it.
 std::string auth_param(std::string_view text) {
@@ -60,8 +46,8 @@ void oauth_error(httplib::Response& res, int status, const std::string& error, c
 void error_page(httplib::Response& res, const std::string& title, const std::string& detail) {
   res.status = 400;
   res.set_header("Cache-Control", "no-store");
-  res.set_content("<!doctype html><meta charset=\"utf-8\"><title>" + html_escape(title) + "</title><h1>" +
-                      html_escape(title) + "</h1><p>" + html_escape(detail) +
+  res.set_content("<!doctype html><meta charset=\"utf-8\"><title>" + util::html_escape(title) + "</title><h1>" +
+                      util::html_escape(title) + "</h1><p>" + util::html_escape(detail) +
                       "</p><p>Go back to the application you came from and connect again.</p>",
                   "text/html; charset=utf-8");
 }

@@ -5,27 +5,13 @@
 #include <chrono>
 
 #include "sandbox/service.h"
+#include "util/text.h"
 
 namespace sandbox {
 
 using nlohmann::json;
 
 namespace {
-
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string field(const QueryParams& params, const char* name) {
   auto it = params.find(name);
@@ -36,14 +22,14 @@ void html_page(httplib::Response& res, int status, const std::string& title, con
   res.status = status;
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Frame-Options", "DENY");  // no clickjacking of the login form
-  res.set_content("<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>" + html_escape(title) +
-                      "</title></head>\n<body>\n<h1>" + html_escape(title) + "</h1>\n" + body + "</body>\n</html>\n",
+  res.set_content("<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>" + util::html_escape(title) +
+                      "</title></head>\n<body>\n<h1>" + util::html_escape(title) + "</h1>\n" + body + "</body>\n</html>\n",
                   "text/html; charset=utf-8");
 }
 
 // Refused before any redirect: the browser stays here, so a forged request cannot bounce it to a stranger's site.
 void refuse(httplib::Response& res, const std::string& why) {
-  html_page(res, 400, "Sign-in request refused", "<p class=\"error\">" + html_escape(why) + "</p>\n");
+  html_page(res, 400, "Sign-in request refused", "<p class=\"error\">" + util::html_escape(why) + "</p>\n");
 }
 
 // The parameters of the authorization request, carried from the GET to the POST in hidden fields.
@@ -122,16 +108,16 @@ void login_page(Service& svc, httplib::Response& res, const AuthRequest& r, cons
   for (const auto& login : demo_logins()) {
     const auto agent = svc.store.agent(login.agent_id);
     if (!agent) continue;
-    body += "<tr><td>" + html_escape(login.username) + "</td><td>" + html_escape(login.password) + "</td><td>" +
-            html_escape(agent->name) + " (" + std::to_string(agent->id) + ")</td><td>" +
+    body += "<tr><td>" + util::html_escape(login.username) + "</td><td>" + util::html_escape(login.password) + "</td><td>" +
+            util::html_escape(agent->name) + " (" + std::to_string(agent->id) + ")</td><td>" +
             (agent->can_edit ? "read and change" : "read only") + "</td></tr>\n";
   }
   body += "</table>\n";
-  if (!error.empty()) body += "<p class=\"error\">" + html_escape(error) + "</p>\n";
+  if (!error.empty()) body += "<p class=\"error\">" + util::html_escape(error) + "</p>\n";
   body += "<form method=\"post\" action=\"/auth/authorize\">\n";
   for (const char* name : kRequestFields)
     if (auto v = field(r.params, name); !v.empty())
-      body += std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + html_escape(v) + "\">\n";
+      body += std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + util::html_escape(v) + "\">\n";
   body +=
       "<label>Username <input name=\"username\" autocomplete=\"username\"></label>\n"
       "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\n"

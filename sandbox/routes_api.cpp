@@ -26,6 +26,18 @@ const Resource kResources[] = {
     {"popupnote", std::nullopt, false, false, "customers"},
 };
 
+// The record id of a path segment ("12"), or nullopt when it is not one.
+std::optional<long long> path_id(const std::string& segment) {
+  long long id = 0;
+  auto [p, ec] = std::from_chars(segment.data(), segment.data() + segment.size(), id);
+  if (ec != std::errc() || p != segment.data() + segment.size()) return std::nullopt;
+  return id;
+}
+
+void no_resource(httplib::Response& res, const httplib::Request& req) {
+  send_json(res, 404, {{"Message", "No HTTP resource was found that matches the request URI '" + req.path + "'."}});
+}
+
 void not_supported(httplib::Response& res, const std::string& method) {
   send_json(res, 405, {{"Message", "The requested resource does not support http method '" + method + "'."}});
 }
@@ -37,14 +49,9 @@ void handle_agent(Service& svc, const std::vector<std::string>& segments, const 
   if (req.method != "GET") return not_supported(res, req.method);
   if (segments.size() == 1) return send_json(res, 200, svc.store.list_agents(query_params(req)));
   if (to_lower(segments[1]) == "me") return send_json(res, 200, agent_json(caller.agent));
-  long long id = 0;
-  const std::string& s = segments[1];
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-  if (ec != std::errc() || p != s.data() + s.size()) {
-    send_json(res, 404, {{"Message", "No HTTP resource was found that matches the request URI '" + req.path + "'."}});
-    return;
-  }
-  send_json(res, 200, svc.store.get_agent(id));
+  const std::optional<long long> id = path_id(segments[1]);
+  if (!id) return no_resource(res, req);
+  send_json(res, 200, svc.store.get_agent(*id));
 }
 
 json parse_body(const httplib::Request& req) {
@@ -72,20 +79,11 @@ void handle_api(Service& svc, const std::vector<std::string>& segments, const ht
   if (!segments.empty())
     for (const auto& r : kResources)
       if (to_lower(segments[0]) == r.name) resource = &r;
-  if (!resource || segments.size() > 2) {
-    send_json(res, 404, {{"Message", "No HTTP resource was found that matches the request URI '" + req.path + "'."}});
-    return;
-  }
+  if (!resource || segments.size() > 2) return no_resource(res, req);
   std::optional<long long> id;
   if (segments.size() == 2) {
-    long long value = 0;
-    const std::string& s = segments[1];
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec != std::errc() || p != s.data() + s.size()) {
-      send_json(res, 404, {{"Message", "No HTTP resource was found that matches the request URI '" + req.path + "'."}});
-      return;
-    }
-    id = value;
+    id = path_id(segments[1]);
+    if (!id) return no_resource(res, req);
   }
   const QueryParams query = query_params(req);
   if (!scope_allows(scope, resource->scope_area, req.method != "GET")) {

@@ -17,9 +17,8 @@ namespace tools {
 namespace {
 
 // In halo::Kind order.
-const KindInfo kKinds[] = {{"client", "clients"}, {"site", "sites"},         {"contact", "contacts"},
-                           {"TopLevel", "TopLevels"}, {"contract", "contracts"}, {"ticket", "tickets"},
-                           {"pop-up note", "pop-up notes"}};
+const KindInfo kKinds[] = {{"client", "clients"},     {"site", "sites"},         {"contact", "contacts"},
+                           {"toplevel", "toplevels"}, {"contract", "contracts"}, {"ticket", "tickets"}};
 
 using util::lower;
 

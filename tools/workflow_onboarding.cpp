@@ -176,6 +176,14 @@ mcp::ToolResult onboard_client(halo::Client& halo, CreateLocks& locks, const jso
   json client, site, contact;
   long long client_id = 0, site_id = 0, contact_id = 0;
   std::string failure;
+  // A site or contact step missing mandatory custom fields (missing_on): on a real run it fails, unsent; true then.
+  auto refused_for_missing = [&](json& step, const std::string& missing, const char* argument, const char* what) {
+    if (!missing_on(step, missing, argument) || dry_run) return false;
+    step["status"] = "failed";
+    step["error"] = "not sent: mandatory custom fields missing: " + missing + " (give them in " + argument + ")";
+    failure = std::string(what) + ": " + step["error"].get<std::string>();
+    return true;
+  };
   auto fail = [&](json& step, const halo::Error& e) {
     step["status"] = "failed";
     step["error"] = explain(e);
@@ -272,11 +280,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, CreateLocks& locks, const jso
         json body = site_fields;
         body["client_id"] = client_id ? json(client_id) : json(kNewClientId);
         step["request"] = halo::save_request(Kind::site, body).to_json();
-        if (missing_on(step, missing_site, "site.custom_fields") && !dry_run) {
-          step["status"] = "failed";
-          step["error"] = "not sent: mandatory custom fields missing: " + missing_site + " (give them in site.custom_fields)";
-          failure = "main site: " + step["error"].get<std::string>();
-        } else if (!dry_run) {
+        if (!refused_for_missing(step, missing_site, "site.custom_fields", "main site") && !dry_run) {
           guard->verify();
           site = create_once(halo, Kind::site, body, [&] {
             std::vector<json> out;
@@ -344,11 +348,7 @@ mcp::ToolResult onboard_client(halo::Client& halo, CreateLocks& locks, const jso
         body["site_id"] = site_id ? json(site_id) : json(kNewSiteId);
         body["ismaincontact"] = true;
         step["request"] = halo::save_request(Kind::contact, body).to_json();
-        if (missing_on(step, missing_contact, "contact.custom_fields") && !dry_run) {
-          step["status"] = "failed";
-          step["error"] = "not sent: mandatory custom fields missing: " + missing_contact + " (give them in contact.custom_fields)";
-          failure = "primary contact: " + step["error"].get<std::string>();
-        } else if (!dry_run) {
+        if (!refused_for_missing(step, missing_contact, "contact.custom_fields", "primary contact") && !dry_run) {
           guard->verify();
           if (contact_guard) contact_guard->verify();
           contact = create_once(halo, Kind::contact, body, [&]() -> std::vector<json> {

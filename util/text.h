@@ -20,4 +20,20 @@ inline std::string_view trim_blanks(std::string_view text) {
   return text;
 }
 
+// Text safe inside HTML element content and quoted attribute values (& < > " ' escaped).
+inline std::string html_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace util
