@@ -26,7 +26,7 @@ mcp::Completer client_names(std::shared_ptr<halo::Client> halo) {
     try {
       Query q = halo::with_status({}, halo::Status::active);
       if (!value.empty()) q.emplace_back("search", value);
-      for (const auto& c : halo->page("Client", "clients", q, 1, 50).rows) {
+      for (const auto& c : halo::page(*halo, Kind::client, q, 1, 50).rows) {
         const std::string name = text_of(c, "name");
         std::string a = dedupe::fold(name), b = dedupe::fold(value);
         // Halo's search may match other fields (reference, notes...): offer only names that contain the text.
