@@ -21,36 +21,68 @@ struct Given {
 // Two pools: mix 0 draws from the first half, mix 1 from the second (with some overlap), so a rule tuned to one
 // pool's nicknames shows it on the other.
 constexpr std::array<Given, 48> kGiven = {{
-    {"Robert", {"Bob", "Rob", "Bobby"}},      {"Elizabeth", {"Liz", "Beth", "Lizzie"}}, {"Anthony", {"Tony", "", ""}},
-    {"William", {"Bill", "Will", "Billy"}},   {"Margaret", {"Maggie", "Peggy", "Meg"}}, {"James", {"Jim", "Jimmy", "Jamie"}},
-    {"Katherine", {"Kate", "Kathy", "Katie"}}, {"Michael", {"Mike", "Mick", ""}},        {"Jennifer", {"Jenny", "Jen", ""}},
-    {"Christopher", {"Chris", "Kit", ""}},    {"Patricia", {"Pat", "Trish", "Patty"}},  {"Richard", {"Rick", "Dick", "Rich"}},
-    {"Oluwaseun", {"Seun", "", ""}},          {"Fatima", {"", "", ""}},                 {"Priya", {"", "", ""}},
-    {"Wei", {"", "", ""}},                    {"Ahmed", {"", "", ""}},                  {"Siobhan", {"", "", ""}},
-    {"Thomas", {"Tom", "Tommy", ""}},         {"Joseph", {"Joe", "Joey", ""}},          {"Daniel", {"Dan", "Danny", ""}},
-    {"Edward", {"Ed", "Ted", "Eddie"}},       {"Alexander", {"Alex", "Sasha", ""}},     {"Samuel", {"Sam", "Sammy", ""}},
-    {"Rebecca", {"Becky", "Becca", ""}},      {"Victoria", {"Vicky", "Tori", ""}},      {"Susan", {"Sue", "Susie", ""}},
-    {"Jonathan", {"Jon", "Jonny", ""}},       {"Nicholas", {"Nick", "Nicky", ""}},      {"Stephen", {"Steve", "", ""}},
-    {"Matthew", {"Matt", "", ""}},            {"Benjamin", {"Ben", "Benny", ""}},       {"Abigail", {"Abby", "Gail", ""}},
-    {"Deborah", {"Debbie", "Deb", ""}},       {"Timothy", {"Tim", "Timmy", ""}},        {"Babatunde", {"Tunde", "", ""}},
-    {"Andrew", {"Andy", "Drew", ""}},         {"Josephine", {"Jo", "Josie", ""}},       {"Catherine", {"Cathy", "Cat", ""}},
-    {"Francisco", {"Paco", "Frank", ""}},     {"José", {"Pepe", "", ""}},               {"Zoë", {"", "", ""}},
-    {"Ann", {"Annie", "", ""}},               {"Lee", {"", "", ""}},                    {"Mohammed", {"Mo", "", ""}},
-    {"Grace", {"", "", ""}},                  {"Olivia", {"Liv", "", ""}},              {"Emeka", {"", "", ""}},
+    {"Robert", {"Bob", "Rob", "Bobby"}},
+    {"Elizabeth", {"Liz", "Beth", "Lizzie"}},
+    {"Anthony", {"Tony", "", ""}},
+    {"William", {"Bill", "Will", "Billy"}},
+    {"Margaret", {"Maggie", "Peggy", "Meg"}},
+    {"James", {"Jim", "Jimmy", "Jamie"}},
+    {"Katherine", {"Kate", "Kathy", "Katie"}},
+    {"Michael", {"Mike", "Mick", ""}},
+    {"Jennifer", {"Jenny", "Jen", ""}},
+    {"Christopher", {"Chris", "Kit", ""}},
+    {"Patricia", {"Pat", "Trish", "Patty"}},
+    {"Richard", {"Rick", "Dick", "Rich"}},
+    {"Oluwaseun", {"Seun", "", ""}},
+    {"Fatima", {"", "", ""}},
+    {"Priya", {"", "", ""}},
+    {"Wei", {"", "", ""}},
+    {"Ahmed", {"", "", ""}},
+    {"Siobhan", {"", "", ""}},
+    {"Thomas", {"Tom", "Tommy", ""}},
+    {"Joseph", {"Joe", "Joey", ""}},
+    {"Daniel", {"Dan", "Danny", ""}},
+    {"Edward", {"Ed", "Ted", "Eddie"}},
+    {"Alexander", {"Alex", "Sasha", ""}},
+    {"Samuel", {"Sam", "Sammy", ""}},
+    {"Rebecca", {"Becky", "Becca", ""}},
+    {"Victoria", {"Vicky", "Tori", ""}},
+    {"Susan", {"Sue", "Susie", ""}},
+    {"Jonathan", {"Jon", "Jonny", ""}},
+    {"Nicholas", {"Nick", "Nicky", ""}},
+    {"Stephen", {"Steve", "", ""}},
+    {"Matthew", {"Matt", "", ""}},
+    {"Benjamin", {"Ben", "Benny", ""}},
+    {"Abigail", {"Abby", "Gail", ""}},
+    {"Deborah", {"Debbie", "Deb", ""}},
+    {"Timothy", {"Tim", "Timmy", ""}},
+    {"Babatunde", {"Tunde", "", ""}},
+    {"Andrew", {"Andy", "Drew", ""}},
+    {"Josephine", {"Jo", "Josie", ""}},
+    {"Catherine", {"Cathy", "Cat", ""}},
+    {"Francisco", {"Paco", "Frank", ""}},
+    {"José", {"Pepe", "", ""}},
+    {"Zoë", {"", "", ""}},
+    {"Ann", {"Annie", "", ""}},
+    {"Lee", {"", "", ""}},
+    {"Mohammed", {"Mo", "", ""}},
+    {"Grace", {"", "", ""}},
+    {"Olivia", {"Liv", "", ""}},
+    {"Emeka", {"", "", ""}},
 }};
 constexpr std::array<std::string_view, 64> kSurnames = {
-    "Smith",    "Jones",    "Okafor",   "Rodriguez", "Gonzalez", "Lee",      "Nguyen",    "Patel",
-    "O'Brien",  "Müller",   "García",   "Johansson", "Williams", "Brown",    "Taylor",    "Davies",
-    "Evans",    "Wilson",   "Thomas",   "Roberts",   "Johnson",  "Walker",   "Wright",    "Robinson",
-    "Thompson", "White",    "Hughes",   "Edwards",   "Green",    "Hall",     "Lewis",     "Harris",
-    "Clarke",   "Jackson",  "Wood",     "Turner",    "Martin",   "Cooper",   "Hill",      "Ward",
-    "Morris",   "Moore",    "Clark",    "Parker",    "Barker",   "Lawson",   "Dawson",    "Adeyemi",
-    "Chen",     "Kowalski", "Fitzgerald", "MacDonald", "Sørensen", "Núñez",  "Okonkwo",   "Bianchi",
-    "Schneider", "Dubois",  "Kaur",     "Singh",     "Murphy",   "Kelly",    "Byrne",     "Ryan"};
-constexpr std::array<std::string_view, 10> kRoles = {"info", "accounts", "office", "reception", "admin",
-                                                     "billing", "sales", "support", "hello", "enquiries"};
-constexpr std::array<std::string_view, 6> kFreeMail = {"gmail.com", "outlook.com", "hotmail.co.uk", "yahoo.com",
-                                                       "icloud.com", "btinternet.com"};
+    "Smith",     "Jones",    "Okafor",     "Rodriguez", "Gonzalez", "Lee",    "Nguyen",  "Patel",
+    "O'Brien",   "Müller",   "García",     "Johansson", "Williams", "Brown",  "Taylor",  "Davies",
+    "Evans",     "Wilson",   "Thomas",     "Roberts",   "Johnson",  "Walker", "Wright",  "Robinson",
+    "Thompson",  "White",    "Hughes",     "Edwards",   "Green",    "Hall",   "Lewis",   "Harris",
+    "Clarke",    "Jackson",  "Wood",       "Turner",    "Martin",   "Cooper", "Hill",    "Ward",
+    "Morris",    "Moore",    "Clark",      "Parker",    "Barker",   "Lawson", "Dawson",  "Adeyemi",
+    "Chen",      "Kowalski", "Fitzgerald", "MacDonald", "Sørensen", "Núñez",  "Okonkwo", "Bianchi",
+    "Schneider", "Dubois",   "Kaur",       "Singh",     "Murphy",   "Kelly",  "Byrne",   "Ryan"};
+constexpr std::array<std::string_view, 10> kRoles = {"info",    "accounts", "office",  "reception", "admin",
+                                                     "billing", "sales",    "support", "hello",     "enquiries"};
+constexpr std::array<std::string_view, 6> kFreeMail = {"gmail.com", "outlook.com", "hotmail.co.uk",
+                                                       "yahoo.com", "icloud.com",  "btinternet.com"};
 
 template <typename T>
 const auto& pick(Rng& rng, const T& arr) {
@@ -60,7 +92,7 @@ bool chance(Rng& rng, double p) { return std::uniform_real_distribution<double>(
 
 std::string ascii_lower(std::string_view s) {
   static const std::pair<std::string_view, char> kFold[] = {{"é", 'e'}, {"ë", 'e'}, {"ü", 'u'}, {"í", 'i'},
-                                                           {"ñ", 'n'}, {"ú", 'u'}, {"ø", 'o'}, {"á", 'a'}};
+                                                            {"ñ", 'n'}, {"ú", 'u'}, {"ø", 'o'}, {"á", 'a'}};
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
     bool folded = false;
@@ -98,7 +130,9 @@ struct Person {
 
 // A typing slip in the surname (5+ letters): a dropped, doubled, swapped or neighbouring letter.
 std::string surname_typo(Rng& rng, std::string s) {
-  if (s.size() < 5 || !std::all_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) return s;
+  if (s.size() < 5 ||
+      !std::all_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+    return s;
   const std::size_t pos = 1 + rng() % (s.size() - 2);
   switch (rng() % 4) {
     case 0: s.erase(pos, 1); break;
@@ -123,15 +157,17 @@ std::vector<LabelledRecord> generate_contacts(const PeopleOptions& o) {
   }
   // Weights per mix: [nickname, surname typo, middle initial, "Surname, First", case/accents, second address,
   // phone only, exact, first-name typo]
-  const std::array<double, 9> weights = o.mix ? std::array<double, 9>{3, 2, 1, 2, 2, 2, 2, 1, 1}
-                                              : std::array<double, 9>{2, 2, 2, 1, 2, 1, 1, 1, 0};
+  const std::array<double, 9> weights =
+      o.mix ? std::array<double, 9>{3, 2, 1, 2, 2, 2, 2, 1, 1} : std::array<double, 9>{2, 2, 2, 1, 2, 1, 1, 1, 0};
   std::discrete_distribution<int> kind(weights.begin(), weights.end());
-  static const char* kKindNames[] = {"nickname", "surname typo", "middle initial", "surname first", "case/accents",
-                                     "second address", "phone only", "same again", "first-name typo"};
+  static const char* kKindNames[] = {"nickname",      "surname typo", "middle initial",
+                                     "surname first", "case/accents", "second address",
+                                     "phone only",    "same again",   "first-name typo"};
 
   std::vector<LabelledRecord> out;
   std::uint32_t entity = 0;
-  auto emit = [&](const Person& p, std::string name, std::string email, std::string ph, std::string variation, std::uint32_t e) {
+  auto emit = [&](const Person& p, std::string name, std::string email, std::string ph, std::string variation,
+                  std::uint32_t e) {
     LabelledRecord r;
     r.entity = e;
     r.variation = std::move(variation);
@@ -142,11 +178,14 @@ std::vector<LabelledRecord> generate_contacts(const PeopleOptions& o) {
     out.push_back(std::move(r));
   };
   auto personal = [&](const Person& p) {
-    return ascii_lower(kGiven[p.given].name) + (o.mix && chance(rng, 0.5) ? "" : ".") + ascii_lower(p.surname) + "@" + domain[p.client];
+    return ascii_lower(kGiven[p.given].name) + (o.mix && chance(rng, 0.5) ? "" : ".") + ascii_lower(p.surname) + "@" +
+           domain[p.client];
   };
   std::set<std::string> taken;  // one person per name at a client: two identical records are not two labels
   auto unique = [&](const Person& p) {
-    return taken.insert(std::to_string(p.client) + ascii_lower(kGiven[p.given].name) + ascii_lower(p.surname) + p.generation).second;
+    return taken
+        .insert(std::to_string(p.client) + ascii_lower(kGiven[p.given].name) + ascii_lower(p.surname) + p.generation)
+        .second;
   };
   std::size_t made = 0;
   while (made < o.people) {
@@ -167,7 +206,8 @@ std::vector<LabelledRecord> generate_contacts(const PeopleOptions& o) {
     const double hard = std::uniform_real_distribution<double>(0, 1)(rng);
     if (hard < 0.08) {  // a colleague behind the same shared mailbox (and office phone)
       Person q = p;
-      do q.given = given(); while (q.given == p.given);
+      do q.given = given();
+      while (q.given == p.given);
       q.surname = std::string(pick(rng, kSurnames));
       q.middle.clear();
       if (!unique(q)) continue;
@@ -179,7 +219,8 @@ std::vector<LabelledRecord> generate_contacts(const PeopleOptions& o) {
       emit(q, q.render(), q.email, q.phone, "", entity++), ++made;
     } else if (hard < 0.13) {  // a relative at the same client: same surname, office phone
       Person q = p;
-      do q.given = given(); while (q.given == p.given);
+      do q.given = given();
+      while (q.given == p.given);
       if (!unique(q)) continue;
       q.middle.clear();
       q.phone = office[p.client];
@@ -205,7 +246,9 @@ std::vector<LabelledRecord> generate_contacts(const PeopleOptions& o) {
     for (int c = 0; c < copies; ++c) {
       const int k = kind(rng);
       std::string first(kGiven[p.given].name), middle = p.middle, surname = p.surname;
-      std::string email = chance(rng, 0.6) ? p.email : "", ph = p.phone.empty() ? "" : chance(rng, 0.5) ? reformat(p.phone, rng) : "";
+      std::string email = chance(rng, 0.6) ? p.email : "", ph = p.phone.empty()    ? ""
+                                                                : chance(rng, 0.5) ? reformat(p.phone, rng)
+                                                                                   : "";
       bool comma = false;
       switch (k) {
         case 0: {
@@ -216,10 +259,16 @@ std::vector<LabelledRecord> generate_contacts(const PeopleOptions& o) {
           break;
         }
         case 1: surname = surname_typo(rng, surname); break;
-        case 2: middle = middle.empty() ? std::string(1, static_cast<char>('A' + rng() % 26)) + (chance(rng, 0.5) ? "." : "") : ""; break;
+        case 2:
+          middle =
+              middle.empty() ? std::string(1, static_cast<char>('A' + rng() % 26)) + (chance(rng, 0.5) ? "." : "") : "";
+          break;
         case 3: comma = true; break;
         case 4: first = ascii_lower(first), surname = chance(rng, 0.5) ? ascii_lower(surname) : surname; break;
-        case 5: email = ascii_lower(first) + ascii_lower(surname) + std::to_string(rng() % 100) + "@" + std::string(pick(rng, kFreeMail)); break;
+        case 5:
+          email = ascii_lower(first) + ascii_lower(surname) + std::to_string(rng() % 100) + "@" +
+                  std::string(pick(rng, kFreeMail));
+          break;
         case 6: email.clear(), ph = p.phone.empty() ? "" : reformat(p.phone, rng); break;
         case 8: first = surname_typo(rng, first); break;
         default: break;
@@ -227,7 +276,8 @@ std::vector<LabelledRecord> generate_contacts(const PeopleOptions& o) {
       std::string name = comma ? surname + ", " + first + (middle.empty() ? "" : " " + middle)
                                : first + (middle.empty() ? "" : " " + middle) + " " + surname;
       if (!p.generation.empty()) name += " " + p.generation;
-      if (k == 4 && chance(rng, 0.5)) for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (k == 4 && chance(rng, 0.5))
+        for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       emit(p, name, email, ph, kKindNames[k], e);
     }
   }
@@ -238,19 +288,24 @@ std::vector<LabelledRecord> generate_contacts(const PeopleOptions& o) {
 
 // -------------------------------------------------------------------------------------------------------- sites
 namespace {
-constexpr std::array<std::string_view, 24> kStreets = {
-    "High",   "Church", "Station", "Victoria", "Park",   "Mill",    "King",   "Queen",
-    "London", "Albert", "Bridge",  "Castle",   "Market", "Oak",     "Elm",    "Maple",
-    "Main",   "Cedar",  "Pine",    "Lake",     "Hill",   "Chapel",  "North",  "Garden"};
+constexpr std::array<std::string_view, 24> kStreets = {"High",   "Church", "Station", "Victoria", "Park",   "Mill",
+                                                       "King",   "Queen",  "London",  "Albert",   "Bridge", "Castle",
+                                                       "Market", "Oak",    "Elm",     "Maple",    "Main",   "Cedar",
+                                                       "Pine",   "Lake",   "Hill",    "Chapel",   "North",  "Garden"};
 struct StreetType {
   std::string_view full;
   std::array<std::string_view, 2> short_forms;
 };
-constexpr std::array<StreetType, 6> kTypes = {{{"Street", {"St", "St."}},    {"Road", {"Rd", "Rd."}},
-                                               {"Avenue", {"Ave", "Av."}},   {"Lane", {"Ln", "Ln."}},
-                                               {"Drive", {"Dr", "Dr."}},     {"Boulevard", {"Blvd", "Blvd."}}}};
-constexpr std::array<std::string_view, 8> kTowns = {"Leeds", "Manchester", "Bristol", "Austin", "Denver", "Cardiff", "York", "Boston"};
-constexpr std::array<std::string_view, 6> kSiteNames = {"Main", "Head Office", "Warehouse", "Main Office", "HQ", "Branch"};
+constexpr std::array<StreetType, 6> kTypes = {{{"Street", {"St", "St."}},
+                                               {"Road", {"Rd", "Rd."}},
+                                               {"Avenue", {"Ave", "Av."}},
+                                               {"Lane", {"Ln", "Ln."}},
+                                               {"Drive", {"Dr", "Dr."}},
+                                               {"Boulevard", {"Blvd", "Blvd."}}}};
+constexpr std::array<std::string_view, 8> kTowns = {"Leeds",  "Manchester", "Bristol", "Austin",
+                                                    "Denver", "Cardiff",    "York",    "Boston"};
+constexpr std::array<std::string_view, 6> kSiteNames = {"Main",        "Head Office", "Warehouse",
+                                                        "Main Office", "HQ",          "Branch"};
 
 struct Address {
   int number = 1;
@@ -274,21 +329,25 @@ std::string render(const Address& a, Rng& rng, bool vary, int mix, std::string& 
   std::string unit;
   if (a.unit_kind == 1) {
     const bool alt = v(0.5);
-    unit = alt ? (chance(rng, 0.5) ? "Ste " : (mix ? "#" : "Ste. ")) + std::to_string(a.unit) : "Suite " + std::to_string(a.unit);
+    unit = alt ? (chance(rng, 0.5) ? "Ste " : (mix ? "#" : "Ste. ")) + std::to_string(a.unit)
+               : "Suite " + std::to_string(a.unit);
     if (alt) label += "suite+";
   } else if (a.unit_kind == 2) {
     const bool alt = v(0.5);
-    unit = alt ? (mix ? "Unit " + std::to_string(a.unit) + "," : "unit " + std::to_string(a.unit)) : "Unit " + std::to_string(a.unit);
+    unit = alt ? (mix ? "Unit " + std::to_string(a.unit) + "," : "unit " + std::to_string(a.unit))
+               : "Unit " + std::to_string(a.unit);
     if (alt) label += "unit+";
   } else if (a.unit_kind == 3) {
     const bool alt = v(0.6);
-    unit = alt ? (chance(rng, 0.5) ? "Floor " + std::to_string(a.unit) : "Fl " + std::to_string(a.unit)) : ordinal(a.unit) + " Floor";
+    unit = alt ? (chance(rng, 0.5) ? "Floor " + std::to_string(a.unit) : "Fl " + std::to_string(a.unit))
+               : ordinal(a.unit) + " Floor";
     if (alt) label += "floor+";
   }
   std::string post = a.postcode;
   if (!a.zip && v(0.5)) {
     if (chance(rng, 0.5)) post.erase(post.find(' '), 1);
-    else for (auto& c : post) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else
+      for (auto& c : post) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     label += "postcode+";
   } else if (a.zip && v(0.4)) {
     post += "-" + std::to_string(1000 + rng() % 9000);
@@ -321,7 +380,8 @@ std::vector<LabelledRecord> generate_sites(const PeopleOptions& o) {
     a.zip = a.town >= 3 && a.town != 5 && a.town != 6;
     if (a.zip) a.postcode = std::to_string(10000 + rng() % 89999);
     else {
-      a.postcode = "LS" + std::to_string(1 + rng() % 20) + " " + std::to_string(rng() % 10) + static_cast<char>('A' + rng() % 26) + static_cast<char>('A' + rng() % 26);
+      a.postcode = "LS" + std::to_string(1 + rng() % 20) + " " + std::to_string(rng() % 10) +
+                   static_cast<char>('A' + rng() % 26) + static_cast<char>('A' + rng() % 26);
     }
     const double u = std::uniform_real_distribution<double>(0, 1)(rng);
     a.unit_kind = u < 0.6 ? 0 : u < 0.75 ? 1 : u < 0.87 ? 2 : 3;

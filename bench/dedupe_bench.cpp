@@ -125,13 +125,18 @@ void show_errors(const std::vector<bench::LabelledRecord>& data, const std::vect
 }
 
 // Contacts or sites: both variation mixes scored, then `scale` records grouped on one core.
-void run_people(tools::dedupe::Mode mode, bench::PeopleOptions options, std::size_t scale, double threshold, int examples) {
+void run_people(tools::dedupe::Mode mode, bench::PeopleOptions options, std::size_t scale, double threshold,
+                int examples) {
   const bool contacts = mode == tools::dedupe::Mode::contacts;
   const char* what = contacts ? "contacts" : "sites";
-  auto make = [&](const bench::PeopleOptions& o) { return contacts ? bench::generate_contacts(o) : bench::generate_sites(o); };
+  auto make = [&](const bench::PeopleOptions& o) {
+    return contacts ? bench::generate_contacts(o) : bench::generate_sites(o);
+  };
   std::printf("\n## %s\n\n", what);
-  std::printf("| %-34s | %9s | %6s | %6s | %8s | %8s | %8s |\n", "set", "precision", "recall", "F1", "pairs", "correct", "seconds");
-  std::printf("|------------------------------------|-----------|--------|--------|----------|----------|----------|\n");
+  std::printf("| %-34s | %9s | %6s | %6s | %8s | %8s | %8s |\n", "set", "precision", "recall", "F1", "pairs", "correct",
+              "seconds");
+  std::printf(
+      "|------------------------------------|-----------|--------|--------|----------|----------|----------|\n");
   for (int mix = 0; mix < 2; ++mix) {
     bench::PeopleOptions o = options;
     o.mix = mix;
@@ -158,8 +163,9 @@ void run_people(tools::dedupe::Mode mode, bench::PeopleOptions options, std::siz
   const double cpu0 = cpu_seconds();
   const auto candidates = tools::dedupe::find_candidates(mode, big_records);
   const auto big_groups = tools::dedupe::group(candidates, big_records.size(), threshold);
-  std::printf("\nScale: %zu %s grouped in %.3f s CPU on one core, %zu groups, %zu candidate pairs scored, peak RSS %ld MB\n",
-              big_records.size(), what, cpu_seconds() - cpu0, big_groups.size(), candidates.compared, peak_rss_mb());
+  std::printf(
+      "\nScale: %zu %s grouped in %.3f s CPU on one core, %zu groups, %zu candidate pairs scored, peak RSS %ld MB\n",
+      big_records.size(), what, cpu_seconds() - cpu0, big_groups.size(), candidates.compared, peak_rss_mb());
 }
 
 }  // namespace
@@ -173,12 +179,18 @@ int main(int argc, char** argv) {
   bench::PeopleOptions people;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--companies")) options.companies = std::strtoul(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--scale")) scale = std::strtoul(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--seed")) options.seed = people.seed = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--threshold")) threshold = std::strtod(argv[i + 1], nullptr);
-    else if (!std::strcmp(argv[i], "--examples")) examples = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--kind")) kind = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--people")) people.people = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--scale"))
+      scale = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--seed"))
+      options.seed = people.seed = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--threshold"))
+      threshold = std::strtod(argv[i + 1], nullptr);
+    else if (!std::strcmp(argv[i], "--examples"))
+      examples = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--kind"))
+      kind = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--people"))
+      people.people = std::strtoul(argv[i + 1], nullptr, 10);
     else {
       std::fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;
@@ -186,15 +198,16 @@ int main(int argc, char** argv) {
   }
 
   if (kind == "contacts" || kind == "sites") {
-    run_people(kind == "contacts" ? tools::dedupe::Mode::contacts : tools::dedupe::Mode::sites, people, scale, threshold, examples);
+    run_people(kind == "contacts" ? tools::dedupe::Mode::contacts : tools::dedupe::Mode::sites, people, scale,
+               threshold, examples);
     return 0;
   }
   // 1. Quality on the labelled dataset.
   const auto data = bench::generate(options);
   std::size_t reentries = 0;
   for (const auto& r : data) reentries += !r.variation.empty();
-  std::printf("Dataset: %zu companies, %zu records (%zu re-entries), seed %llu, threshold %.2f\n\n",
-              options.companies, data.size(), reentries, static_cast<unsigned long long>(options.seed), threshold);
+  std::printf("Dataset: %zu companies, %zu records (%zu re-entries), seed %llu, threshold %.2f\n\n", options.companies,
+              data.size(), reentries, static_cast<unsigned long long>(options.seed), threshold);
 
   auto t0 = std::chrono::steady_clock::now();
   const auto baseline_groups = exact_lowercase(data);
@@ -208,9 +221,10 @@ int main(int argc, char** argv) {
   std::vector<std::vector<std::uint32_t>> matcher_groups;
   for (const auto& g : groups) matcher_groups.push_back(g.members);
 
-  std::printf("| %-34s | %9s | %6s | %6s | %8s | %8s | %8s |\n", "matcher", "precision", "recall", "F1",
-              "pairs", "correct", "seconds");
-  std::printf("|------------------------------------|-----------|--------|--------|----------|----------|----------|\n");
+  std::printf("| %-34s | %9s | %6s | %6s | %8s | %8s | %8s |\n", "matcher", "precision", "recall", "F1", "pairs",
+              "correct", "seconds");
+  std::printf(
+      "|------------------------------------|-----------|--------|--------|----------|----------|----------|\n");
   print_row("exact lower-case name (seed)", evaluate(data, baseline_groups), baseline_seconds);
   print_row("find_duplicates engine", evaluate(data, matcher_groups), matcher_seconds);
   std::printf("\n(true pairs: %zu; candidate pairs scored: %zu)\n", evaluate(data, matcher_groups).true_pairs,
@@ -259,10 +273,11 @@ int main(int argc, char** argv) {
     const auto big_groups = tools::dedupe::group(big_candidates, big_records.size(), threshold);
     const double total_seconds = seconds_since(t0);
     const double cpu = cpu_seconds() - cpu0;
-    std::printf("\nScale: %zu clients grouped in %.3f s CPU on one core (wall %.3f s: candidates %.3f s, grouping "
-                "%.3f s), %zu groups, %zu candidate pairs scored, peak RSS %ld MB\n",
-                big_records.size(), cpu, total_seconds, candidate_seconds, total_seconds - candidate_seconds,
-                big_groups.size(), big_candidates.compared, peak_rss_mb());
+    std::printf(
+        "\nScale: %zu clients grouped in %.3f s CPU on one core (wall %.3f s: candidates %.3f s, grouping "
+        "%.3f s), %zu groups, %zu candidate pairs scored, peak RSS %ld MB\n",
+        big_records.size(), cpu, total_seconds, candidate_seconds, total_seconds - candidate_seconds, big_groups.size(),
+        big_candidates.compared, peak_rss_mb());
   }
   if (kind == "all") {
     run_people(tools::dedupe::Mode::contacts, people, scale, threshold, examples);

@@ -17,33 +17,34 @@ using Rng = std::mt19937_64;
 // Place names, surnames and adjectives. A few are one letter apart on purpose (Amber / Ember, Ridgeway /
 // Bridgeway, Parker / Barker, Dawson / Lawson): the hardest negatives, which no name-only matcher separates.
 constexpr std::array kFirst = {
-    "Acorn",    "Albion",    "Alder",     "Amber",     "Anchor",    "Apex",      "Arden",     "Ashford",
-    "Aspen",    "Atlas",     "Aurora",    "Avalon",    "Banner",    "Barrow",    "Beacon",    "Belmont",
-    "Birch",    "Blackwood", "Bluebell",  "Bramble",   "Bridgeway", "Brightwater", "Brook",   "Cairn",
-    "Camden",   "Canyon",    "Carlton",   "Cascade",   "Castle",    "Cedar",     "Chapel",    "Chester",
-    "Clover",   "Coastal",   "Cobalt",    "Copper",    "Cornerstone", "Crescent", "Crown",    "Crystal",
-    "Dale",     "Delta",     "Denby",     "Dorset",    "Dover",     "Eagle",     "Eastgate",  "Echo",
-    "Elm",      "Ember",     "Evergreen", "Fairfield", "Falcon",    "Fern",      "Fieldstone", "Fox",
-    "Frontier", "Galaxy",    "Garnet",    "Gateway",   "Glen",      "Granite",   "Greenfield", "Griffin",
-    "Hadley",   "Halcyon",   "Harbour",   "Hawthorn",  "Heather",   "Highland",  "Horizon",   "Hudson",
-    "Indigo",   "Iron",      "Ivy",       "Jasper",    "Juniper",   "Kestrel",   "Keystone",  "Kingsway",
-    "Lakeside", "Landmark",  "Larch",     "Laurel",    "Legacy",    "Liberty",   "Linden",    "Lion",
-    "Lotus",    "Magnolia",  "Maple",     "Marlow",    "Meadow",    "Meridian",  "Millbrook", "Mosaic",
-    "Newport",  "Noble",     "Northgate", "Northwind", "Oakridge",  "Orchard",   "Orion",     "Osprey",
-    "Oxford",   "Paragon",   "Pembroke",  "Phoenix",   "Pinnacle",  "Pioneer",   "Poplar",    "Prospect",
-    "Quantum",  "Quarry",    "Radiant",   "Raven",     "Redwood",   "Regent",    "Ridgeway",  "Riverside",
-    "Rowan",    "Sapphire",  "Sentinel",  "Sherwood",  "Silverline", "Skyline",  "Solent",    "Sovereign",
-    "Spruce",   "Stafford",  "Sterling",  "Stonebridge", "Summit",  "Sunrise",   "Tamar",     "Thornbury",
-    "Timber",   "Trident",   "Trinity",   "Tudor",     "Union",     "Unity",     "Valley",    "Vanguard",
-    "Vertex",   "Victoria",  "Vista",     "Wessex",    "Westbrook", "Whitfield", "Willow",    "Windsor",
-    "Woodland", "Zenith",    "Zephyr",    "Café",      "Zürich",    "Crème",     "Montréal",  "Søndergaard"};
+    "Acorn",    "Albion",    "Alder",     "Amber",       "Anchor",      "Apex",        "Arden",      "Ashford",
+    "Aspen",    "Atlas",     "Aurora",    "Avalon",      "Banner",      "Barrow",      "Beacon",     "Belmont",
+    "Birch",    "Blackwood", "Bluebell",  "Bramble",     "Bridgeway",   "Brightwater", "Brook",      "Cairn",
+    "Camden",   "Canyon",    "Carlton",   "Cascade",     "Castle",      "Cedar",       "Chapel",     "Chester",
+    "Clover",   "Coastal",   "Cobalt",    "Copper",      "Cornerstone", "Crescent",    "Crown",      "Crystal",
+    "Dale",     "Delta",     "Denby",     "Dorset",      "Dover",       "Eagle",       "Eastgate",   "Echo",
+    "Elm",      "Ember",     "Evergreen", "Fairfield",   "Falcon",      "Fern",        "Fieldstone", "Fox",
+    "Frontier", "Galaxy",    "Garnet",    "Gateway",     "Glen",        "Granite",     "Greenfield", "Griffin",
+    "Hadley",   "Halcyon",   "Harbour",   "Hawthorn",    "Heather",     "Highland",    "Horizon",    "Hudson",
+    "Indigo",   "Iron",      "Ivy",       "Jasper",      "Juniper",     "Kestrel",     "Keystone",   "Kingsway",
+    "Lakeside", "Landmark",  "Larch",     "Laurel",      "Legacy",      "Liberty",     "Linden",     "Lion",
+    "Lotus",    "Magnolia",  "Maple",     "Marlow",      "Meadow",      "Meridian",    "Millbrook",  "Mosaic",
+    "Newport",  "Noble",     "Northgate", "Northwind",   "Oakridge",    "Orchard",     "Orion",      "Osprey",
+    "Oxford",   "Paragon",   "Pembroke",  "Phoenix",     "Pinnacle",    "Pioneer",     "Poplar",     "Prospect",
+    "Quantum",  "Quarry",    "Radiant",   "Raven",       "Redwood",     "Regent",      "Ridgeway",   "Riverside",
+    "Rowan",    "Sapphire",  "Sentinel",  "Sherwood",    "Silverline",  "Skyline",     "Solent",     "Sovereign",
+    "Spruce",   "Stafford",  "Sterling",  "Stonebridge", "Summit",      "Sunrise",     "Tamar",      "Thornbury",
+    "Timber",   "Trident",   "Trinity",   "Tudor",       "Union",       "Unity",       "Valley",     "Vanguard",
+    "Vertex",   "Victoria",  "Vista",     "Wessex",      "Westbrook",   "Whitfield",   "Willow",     "Windsor",
+    "Woodland", "Zenith",    "Zephyr",    "Café",        "Zürich",      "Crème",       "Montréal",   "Søndergaard"};
 constexpr std::array kSecond = {"Valley", "Park",  "Hill", "Bay",   "Bridge", "Point", "Ridge", "Cross",
                                 "Green",  "Wharf", "Gate", "Field", "Lake",   "Moor",  "Vale",  "Heath"};
 constexpr std::array kSurnames = {
-    "Pearson", "Hardman", "Carter",  "Whitmore", "Ashworth", "Bennett", "Collins", "Dawson",  "Ellison",
-    "Fletcher", "Gallagher", "Hughes", "Jennings", "Kendall", "Lawson", "Marsh",   "Newman",  "O'Brien",
-    "Parker",  "Quinn",   "Reynolds", "Sullivan", "Thornton", "Underwood", "Vaughan", "Walsh", "Young",
-    "Abbott",  "Barker",  "Chambers", "Dempsey", "Everett",  "Fitzgerald", "Grant",  "Holloway", "Irwin"};
+    "Pearson",  "Hardman",   "Carter",   "Whitmore", "Ashworth", "Bennett",    "Collins", "Dawson",   "Ellison",
+    "Fletcher", "Gallagher", "Hughes",   "Jennings", "Kendall",  "Lawson",     "Marsh",   "Newman",   "O'Brien",
+    "Parker",   "Quinn",     "Reynolds", "Sullivan", "Thornton", "Underwood",  "Vaughan", "Walsh",    "Young",
+    "Abbott",   "Barker",    "Chambers", "Dempsey",  "Everett",  "Fitzgerald", "Grant",   "Holloway", "Irwin"};
+// clang-format off
 constexpr std::array kTrades = {
     "Dental",       "Legal",        "Logistics",     "Accounting",    "Engineering",  "Veterinary",
     "Plastics",     "Academy",      "Construction",  "Insurance",     "Architects",   "Bakery",
@@ -55,34 +56,40 @@ constexpr std::array kTrades = {
     "Recruitment",  "Roofing",      "Security",      "Software",      "Solicitors",   "Surveyors",
     "Technologies", "Textiles",     "Travel",        "Laboratories",  "Storage",      "Telecom",
     "Medical Center", "Wealth Management", "Financial Planning", "Distribution", "Pharmaceuticals", "Publishing"};
-constexpr std::array kStructure = {"Group", "Partners", "Services", "Solutions", "Holdings", "Associates",
-                                   "International", "Systems", "Brothers", "Industries"};
-constexpr std::array kSuffixes = {"Ltd", "Limited", "Inc", "Inc.", "LLC", "Corp", "Corporation", "Co",
-                                  "Company", "GmbH", "PLC", "LLP"};
+// clang-format on
+constexpr std::array kStructure = {"Group",      "Partners",      "Services", "Solutions", "Holdings",
+                                   "Associates", "International", "Systems",  "Brothers",  "Industries"};
+constexpr std::array kSuffixes = {"Ltd",         "Limited", "Inc",     "Inc.", "LLC", "Corp",
+                                  "Corporation", "Co",      "Company", "GmbH", "PLC", "LLP"};
 constexpr std::array kBranches = {"North", "South", "East", "West", "Central", "Kingsway", "Riverside", "Harbourside"};
 
 // What people write for the same thing.
 const std::unordered_map<std::string, std::vector<std::string>>& suffix_swaps() {
   static const std::unordered_map<std::string, std::vector<std::string>> m = {
-      {"Ltd", {"Limited", "Ltd.", "LTD"}},      {"Limited", {"Ltd", "Ltd."}},
-      {"Inc", {"Incorporated", "Inc."}},        {"Inc.", {"Inc", "Incorporated"}},
-      {"LLC", {"L.L.C.", "llc"}},               {"Corp", {"Corporation", "Corp."}},
-      {"Corporation", {"Corp", "Corp."}},       {"Co", {"Company", "Co."}},
-      {"Company", {"Co", "Co."}},               {"GmbH", {"GMBH"}},
-      {"PLC", {"plc", "P.L.C."}},               {"LLP", {"L.L.P."}}};
+      {"Ltd", {"Limited", "Ltd.", "LTD"}}, {"Limited", {"Ltd", "Ltd."}},
+      {"Inc", {"Incorporated", "Inc."}},   {"Inc.", {"Inc", "Incorporated"}},
+      {"LLC", {"L.L.C.", "llc"}},          {"Corp", {"Corporation", "Corp."}},
+      {"Corporation", {"Corp", "Corp."}},  {"Co", {"Company", "Co."}},
+      {"Company", {"Co", "Co."}},          {"GmbH", {"GMBH"}},
+      {"PLC", {"plc", "P.L.C."}},          {"LLP", {"L.L.P."}}};
   return m;
 }
 const std::unordered_map<std::string, std::string>& abbreviations() {
   static const std::unordered_map<std::string, std::string> m = {
-      {"International", "Intl"}, {"Manufacturing", "Mfg"}, {"Services", "Svcs"},     {"Associates", "Assoc"},
-      {"Brothers", "Bros"},      {"Technologies", "Tech"}, {"Saint", "St"},         {"Mount", "Mt"},
-      {"Center", "Ctr"},         {"Laboratories", "Labs"}, {"Management", "Mgmt"},   {"Pharmaceuticals", "Pharma"},
-      {"Industries", "Inds"},    {"Systems", "Sys"},       {"Distribution", "Distrib"}, {"Holdings", "Hldgs"}};
+      {"International", "Intl"}, {"Manufacturing", "Mfg"}, {"Services", "Svcs"},
+      {"Associates", "Assoc"},   {"Brothers", "Bros"},     {"Technologies", "Tech"},
+      {"Saint", "St"},           {"Mount", "Mt"},          {"Center", "Ctr"},
+      {"Laboratories", "Labs"},  {"Management", "Mgmt"},   {"Pharmaceuticals", "Pharma"},
+      {"Industries", "Inds"},    {"Systems", "Sys"},       {"Distribution", "Distrib"},
+      {"Holdings", "Hldgs"}};
   return m;
 }
 const std::unordered_map<std::string, std::string>& accent_strip() {
-  static const std::unordered_map<std::string, std::string> m = {
-      {"Café", "Cafe"}, {"Zürich", "Zurich"}, {"Crème", "Creme"}, {"Montréal", "Montreal"}, {"Søndergaard", "Sondergaard"}};
+  static const std::unordered_map<std::string, std::string> m = {{"Café", "Cafe"},
+                                                                 {"Zürich", "Zurich"},
+                                                                 {"Crème", "Creme"},
+                                                                 {"Montréal", "Montreal"},
+                                                                 {"Søndergaard", "Sondergaard"}};
   return m;
 }
 
@@ -114,13 +121,14 @@ std::string lower(std::string s) {
 bool typo(Rng& rng, Name& n) {
   std::vector<std::size_t> candidates;
   for (std::size_t i = 0; i < n.words.size(); ++i)
-    if (n.words[i].size() >= 5 &&
-        std::all_of(n.words[i].begin(), n.words[i].end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+    if (n.words[i].size() >= 5 && std::all_of(n.words[i].begin(), n.words[i].end(),
+                                              [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
       candidates.push_back(i);
   if (candidates.empty()) return false;
   std::string& w = n.words[pick(rng, candidates)];
   static const std::string_view keyboard[] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
-  const std::size_t pos = std::uniform_int_distribution<std::size_t>(1, w.size() - 2)(rng);  // first letter rarely wrong
+  const std::size_t pos =
+      std::uniform_int_distribution<std::size_t>(1, w.size() - 2)(rng);  // first letter rarely wrong
   switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
     case 0: {  // neighbouring key
       const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(w[pos])));
@@ -136,7 +144,8 @@ bool typo(Rng& rng, Name& n) {
     case 2: w.insert(pos, 1, w[pos]); return true;
     default:
       if (w[pos] == w[pos + 1]) w.erase(pos, 1);
-      else std::swap(w[pos], w[pos + 1]);
+      else
+        std::swap(w[pos], w[pos + 1]);
       return true;
   }
 }
@@ -164,13 +173,20 @@ bool vary(Rng& rng, int kind, Name& n, std::string& finish) {
       }
       auto it = suffix_swaps().find(n.suffix);
       if (it != suffix_swaps().end() && chance(rng, 0.7)) n.suffix = pick(rng, it->second);
-      else n.suffix.clear();
+      else
+        n.suffix.clear();
       return true;
     }
     case 3:  // & / and
       for (auto& w : n.words) {
-        if (w == "&") { w = "and"; return true; }
-        if (w == "and") { w = "&"; return true; }
+        if (w == "&") {
+          w = "and";
+          return true;
+        }
+        if (w == "and") {
+          w = "&";
+          return true;
+        }
       }
       return false;
     case 4: return typo(rng, n);
@@ -223,7 +239,8 @@ std::string domain_for(const Name& n, Rng& rng) {
   std::string d;
   for (const auto& w : n.words)
     for (char c : w)
-      if (std::isalnum(static_cast<unsigned char>(c))) d += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (std::isalnum(static_cast<unsigned char>(c)))
+        d += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return d + (chance(rng, 0.5) ? ".co.uk" : ".com");
 }
 
@@ -312,8 +329,8 @@ std::vector<LabelledRecord> generate(const DatasetOptions& options) {
         if (used.contains(kind) || (kind == 0 && !finish.empty()) || (kind == 7 && !finish.empty())) continue;
         if (vary(rng, kind, v, finish)) {
           used.insert(kind);
-          static const char* names[] = {"case", "punctuation", "suffix", "&/and", "typo", "abbreviation", "the",
-                                        "spaces", "accents", "joined words"};
+          static const char* names[] = {"case",         "punctuation", "suffix", "&/and",   "typo",
+                                        "abbreviation", "the",         "spaces", "accents", "joined words"};
           label += (label.empty() ? "" : "+") + std::string(names[kind]);
         }
       }
@@ -322,8 +339,11 @@ std::vector<LabelledRecord> generate(const DatasetOptions& options) {
       dup.variation = label;
       dup.record.name = finish_name(rng, v.render(), finish);
       if (!original.record.website.empty() && chance(rng, 0.5))
-        dup.record.website = chance(rng, 0.5) ? original.record.website : "http://" + tools::dedupe::website_domain(original.record.website) + "/";
-      if (!original.record.phones.empty() && chance(rng, 0.4)) dup.record.phones.push_back(reformat_phone(original.record.phones[0], rng));
+        dup.record.website = chance(rng, 0.5)
+                                 ? original.record.website
+                                 : "http://" + tools::dedupe::website_domain(original.record.website) + "/";
+      if (!original.record.phones.empty() && chance(rng, 0.4))
+        dup.record.phones.push_back(reformat_phone(original.record.phones[0], rng));
       out.push_back(dup);
     }
   }

@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
   sb.add_bulk_clients(static_cast<std::size_t>(clients));
   sb.faults().set_latency(latency);
 
-  std::printf("| page walk over %d+ clients, %d ms latency per request | requests | wall time (s) | rows |\n",
-              clients, latency);
+  std::printf("| page walk over %d+ clients, %d ms latency per request | requests | wall time (s) | rows |\n", clients,
+              latency);
   std::printf("|---|---|---|---|\n");
   for (int concurrency : {1, 2, 4, 8}) {
     halo::Client client(config_for(sb, concurrency));
@@ -74,8 +74,10 @@ int main(int argc, char** argv) {
   httplib::Client raw(sb.base_url());
   raw.set_keep_alive(true);
   raw.set_tcp_nodelay(true);
-  httplib::Params form{{"grant_type", "client_credentials"}, {"client_id", sb.options().client_id},
-                       {"client_secret", sb.options().client_secret}, {"scope", "all"}};
+  httplib::Params form{{"grant_type", "client_credentials"},
+                       {"client_id", sb.options().client_id},
+                       {"client_secret", sb.options().client_secret},
+                       {"scope", "all"}};
   auto token_res = raw.Post("/auth/token?tenant=sandbox", form);
   std::string token = nlohmann::json::parse(token_res->body).at("access_token");
   httplib::Headers auth{{"Authorization", "Bearer " + token}};

@@ -14,8 +14,9 @@ using nlohmann::json;
 
 Config checked(Config config) {
   if (config.base_url.empty() || config.agent_client_id.empty()) {
-    throw ConfigError("agents sign in through a HaloPSA API application of type 'Authorisation Code (Native "
-                      "Application)': set HALOPSA_AGENT_CLIENT_ID to its client ID (and HALOPSA_BASE_URL)");
+    throw ConfigError(
+        "agents sign in through a HaloPSA API application of type 'Authorisation Code (Native "
+        "Application)': set HALOPSA_AGENT_CLIENT_ID to its client ID (and HALOPSA_BASE_URL)");
   }
   config.validate();
   return config;
@@ -62,8 +63,8 @@ std::string AgentLogin::authorize_url(const std::string& redirect_uri, const std
 
 AgentTokens AgentLogin::token_request(const std::string& form, const char* what) {
   const AuthServer server = auth_server();
-  const std::string url = server.auth_url + "/token" +
-                          (server.tenant.empty() ? std::string{} : "?tenant=" + percent_encode(server.tenant));
+  const std::string url =
+      server.auth_url + "/token" + (server.tenant.empty() ? std::string{} : "?tenant=" + percent_encode(server.tenant));
   HttpResponse r;
   try {
     r = transport_.send("POST", url, {{"Accept", "application/json"}}, form, "application/x-www-form-urlencoded");
@@ -84,8 +85,8 @@ AgentTokens AgentLogin::token_request(const std::string& form, const char* what)
   }
   const auto grant = parse_token_grant(r.body);
   if (!grant) {
-    throw Error(ErrorKind::auth_failed,
-                std::string("HaloPSA answered the ") + what + " without an access_token", r.status);
+    throw Error(ErrorKind::auth_failed, std::string("HaloPSA answered the ") + what + " without an access_token",
+                r.status);
   }
   AgentTokens tokens;
   tokens.access_token = grant->access_token;

@@ -38,8 +38,7 @@ class AgentLogin {
 
   // POST {auth}/token grant_type=authorization_code with the verifier. Throws Error(auth_failed) naming what HaloPSA
   // said (never the code or the verifier), Error(network).
-  AgentTokens exchange_code(const std::string& code, const std::string& code_verifier,
-                            const std::string& redirect_uri);
+  AgentTokens exchange_code(const std::string& code, const std::string& code_verifier, const std::string& redirect_uri);
 
   // POST {auth}/token grant_type=refresh_token. Throws Error(auth_failed): the agent must sign in again; Error(network).
   AgentTokens refresh(const std::string& refresh_token);

@@ -17,7 +17,8 @@ std::chrono::milliseconds jittered_backoff(int attempt, std::chrono::millisecond
   return std::chrono::milliseconds(static_cast<long long>(exp * factor(rng)));
 }
 
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                      std::chrono::system_clock::time_point now) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
@@ -34,7 +35,8 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, st
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (!end || *end != '\0') return std::nullopt;
   // In time_t seconds: a far-future date would overflow system_clock's nanoseconds.
-  const long long delta = static_cast<long long>(timegm(&tm)) - static_cast<long long>(std::chrono::system_clock::to_time_t(now));
+  const long long delta =
+      static_cast<long long>(timegm(&tm)) - static_cast<long long>(std::chrono::system_clock::to_time_t(now));
   return std::chrono::seconds(std::clamp<long long>(delta, 0, kLongestRetryAfter.count()));
 }
 

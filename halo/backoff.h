@@ -16,9 +16,8 @@ std::chrono::milliseconds jittered_backoff(int attempt, std::chrono::millisecond
 // Retry-After as delta-seconds ("7") or an HTTP-date; nullopt when absent or unreadable. Waits beyond a day
 // are capped at a day: callers give up long before, and larger values would overflow later arithmetic.
 inline constexpr std::chrono::seconds kLongestRetryAfter{24 * 3600};
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                      std::chrono::system_clock::time_point now =
-                                                          std::chrono::system_clock::now());
+std::optional<std::chrono::seconds> parse_retry_after(
+    std::string_view value, std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 // Sleeps for `duration`; returns false (early) when stop is requested.
 bool sleep_for(std::chrono::milliseconds duration, const std::stop_token& stop);

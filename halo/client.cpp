@@ -25,8 +25,9 @@ Config validated(Config config) {
   // client credentials or agents who sign in (then every call carries an agent's token).
   const bool agents_only = !config.agent_client_id.empty() && config.client_id.empty();
   if (config.base_url.empty() || (!agents_only && (config.client_id.empty() || config.client_secret.empty()))) {
-    throw ConfigError("the HaloPSA client needs a base URL, a client ID and a client secret (the sandbox's, or "
-                      "HALOPSA_BASE_URL, HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET)");
+    throw ConfigError(
+        "the HaloPSA client needs a base URL, a client ID and a client secret (the sandbox's, or "
+        "HALOPSA_BASE_URL, HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET)");
   }
   return config;
 }
@@ -50,9 +51,11 @@ bool valid_id(const json& id) {
 std::string refused_action(std::string_view method, std::string_view target) {
   std::string area = std::string(target.substr(0, target.find_first_of("/?")));
   for (auto& c : area) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::string what = area == "client" ? "clients" : area == "site" ? "sites" : area == "users" ? "contacts"
-                           : area.empty()   ? "this"
-                                            : area + " records";
+  const std::string what = area == "client"  ? "clients"
+                           : area == "site"  ? "sites"
+                           : area == "users" ? "contacts"
+                           : area.empty()    ? "this"
+                                             : area + " records";
   const std::string verb = method == "GET" ? "read" : method == "DELETE" ? "delete" : "edit";
   return verb + " " + what;
 }
@@ -76,8 +79,7 @@ Error Client::agent_refusal(const AgentCredentials& agent, int status, std::stri
   }
   return Error(ErrorKind::forbidden,
                "HaloPSA refused: agent " + name + " may not " + refused_action(method, target) + detail + ". " +
-                   (method == "GET" ? std::string("Nothing was read.")
-                                    : std::string("Nothing was written.")) +
+                   (method == "GET" ? std::string("Nothing was read.") : std::string("Nothing was written.")) +
                    " HaloPSA's permissions for this agent decide; someone whose role allows it can do it, or a "
                    "HaloPSA administrator can change the agent's role.",
                status, 0, {}, truncate_body(body));
@@ -127,7 +129,7 @@ json Client::execute(std::string_view method, std::string_view raw_path, const Q
     budget_.acquire(deadline, stop);  // one budget per tenant, whoever the call runs as
     std::string token;
     try {
-      token = !agent                    ? service_token(shown)
+      token = !agent                     ? service_token(shown)
               : next_agent_token.empty() ? agent->access_token()
                                          : std::exchange(next_agent_token, std::string());
       if (agent) redactor_.add_token(token);
@@ -159,9 +161,11 @@ json Client::execute(std::string_view method, std::string_view raw_path, const Q
         outcome->maybe_landed = !failure.not_sent;
         outcome->may_still_land = !failure.not_sent && Clock::now() - start >= milliseconds(config_.read_timeout_ms);
       }
-      throw Error(ErrorKind::network, redactor_.scrub(std::string("HaloPSA unreachable for ") + shown + ": " + e.what()));
+      throw Error(ErrorKind::network,
+                  redactor_.scrub(std::string("HaloPSA unreachable for ") + shown + ": " + e.what()));
     }
-    spdlog::debug("halo: {} -> {} in {} ms", shown, r.status, duration_cast<milliseconds>(Clock::now() - start).count());
+    spdlog::debug("halo: {} -> {} in {} ms", shown, r.status,
+                  duration_cast<milliseconds>(Clock::now() - start).count());
 
     if (r.status >= 200 && r.status < 300) {
       if (r.body.find_first_not_of(" \t\r\n") == std::string::npos) return json();
@@ -203,7 +207,8 @@ json Client::execute(std::string_view method, std::string_view raw_path, const Q
         wait = budget_.refused(stated);
         const auto snap = budget_.snapshot();
         why = " HaloPSA did not say when; its window (" + std::to_string(snap.limit) + " requests per rolling " +
-              std::to_string(snap.window_seconds) + " s) counts every integration on the tenant, and this server's "
+              std::to_string(snap.window_seconds) +
+              " s) counts every integration on the tenant, and this server's "
               "oldest request in it leaves the window then.";
       }
       if (Clock::now() + wait > deadline) {
@@ -295,9 +300,10 @@ json Client::create(std::string_view path, json record, std::function<std::optio
               return *landed;
             }
           }
-          note = " HaloPSA did not finish answering, so the create may still be in progress; it was not repeated, to "
-                 "avoid a duplicate. The record was not there " + fmt::format("{:.1f}", settle.count() / 1000.0) +
-                 " s later either: look for it before trying again.";
+          note =
+              " HaloPSA did not finish answering, so the create may still be in progress; it was not repeated, to "
+              "avoid a duplicate. The record was not there " +
+              fmt::format("{:.1f}", settle.count() / 1000.0) + " s later either: look for it before trying again.";
         } catch (const std::exception& check) {
           note = std::string(" The create was not repeated, and checking whether it landed failed too: ") +
                  redactor_.scrub(check.what());
@@ -313,8 +319,9 @@ json Client::create(std::string_view path, json record, std::function<std::optio
             spdlog::info("halo: {} failed ({}) and the record did not land; repeating it once", shown, e.kind_name());
             continue;
           }
-          note = " A check afterwards did not find the record, so it did not land; the create was already repeated "
-                 "once, try again later.";
+          note =
+              " A check afterwards did not find the record, so it did not land; the create was already repeated "
+              "once, try again later.";
         } catch (const std::exception& check) {
           note = std::string(" The create was not repeated, and checking whether it landed failed too: ") +
                  redactor_.scrub(check.what());
@@ -340,7 +347,8 @@ json Client::post_batch(std::string_view path, json array) {
   json answer = execute("POST", path, {}, &array, Retry::none, {});
   json written = array;  // with the answer's records: the ids of those the batch created
   if (answer.is_array()) written.insert(written.end(), answer.begin(), answer.end());
-  else written.push_back(answer);
+  else
+    written.push_back(answer);
   announce(path, written);
   return answer;
 }

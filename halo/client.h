@@ -65,10 +65,10 @@ class Client {
 
   struct Status {
     bool ok = false;
-    int latency_ms = 0;          // the probe request itself, token fetch excluded
-    std::string error;           // "" when ok
-    std::string error_kind;      // "" when ok, else kind_name()
-    int token_seconds_left = -1; // -1: no token held
+    int latency_ms = 0;           // the probe request itself, token fetch excluded
+    std::string error;            // "" when ok
+    std::string error_kind;       // "" when ok, else kind_name()
+    int token_seconds_left = -1;  // -1: no token held
     int budget_left = 0;
     int budget_limit = 0;
     int budget_window_seconds = 0;
@@ -105,11 +105,10 @@ class Client {
     // No answer within the read timeout, or a gateway's 502/504: the request may still be in progress upstream.
     bool may_still_land = false;
   };
-  nlohmann::json execute(std::string_view method, std::string_view path, const Query& query,
-                         const nlohmann::json* body, Retry retry, const std::stop_token& stop,
-                         Outcome* outcome = nullptr);
-  Page fetch_page(std::string_view path, std::string_view envelope_key, const Query& query, int page_no,
-                  int page_size, const std::stop_token& stop);
+  nlohmann::json execute(std::string_view method, std::string_view path, const Query& query, const nlohmann::json* body,
+                         Retry retry, const std::stop_token& stop, Outcome* outcome = nullptr);
+  Page fetch_page(std::string_view path, std::string_view envelope_key, const Query& query, int page_no, int page_size,
+                  const std::stop_token& stop);
 
   // The API application's token; refused when calls must run as an agent.
   std::string service_token(const std::string& shown);

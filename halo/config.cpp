@@ -38,8 +38,8 @@ int read_int(const Getenv& getenv, const char* name, int fallback) {
 
 void check_range(const char* name, int value, int min, int max) {
   if (value < min || value > max) {
-    throw ConfigError(std::string(name) + " must be between " + std::to_string(min) + " and " +
-                      std::to_string(max) + ", got " + std::to_string(value));
+    throw ConfigError(std::string(name) + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                      ", got " + std::to_string(value));
   }
 }
 
@@ -100,8 +100,7 @@ bool is_unset_value(const std::optional<std::string>& value) {
 std::string tenant_from_host(const std::string& base_url) {
   auto url = parse_url(base_url);
   if (!url) return {};
-  static const char* const hosted[] = {".halopsa.com", ".haloitsm.com", ".haloservicedesk.com",
-                                       ".nethelpdesk.com"};
+  static const char* const hosted[] = {".halopsa.com", ".haloitsm.com", ".haloservicedesk.com", ".nethelpdesk.com"};
   for (const char* suffix : hosted) {
     const std::string_view s(suffix);
     if (url->host.size() > s.size() && url->host.ends_with(s)) {

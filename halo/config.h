@@ -49,15 +49,15 @@ struct Config {
   // HALOPSA_AGENT_SCOPE: what an agent's sign-in asks HaloPSA for; offline_access brings the refresh token.
   std::string agent_scope = "all offline_access";
 
-  int rate_limit = 300;            // HALOPSA_RATE_LIMIT: requests per window, shared by all calls
-  int rate_window_seconds = 300;   // HALOPSA_RATE_WINDOW_SECONDS
-  int max_rate_wait_seconds = 30;  // HALOPSA_MAX_RATE_WAIT_SECONDS: longest a call waits/retries
-  int connect_timeout_ms = 10000;  // HALOPSA_CONNECT_TIMEOUT_MS
-  int read_timeout_ms = 30000;     // HALOPSA_READ_TIMEOUT_MS
-  int page_concurrency = 4;        // HALOPSA_PAGE_CONCURRENCY: pages in flight per list
-  int default_page_size = 100;     // HALOPSA_PAGE_SIZE
-  int max_retries = 3;             // transient-failure retries per read (429s are bounded by time)
-  int backoff_base_ms = 500;       // first backoff step; doubles per attempt, with jitter
+  int rate_limit = 300;                   // HALOPSA_RATE_LIMIT: requests per window, shared by all calls
+  int rate_window_seconds = 300;          // HALOPSA_RATE_WINDOW_SECONDS
+  int max_rate_wait_seconds = 30;         // HALOPSA_MAX_RATE_WAIT_SECONDS: longest a call waits/retries
+  int connect_timeout_ms = 10000;         // HALOPSA_CONNECT_TIMEOUT_MS
+  int read_timeout_ms = 30000;            // HALOPSA_READ_TIMEOUT_MS
+  int page_concurrency = 4;               // HALOPSA_PAGE_CONCURRENCY: pages in flight per list
+  int default_page_size = 100;            // HALOPSA_PAGE_SIZE
+  int max_retries = 3;                    // transient-failure retries per read (429s are bounded by time)
+  int backoff_base_ms = 500;              // first backoff step; doubles per attempt, with jitter
   int token_refresh_margin_seconds = 60;  // refresh this long before expires_in runs out
   // What the token cache reads the time from; empty = std::chrono::steady_clock. Tests set it to make a token's
   // lifetime run out without waiting for it.
@@ -73,8 +73,8 @@ struct Config {
   bool configured() const;
   void validate() const;  // throws ConfigError naming what is missing or wrong
 
-  std::string origin() const;         // base_url without trailing '/' (and without a pasted "/api")
-  std::string api_base() const;       // {origin}/api
+  std::string origin() const;            // base_url without trailing '/' (and without a pasted "/api")
+  std::string api_base() const;          // {origin}/api
   std::string default_auth_url() const;  // {origin}/auth
 };
 

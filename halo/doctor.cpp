@@ -41,7 +41,9 @@ std::set<std::string> field_names(const json& rows) {
   return out;
 }
 
-json names_json(const std::set<std::string>& names) { return json(std::vector<std::string>(names.begin(), names.end())); }
+json names_json(const std::set<std::string>& names) {
+  return json(std::vector<std::string>(names.begin(), names.end()));
+}
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
@@ -65,7 +67,8 @@ struct RateLimited {
 class Probe {
  public:
   explicit Probe(const Config& config)
-      : config_(config), transport_({config.connect_timeout_ms, config.read_timeout_ms, config.ca_file}),
+      : config_(config),
+        transport_({config.connect_timeout_ms, config.read_timeout_ms, config.ca_file}),
         tokens_(config_, transport_, redactor_) {
     redactor_.add_secret(config.client_secret);
   }
@@ -133,7 +136,8 @@ class Checks {
     try {
       p.token_ = p.token();
     } catch (const Error& e) {
-      add("token", Level::problem, std::string("no token: ") + e.kind_name() + " (HTTP " + std::to_string(e.status()) + ")",
+      add("token", Level::problem,
+          std::string("no token: ") + e.kind_name() + " (HTTP " + std::to_string(e.status()) + ")",
           "Every tool fails until the credentials, tenant or scope are fixed (see the error halopsa_status shows).",
           {{"error_kind", e.kind_name()}, {"status", e.status()}});
       return false;
@@ -142,9 +146,12 @@ class Checks {
     const bool all = scope_has(scope, "all");
     const bool edit = all || scope_has(scope, "edit:customers");
     const bool read = edit || scope_has(scope, "read:customers");
-    add("token and scopes", !read ? Level::problem : edit ? Level::ok : Level::note,
+    add("token and scopes",
+        !read  ? Level::problem
+        : edit ? Level::ok
+               : Level::note,
         "token granted; scope: " + (scope.empty() ? std::string("(none stated)") : scope),
-        !read ? "Halo refuses client, site and contact reads without read:customers (or all): every tool fails."
+        !read  ? "Halo refuses client, site and contact reads without read:customers (or all): every tool fails."
         : edit ? "Reads and writes of clients, sites and contacts are allowed."
                : "Read-only: every write tool (create_*, update_*, delete_*, onboard_*, offboard_client, "
                  "set_client_active) will be refused 403; run with HALOPSA_READ_ONLY=1 to hide them.",
@@ -182,15 +189,17 @@ class Checks {
                      ": pages are capped at " + std::to_string(n)
                : "page_size=200 gave " + std::to_string(n) + " rows (record_count " + std::to_string(total_) + ")",
         capped ? "Halo silently caps pages; the tools ask for at most HALOPSA_PAGE_SIZE rows per page and walk pages "
-                 "until record_count, so keep HALOPSA_PAGE_SIZE at or below " + std::to_string(n) + "."
+                 "until record_count, so keep HALOPSA_PAGE_SIZE at or below " +
+                     std::to_string(n) + "."
                : "No cap below 200 seen (or too few clients to tell).",
         {{"asked", 200}, {"rows", n}, {"record_count", total_}, {"capped_at", capped ? json(n) : json(nullptr)}});
   }
 
   void client_rows() {
     int status = 0;
-    auto with_notes = p.get("Client", paged({{"includeactive", "true"}, {"includeinactive", "true"},
-                                             {"includenotes", "true"}}, 50), &status);
+    auto with_notes =
+        p.get("Client", paged({{"includeactive", "true"}, {"includeinactive", "true"}, {"includenotes", "true"}}, 50),
+              &status);
     const std::set<std::string> plain = field_names(client_rows_);
     if (!with_notes) return failed_read("client list rows", "GET Client (includenotes=true)", status, "");
     const std::set<std::string> noted = field_names(rows_of(*with_notes, "clients"));
@@ -219,8 +228,9 @@ class Checks {
     auto bare = p.get("Site", paged({{"includeactive", "true"}, {"includeinactive", "true"}}, 50), &status);
     if (!bare) return failed_read("site addresses", "GET Site", status, "search_sites and get_client fail.");
     std::string raw;
-    auto addressed = p.get("Site", paged({{"includeactive", "true"}, {"includeinactive", "true"},
-                                          {"includeaddress", "true"}}, 50), &status, &raw);
+    auto addressed =
+        p.get("Site", paged({{"includeactive", "true"}, {"includeinactive", "true"}, {"includeaddress", "true"}}, 50),
+              &status, &raw);
     if (!addressed) return failed_read("site addresses", "GET Site (includeaddress=true)", status, "");
     const json rows = rows_of(*addressed, "sites");
     const std::set<std::string> without = field_names(rows_of(*bare, "sites")), with = field_names(rows);
@@ -239,8 +249,11 @@ class Checks {
               "data_quality_report's sites_without_address and site duplicate detection cannot judge addresses."
             : "search_sites (city), get_client's address column, data_quality_report and find_duplicates read the "
               "address in this shape.",
-        {{"sites", rows.size()}, {"address_without_includeaddress", before}, {"shape", shape},
-         {"client_id_float", float_client}, {"fields", names_json(with)}});
+        {{"sites", rows.size()},
+         {"address_without_includeaddress", before},
+         {"shape", shape},
+         {"client_id_float", float_client},
+         {"fields", names_json(with)}});
   }
 
   void user_rows() {
@@ -266,8 +279,12 @@ class Checks {
         site_float ? "Halo sends site_id as 101.0 and refuses it back so: the contact tools send whole numbers; a "
                      "missing e-mail key is read as unknown, not empty."
                    : "site_id comes as a whole number.",
-        {{"rows", rows.size()}, {"site_id_float", site_float}, {"site_id_int", has_int}, {"nulls_sent", nulls},
-         {"rows_without_emailaddress", without_email}, {"fields", names_json(field_names(rows))}});
+        {{"rows", rows.size()},
+         {"site_id_float", site_float},
+         {"site_id_int", has_int},
+         {"nulls_sent", nulls},
+         {"rows_without_emailaddress", without_email},
+         {"fields", names_json(field_names(rows))}});
   }
 
   void lookups() {
@@ -285,12 +302,15 @@ class Checks {
       }
     const int configured = config.client_type_lookup_id;
     const std::optional<long long> table = configured > 0 ? std::optional<long long>(configured) : found;
-    json data = {{"lookup_types", rows.size()}, {"client_type_table_found", found ? json(*found) : json(nullptr)},
-                 {"client_type_table_name", found_name}, {"override", configured > 0 ? json(configured) : json(nullptr)}};
+    json data = {{"lookup_types", rows.size()},
+                 {"client_type_table_found", found ? json(*found) : json(nullptr)},
+                 {"client_type_table_name", found_name},
+                 {"override", configured > 0 ? json(configured) : json(nullptr)}};
     if (!table) {
       add("client-type table", Level::problem,
           "the lookup-type table (11) has " + std::to_string(rows.size()) +
-              " rows; none is named Customer Type or Client Type" + (types ? "" : " (HTTP " + std::to_string(status) + ")"),
+              " rows; none is named Customer Type or Client Type" +
+              (types ? "" : " (HTTP " + std::to_string(status) + ")"),
           "client_type arguments (search_clients, create_client, update_client, onboard_client) and "
           "list_client_types cannot resolve types: set HALOPSA_CLIENT_TYPE_LOOKUP_ID to the table's id.",
           data);
@@ -302,8 +322,7 @@ class Checks {
     bool zero = false;
     for (const auto& v : vrows) {
       if (!v.is_object()) continue;
-      if (v.value("id", json()) == 0)
-        zero = true;
+      if (v.value("id", json()) == 0) zero = true;
       else
         ++real;
     }
@@ -312,10 +331,11 @@ class Checks {
     data["table"] = *table;
     add("client-type table", real > 0 ? Level::ok : Level::problem,
         "client types are lookup " + std::to_string(*table) +
-            (configured > 0 ? " (HALOPSA_CLIENT_TYPE_LOOKUP_ID" +
-                                  std::string(found && *found != configured ? "; table 11 names " + std::to_string(*found)
-                                                                            : "") + ")"
-                            : " (\"" + found_name + "\" in table 11)") +
+            (configured > 0
+                 ? " (HALOPSA_CLIENT_TYPE_LOOKUP_ID" +
+                       std::string(found && *found != configured ? "; table 11 names " + std::to_string(*found) : "") +
+                       ")"
+                 : " (\"" + found_name + "\" in table 11)") +
             ": " + std::to_string(real) + " types" + (zero ? " plus the id-0 default row" : ""),
         real > 0 ? "client_type arguments and list_client_types use this table."
                  : "The table is empty: client_type arguments cannot be resolved.",
@@ -326,8 +346,8 @@ class Checks {
     json data = json::object();
     std::string text;
     std::size_t mandatory_total = 0;
-    for (const auto& [type, what] : std::vector<std::pair<int, std::string>>{{2, "clients"}, {3, "sites"},
-                                                                               {4, "contacts (typeid 4, unverified)"}}) {
+    for (const auto& [type, what] : std::vector<std::pair<int, std::string>>{
+             {2, "clients"}, {3, "sites"}, {4, "contacts (typeid 4, unverified)"}}) {
       int status = 0;
       auto defs = p.get("FieldInfo", {{"typeid", std::to_string(type)}}, &status);
       const json rows = defs ? (defs->is_array() ? *defs : rows_of(*defs, "fields")) : json::array();
@@ -335,8 +355,7 @@ class Checks {
       for (const auto& d : rows)
         if (d.is_object() && d.value("mandatory", false) == true) ++mandatory;
       mandatory_total += mandatory;
-      data[std::to_string(type)] = {{"definitions", rows.size()}, {"mandatory", mandatory},
-                                    {"status", status}};
+      data[std::to_string(type)] = {{"definitions", rows.size()}, {"mandatory", mandatory}, {"status", status}};
       text += (text.empty() ? "" : "; ") + what + ": " +
               (defs ? std::to_string(rows.size()) + " (" + std::to_string(mandatory) + " mandatory)"
                     : "HTTP " + std::to_string(status));
@@ -388,11 +407,14 @@ bool Report::has_problem() const {
 }
 
 json Report::to_json() const {
-  json out = {{"halopsa_mcp_doctor", 1}, {"backend", backend}, {"requests", requests},
+  json out = {{"halopsa_mcp_doctor", 1},      {"backend", backend},   {"requests", requests},
               {"max_requests", kMaxRequests}, {"ok", !has_problem()}, {"findings", json::array()}};
   for (const auto& f : findings)
-    out["findings"].push_back({{"check", f.check}, {"level", level_name(f.level)}, {"finding", f.finding},
-                               {"meaning", f.meaning}, {"data", f.data}});
+    out["findings"].push_back({{"check", f.check},
+                               {"level", level_name(f.level)},
+                               {"finding", f.finding},
+                               {"meaning", f.meaning},
+                               {"data", f.data}});
   return out;
 }
 
@@ -435,14 +457,15 @@ Report run(const Config& config, const std::string& backend) {
                {{"retry_after_sent", !limited.response.retry_after.empty()}, {"body", json_body ? "json" : "text"}});
   } catch (const Error& e) {
     checks.add("network", Level::problem, std::string("a request failed: ") + e.kind_name(),
-               "HaloPSA could not be reached reliably; the tools will fail the same way.", {{"error_kind", e.kind_name()}});
+               "HaloPSA could not be reached reliably; the tools will fail the same way.",
+               {{"error_kind", e.kind_name()}});
   }
   json headers = json::array();
   for (const auto& h : probe.rate_header_names) headers.push_back(h);
   if (token && report.findings.back().check != "rate limit")
     checks.add("rate-limit headers", Level::ok,
-               std::string("Retry-After seen ") + yes_no(probe.retry_after_seen) + "; X-RateLimit-* headers: " +
-                   (headers.empty() ? std::string("none") : headers.dump()),
+               std::string("Retry-After seen ") + yes_no(probe.retry_after_seen) +
+                   "; X-RateLimit-* headers: " + (headers.empty() ? std::string("none") : headers.dump()),
                headers.empty() ? "The tools pace from their own record of the rolling window (HALOPSA_RATE_LIMIT per "
                                  "HALOPSA_RATE_WINDOW_SECONDS, default 300 per 300 s)."
                                : "HaloPSA states its budget in headers.",

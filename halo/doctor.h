@@ -22,10 +22,10 @@ enum class Level {
 };
 
 struct Finding {
-  std::string check;    // short name, e.g. "site addresses"
+  std::string check;  // short name, e.g. "site addresses"
   Level level = Level::ok;
-  std::string finding;  // what was seen (field names, counts, shapes)
-  std::string meaning;  // what it means for the user: which tools are affected and how
+  std::string finding;                             // what was seen (field names, counts, shapes)
+  std::string meaning;                             // what it means for the user: which tools are affected and how
   nlohmann::json data = nlohmann::json::object();  // machine-readable facts, no record values
 };
 

@@ -28,11 +28,12 @@ std::string collapse_whitespace(std::string_view text) {
 }
 
 std::string decode_entities(std::string text) {
-  static const std::pair<const char*, const char*> entities[] = {
-      {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&nbsp;", " "}, {"&amp;", "&"}};
+  static const std::pair<const char*, const char*> entities[] = {{"&lt;", "<"},  {"&gt;", ">"},   {"&quot;", "\""},
+                                                                 {"&#39;", "'"}, {"&nbsp;", " "}, {"&amp;", "&"}};
   for (const auto& [from, to] : entities) {
     const std::string f(from);
-    for (auto pos = text.find(f); pos != std::string::npos; pos = text.find(f, pos + 1)) text.replace(pos, f.size(), to);
+    for (auto pos = text.find(f); pos != std::string::npos; pos = text.find(f, pos + 1))
+      text.replace(pos, f.size(), to);
   }
   return text;
 }
@@ -55,8 +56,10 @@ std::string element_text(std::string_view html, std::string_view lowered, std::s
   bool in_tag = false;
   for (char c : inner) {
     if (c == '<') in_tag = true;
-    else if (c == '>') in_tag = false;
-    else if (!in_tag) text.push_back(c);
+    else if (c == '>')
+      in_tag = false;
+    else if (!in_tag)
+      text.push_back(c);
   }
   return collapse_whitespace(decode_entities(text));
 }
@@ -107,9 +110,9 @@ std::string fields_message(const json& fields) {
 bool is_message_map(const json& object) {
   if (!object.is_object() || object.empty()) return false;
   for (const auto& [key, value] : object.items()) {
-    const bool strings = value.is_string() ||
-                         (value.is_array() && std::all_of(value.begin(), value.end(),
-                                                          [](const json& v) { return v.is_string(); }));
+    const bool strings =
+        value.is_string() ||
+        (value.is_array() && std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); }));
     if (!strings) return false;
   }
   return true;
@@ -142,8 +145,8 @@ ErrorBody from_json(const json& value, int depth = 0) {
   }
   // {"resultCode": .., "errorMessage": ..}, {"ClassName": .., "Message": ..}, {"Message": ..},
   // ASP.NET Web API {"Message": "An error has occurred.", "ExceptionMessage": ".."}, RFC 7807.
-  std::string message = string_member(value, {"errorMessage", "ErrorMessage", "ExceptionMessage", "Message",
-                                              "message", "detail", "title"});
+  std::string message = string_member(
+      value, {"errorMessage", "ErrorMessage", "ExceptionMessage", "Message", "message", "detail", "title"});
   if (message.empty()) {
     if (auto error = value.find("error"); error != value.end()) {
       if (error->is_string()) {
@@ -256,7 +259,8 @@ Error error_from_response(int status, std::string_view method, std::string_view 
       return Error(ErrorKind::auth_failed,
                    "HaloPSA rejected the access token for " + where +
                        " (401) even after a new token was fetched; check that the API application is active "
-                       "and its login agent may use the API" + said,
+                       "and its login agent may use the API" +
+                       said,
                    status, 0, {}, excerpt);
     case 403: {
       const std::string scope = probable_scope(path, write);
@@ -268,8 +272,7 @@ Error error_from_response(int status, std::string_view method, std::string_view 
                    status, 0, {}, excerpt);
     }
     case 404:
-      return Error(ErrorKind::not_found, "Not found: HaloPSA answered 404 to " + where + said, status, 0, {},
-                   excerpt);
+      return Error(ErrorKind::not_found, "Not found: HaloPSA answered 404 to " + where + said, status, 0, {}, excerpt);
     case 429:
       return Error(ErrorKind::rate_limited, "HaloPSA rate limit reached on " + where + said, status, 0, {}, excerpt);
     default:

@@ -8,7 +8,17 @@
 
 namespace halo {
 
-enum class ErrorKind { validation, not_found, forbidden, rate_limited, auth_failed, upstream, network, cancelled, config };
+enum class ErrorKind {
+  validation,
+  not_found,
+  forbidden,
+  rate_limited,
+  auth_failed,
+  upstream,
+  network,
+  cancelled,
+  config
+};
 
 std::string_view kind_name(ErrorKind kind);
 
@@ -19,10 +29,10 @@ class Error : public std::runtime_error {
 
   ErrorKind kind() const { return kind_; }
   std::string kind_name() const { return std::string(halo::kind_name(kind_)); }
-  int status() const { return status_; }                        // HTTP status, 0 when none
-  int retry_after_seconds() const { return retry_after_; }      // rate_limited: seconds to wait
+  int status() const { return status_; }                          // HTTP status, 0 when none
+  int retry_after_seconds() const { return retry_after_; }        // rate_limited: seconds to wait
   const nlohmann::json& field_errors() const { return fields_; }  // {"[0].name": "..."} verbatim
-  const std::string& body_excerpt() const { return excerpt_; }  // raw body, truncated
+  const std::string& body_excerpt() const { return excerpt_; }    // raw body, truncated
 
  private:
   ErrorKind kind_;
@@ -34,9 +44,9 @@ class Error : public std::runtime_error {
 
 // What a HaloPSA error body says, whatever its shape.
 struct ErrorBody {
-  std::string message;                                  // "" when the body says nothing usable
+  std::string message;                                     // "" when the body says nothing usable
   nlohmann::json field_errors = nlohmann::json::object();  // model-path keyed validation messages
-  bool html = false;                                    // an HTML error page
+  bool html = false;                                       // an HTML error page
 };
 
 ErrorBody parse_error_body(std::string_view body);

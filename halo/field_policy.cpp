@@ -161,10 +161,12 @@ const std::vector<Listed> kListed = {
 
 // Halo-computed fields every record kind shares by name.
 bool is_derived(std::string_view field) {
+  // clang-format off
   static const std::vector<std::string_view> exact = {
       "id", "alastupdate", "slastupdate", "ulastupdate", "datecreated", "open_ticket_count", "onhold_ticket_count",
       "total_ticket_count", "opened_thismonth_count", "opps_ticket_count", "client_name", "site_name",
       "toplevel_name", "main_site_name", "maincontact_name", "client_to_invoice_name", "use", "key", "table"};
+  // clang-format on
   return std::find(exact.begin(), exact.end(), field) != exact.end();
 }
 
@@ -188,8 +190,9 @@ const std::vector<Listed>& listed_refusals() { return kListed; }
 
 std::optional<Refusal> refusal(std::string_view schema, std::string_view field) {
   if (!field.empty() && field.front() == '_')
-    return Refusal{helper, "it is one of Halo's write-only helpers, which make HaloPSA act (merge, anonymise, import, "
-                           "reassign, skip automations) instead of storing a value; no tool sends them"};
+    return Refusal{helper,
+                   "it is one of Halo's write-only helpers, which make HaloPSA act (merge, anonymise, import, "
+                   "reassign, skip automations) instead of storing a value; no tool sends them"};
   for (const auto& l : kListed) {
     if (schema != l.schema || field != l.field) continue;
     switch (l.why) {
@@ -207,8 +210,10 @@ std::optional<Refusal> refusal(std::string_view schema, std::string_view field) 
   if (is_derived(field)) return Refusal{derived, "HaloPSA fills it in itself"};
   // Lists and objects on a record are other records (sites, contacts, notes, rates, links, addresses...).
   if (const Schema* s = find_schema(schema))
-    if (auto it = s->find(std::string(field)); it != s->end() && (it->second.type == Type::Array || it->second.type == Type::Object))
-      return Refusal{creates, "it holds other records (a list or an object), which a generic write must not create or rewrite"};
+    if (auto it = s->find(std::string(field));
+        it != s->end() && (it->second.type == Type::Array || it->second.type == Type::Object))
+      return Refusal{creates,
+                     "it holds other records (a list or an object), which a generic write must not create or rewrite"};
   return std::nullopt;
 }
 

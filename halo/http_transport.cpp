@@ -19,23 +19,17 @@ std::string describe(httplib::Error error, const std::string& origin) {
   switch (error) {
     case httplib::Error::Connection:
       return "could not connect to " + origin + " (connection refused or host unreachable)";
-    case httplib::Error::ConnectionTimeout:
-      return "timed out connecting to " + origin;
+    case httplib::Error::ConnectionTimeout: return "timed out connecting to " + origin;
     case httplib::Error::Read:
       return "no complete answer from " + origin + " (read timed out or the connection was dropped)";
-    case httplib::Error::Write:
-      return "the connection to " + origin + " broke while sending the request";
-    case httplib::Error::SSLConnection:
-      return "the TLS handshake with " + origin + " failed";
-    case httplib::Error::SSLLoadingCerts:
-      return "could not load the CA certificates (check HALOPSA_CA_FILE)";
+    case httplib::Error::Write: return "the connection to " + origin + " broke while sending the request";
+    case httplib::Error::SSLConnection: return "the TLS handshake with " + origin + " failed";
+    case httplib::Error::SSLLoadingCerts: return "could not load the CA certificates (check HALOPSA_CA_FILE)";
     case httplib::Error::SSLServerVerification:
       return "the TLS certificate of " + origin +
              " could not be verified (for a private CA, point HALOPSA_CA_FILE at its PEM bundle)";
-    case httplib::Error::Canceled:
-      return "the request to " + origin + " was cancelled";
-    default:
-      return "the request to " + origin + " failed (" + httplib::to_string(error) + ")";
+    case httplib::Error::Canceled: return "the request to " + origin + " was cancelled";
+    default: return "the request to " + origin + " failed (" + httplib::to_string(error) + ")";
   }
 }
 
@@ -74,8 +68,8 @@ HttpTransport::HttpTransport(Options options) : options_(std::move(options)) {
   if (options_.ca_file.empty()) {
     options_.ca_file = system_ca_file();
     spdlog::debug("TLS: CA certificates from {}", options_.ca_file.empty()
-                                                       ? "OpenSSL's defaults (SSL_CERT_FILE / SSL_CERT_DIR when set)"
-                                                       : options_.ca_file);
+                                                      ? "OpenSSL's defaults (SSL_CERT_FILE / SSL_CERT_DIR when set)"
+                                                      : options_.ca_file);
   }
 }
 
@@ -97,7 +91,7 @@ std::unique_ptr<HttpTransport::Connection> HttpTransport::checkout(const std::st
   set_timeout(c, &httplib::Client::set_read_timeout, options_.read_timeout_ms);
   set_timeout(c, &httplib::Client::set_write_timeout, options_.read_timeout_ms);
   c.set_keep_alive(true);
-  c.set_tcp_nodelay(true);  // small JSON requests: no Nagle delay waiting for a delayed ACK
+  c.set_tcp_nodelay(true);       // small JSON requests: no Nagle delay waiting for a delayed ACK
   c.set_follow_location(false);  // a redirect must never carry the bearer token elsewhere
   c.set_url_encode(false);       // paths and queries arrive percent-encoded
   c.enable_server_certificate_verification(true);
@@ -160,7 +154,8 @@ HttpResponse HttpTransport::send(std::string_view method, const std::string& url
   for (const auto& [name, value] : result->headers) {
     std::string lower = name;
     for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (lower.rfind("x-ratelimit", 0) == 0 || lower.rfind("ratelimit", 0) == 0) response.rate_headers.emplace_back(lower, value);
+    if (lower.rfind("x-ratelimit", 0) == 0 || lower.rfind("ratelimit", 0) == 0)
+      response.rate_headers.emplace_back(lower, value);
   }
   const bool closing = result->get_header_value("Connection") == "close";
   if (!closing) checkin(origin, std::move(connection));

@@ -43,9 +43,8 @@ class HttpTransport {
 
   // `url` is absolute: scheme://host[:port]/path[?query], already percent-encoded.
   // Throws Error(network); `failure`, when given, says whether the request may have been sent.
-  HttpResponse send(std::string_view method, const std::string& url, const Headers& headers,
-                    std::string_view body = {}, std::string_view content_type = {},
-                    NetworkFailure* failure = nullptr);
+  HttpResponse send(std::string_view method, const std::string& url, const Headers& headers, std::string_view body = {},
+                    std::string_view content_type = {}, NetworkFailure* failure = nullptr);
 
   // Closes the pooled keep-alive connections (requests in flight keep theirs). A server waiting for idle
   // connections to end, like the embedded sandbox stopping, then need not wait for its keep-alive timeout.

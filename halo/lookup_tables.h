@@ -16,9 +16,9 @@ class Client;
 inline constexpr long long kLookupTypesTable = 11;
 
 struct LookupTable {
-  long long id = 0;     // the table's lookupid
-  std::string name;     // its name in the table of lookup types ("" when configured by id)
-  std::string source;   // how it was found, for people: "HALOPSA_CLIENT_TYPE_LOOKUP_ID", "lookup types table (11)"
+  long long id = 0;    // the table's lookupid
+  std::string name;    // its name in the table of lookup types ("" when configured by id)
+  std::string source;  // how it was found, for people: "HALOPSA_CLIENT_TYPE_LOOKUP_ID", "lookup types table (11)"
 };
 
 // The values of one table, as {id, name, inactive} rows: a bare array or an enveloped one, Halo's id-0 default row

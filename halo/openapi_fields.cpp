@@ -202,7 +202,6 @@ const char* const kCustomFieldFields =
     "validation_data a? CustomFieldValidation\ndatabase_lookup_input i?\ntable_data_entry_type i?\nshowintable b?\ntable_height i?\ndont_delete_rows b?\n"
     "table_matching_field i?\nnew_storage_method b?\nwhere_sql s?\nload_type i?\n";
 
-
 // List rows (GET /api/Client, /Site, /Users) and custom-field definitions (GET /api/FieldInfo), from Halo's
 // 2025-03 OpenAPI document (tests/data/halopsa-openapi-2025-03-lists.json): what a list row carries, field by
 // field. The sandbox serves list rows with only these fields; the same conformance test checks them both ways.

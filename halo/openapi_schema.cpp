@@ -21,8 +21,7 @@ Schema parse_table(const char* table) {
     f.type = static_cast<Type>(type.at(0));
     f.nullable = type.size() > 1 && type[1] == '?';
     while (parts >> extra) {
-      if (extra.rfind("max=", 0) == 0)
-        f.max_length = std::stoi(extra.substr(4));
+      if (extra.rfind("max=", 0) == 0) f.max_length = std::stoi(extra.substr(4));
       else
         f.ref = extra;
     }

@@ -32,7 +32,9 @@ int page_count(std::size_t rows, std::size_t page_size) {
 }
 
 PageWalker::PageWalker(PageFetcher fetch, int page_size, const ListOptions& options, int concurrency)
-    : fetch_(std::move(fetch)), page_size_(std::max(1, page_size)), options_(options),
+    : fetch_(std::move(fetch)),
+      page_size_(std::max(1, page_size)),
+      options_(options),
       concurrency_(std::max(1, concurrency)) {}
 
 ListResult PageWalker::run() {
@@ -50,7 +52,8 @@ ListResult PageWalker::run() {
   const bool known = first.record_count_known;
   const std::size_t total = known ? first.record_count : 0;
   auto report = [&](std::size_t rows_so_far) {
-    if (options_.on_progress) options_.on_progress(cap ? std::min(rows_so_far, cap) : rows_so_far, known ? total : rows_so_far);
+    if (options_.on_progress)
+      options_.on_progress(cap ? std::min(rows_so_far, cap) : rows_so_far, known ? total : rows_so_far);
   };
   report(fetched);
 

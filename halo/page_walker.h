@@ -17,18 +17,18 @@ struct Page {
 };
 
 struct ListOptions {
-  int page_size = 0;          // 0: the client's default_page_size
-  std::size_t max_rows = 0;   // 0: all rows
-  int concurrency = 0;        // 0: the client's page_concurrency; 1 walks pages one by one
+  int page_size = 0;         // 0: the client's default_page_size
+  std::size_t max_rows = 0;  // 0: all rows
+  int concurrency = 0;       // 0: the client's page_concurrency; 1 walks pages one by one
   std::function<void(std::size_t fetched, std::size_t total)> on_progress;  // after each page, serialised
-  std::stop_token stop;       // a stop request ends the walk with Error(cancelled)
+  std::stop_token stop;  // a stop request ends the walk with Error(cancelled)
 };
 
 struct ListResult {
   nlohmann::json rows = nlohmann::json::array();  // in page order
-  std::size_t record_count = 0;  // what the server reported (rows fetched when it reported nothing)
-  bool truncated = false;        // max_rows cut the list short of record_count
-  int requests = 0;              // pages requested
+  std::size_t record_count = 0;                   // what the server reported (rows fetched when it reported nothing)
+  bool truncated = false;                         // max_rows cut the list short of record_count
+  int requests = 0;                               // pages requested
 };
 
 // Fetches one page; page_no counts from 1. Must be safe to call from several threads.

@@ -68,7 +68,8 @@ void RateBudget::acquire(Clock::time_point deadline, const std::stop_token& stop
                       std::to_string(window_.count()) + " s); " + try_again_in(seconds_to_wait(wait)) + ".",
                   429, seconds_to_wait(wait));
     }
-    if (!sleep_for(wait, stop)) throw Error(ErrorKind::cancelled, "cancelled while waiting for the HaloPSA rate budget");
+    if (!sleep_for(wait, stop))
+      throw Error(ErrorKind::cancelled, "cancelled while waiting for the HaloPSA rate budget");
   }
 }
 
@@ -94,7 +95,8 @@ milliseconds RateBudget::refused(std::optional<StatedLimit> stated) {
 std::optional<StatedLimit> parse_rate_limit_message(std::string_view text) {
   // "<N> Requests per rolling <M> <second|minute|hour> window", any case.
   std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const auto per = lower.find(" requests per rolling ");
   if (per == std::string::npos) return std::nullopt;
   auto number_before = [&](std::size_t end) -> std::optional<long long> {
@@ -112,8 +114,10 @@ std::optional<StatedLimit> parse_rate_limit_message(std::string_view text) {
   const std::string_view unit = std::string_view(lower).substr(j);
   long long seconds = 0;
   if (unit.starts_with(" second")) seconds = amount;
-  else if (unit.starts_with(" minute")) seconds = amount * 60;
-  else if (unit.starts_with(" hour")) seconds = amount * 3600;
+  else if (unit.starts_with(" minute"))
+    seconds = amount * 60;
+  else if (unit.starts_with(" hour"))
+    seconds = amount * 3600;
   if (seconds <= 0 || *limit <= 0) return std::nullopt;
   return StatedLimit{static_cast<int>(*limit), std::chrono::seconds(seconds)};
 }
@@ -149,7 +153,8 @@ RateBudget::Snapshot RateBudget::snapshot() const {
   if (held_until_ > now) wait = std::chrono::ceil<milliseconds>(held_until_ - now);
   if (s.left == 0) {
     std::deque<Clock::time_point> live;
-    for (auto t : sent_) if (t + window_ > now) live.push_back(t);
+    for (auto t : sent_)
+      if (t + window_ > now) live.push_back(t);
     const auto frees_at = live[live.size() - static_cast<std::size_t>(limit)] + window_;
     wait = std::max(wait, std::chrono::ceil<milliseconds>(frees_at - now));
   }

@@ -43,7 +43,8 @@ class RateBudget {
   using Clock = std::chrono::steady_clock;
   using Now = std::function<Clock::time_point()>;
 
-  RateBudget(int limit, std::chrono::seconds window, Now now = [] { return Clock::now(); });
+  RateBudget(
+      int limit, std::chrono::seconds window, Now now = [] { return Clock::now(); });
 
   // Takes a slot now and returns zero, or takes nothing and returns how long until one frees up.
   std::chrono::milliseconds try_acquire();
@@ -67,10 +68,10 @@ class RateBudget {
   void share(std::shared_ptr<SharedBudget> shared, int expected_replicas);
 
   struct Snapshot {
-    int used = 0;   // requests in the current window (all replicas' when shared)
-    bool shared = false;          // the window is kept with other replicas
-    bool share_only = false;      // shared but keeping to this replica's share (store away, or just back)
-    int left = 0;   // requests that may start now
+    int used = 0;             // requests in the current window (all replicas' when shared)
+    bool shared = false;      // the window is kept with other replicas
+    bool share_only = false;  // shared but keeping to this replica's share (store away, or just back)
+    int left = 0;             // requests that may start now
     int limit = 0;
     int window_seconds = 0;
     std::chrono::milliseconds next_slot_in{0};  // zero when left > 0 and no hold

@@ -20,7 +20,9 @@ constexpr KindWire kWire[] = {
     {"PopupNote", "", "", ""},
 };
 
-std::string record_path(Kind kind, long long id) { return std::string(wire(kind).collection) + "/" + std::to_string(id); }
+std::string record_path(Kind kind, long long id) {
+  return std::string(wire(kind).collection) + "/" + std::to_string(id);
+}
 
 }  // namespace
 

@@ -31,8 +31,8 @@ struct Request {
   nlohmann::json body;  // POST: the array of records sent; DELETE: null
   long long id = 0;     // DELETE: the record removed
 
-  std::string path() const;       // "/api/Client", "/api/Client/12"
-  nlohmann::json to_json() const; // {"method", "path", "body"?}
+  std::string path() const;        // "/api/Client", "/api/Client/12"
+  nlohmann::json to_json() const;  // {"method", "path", "body"?}
 };
 Request save_request(Kind kind, const nlohmann::json& record);  // POST [record]: a create, or an update with its id
 Request delete_request(Kind kind, long long id);

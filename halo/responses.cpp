@@ -129,7 +129,8 @@ std::optional<TokenGrant> parse_token_grant(std::string_view body) {
 AuthInfo parse_auth_info(std::string_view body) {
   json parsed = json::parse(body, nullptr, false);
   if (!parsed.is_object()) return {};
-  return {json_string(parsed, {"auth_url", "authUrl", "AuthUrl"}), json_string(parsed, {"tenant_id", "tenantId", "tenant"})};
+  return {json_string(parsed, {"auth_url", "authUrl", "AuthUrl"}),
+          json_string(parsed, {"tenant_id", "tenantId", "tenant"})};
 }
 
 }  // namespace halo

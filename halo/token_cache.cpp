@@ -99,8 +99,7 @@ void TokenCache::fetch_locked() {
     spdlog::debug("halo: POST {} failed: {}", url, e.what());
     throw Error(ErrorKind::network, std::string("could not get a HaloPSA access token: ") + e.what());
   }
-  spdlog::debug("halo: POST {} -> {} in {} ms", url, r.status,
-                duration_cast<milliseconds>(now() - start).count());
+  spdlog::debug("halo: POST {} -> {} in {} ms", url, r.status, duration_cast<milliseconds>(now() - start).count());
   r.body = redactor_.scrub(std::move(r.body));
   const std::string excerpt = truncate_body(r.body);
 
@@ -125,15 +124,16 @@ void TokenCache::fetch_locked() {
   const std::optional<TokenGrant> grant = parse_token_grant(r.body);
   if (!grant) {
     throw Error(ErrorKind::auth_failed,
-                "HaloPSA's token endpoint (" + url + ") answered 200 without an access_token. " + kCauses, r.status,
-                0, {}, excerpt);
+                "HaloPSA's token endpoint (" + url + ") answered 200 without an access_token. " + kCauses, r.status, 0,
+                {}, excerpt);
   }
   const std::string& token = grant->access_token;
   redactor_.add_token(token);
   const long long ttl = grant->expires_in;
   // Refresh ahead by the configured margin, but never more than a fifth of a short lifetime.
   const milliseconds lifetime = std::chrono::seconds(ttl);
-  const milliseconds margin = std::min<milliseconds>(std::chrono::seconds(config_.token_refresh_margin_seconds), lifetime / 5);
+  const milliseconds margin =
+      std::min<milliseconds>(std::chrono::seconds(config_.token_refresh_margin_seconds), lifetime / 5);
   const nlohmann::json answer = nlohmann::json::parse(r.body, nullptr, false);
   std::lock_guard lock(mu_);
   token_ = token;

@@ -45,8 +45,10 @@ void peer_or_local(socket_t sock, bool peer, std::string& ip, int& port) {
                       : ::getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &len);
   if (rc != 0) return;
   if (addr.ss_family == AF_INET) port = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
-  else if (addr.ss_family == AF_INET6) port = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
-  else return;
+  else if (addr.ss_family == AF_INET6)
+    port = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
+  else
+    return;
   char host[NI_MAXHOST] = {};
   if (::getnameinfo(reinterpret_cast<const sockaddr*>(&addr), len, host, sizeof host, nullptr, 0, NI_NUMERICHOST) == 0)
     ip = host;
@@ -166,7 +168,7 @@ class ConnectionStream final : public httplib::Stream {
       ptr[given++] = c;
       if (c == '\n') {
         if (line_length_ == 1 && last_was_cr_ && head_lines_ > 0) {
-          in_head_ = false;  // the blank line: the head is complete
+          in_head_ = false;                                         // the blank line: the head is complete
         } else if (++head_lines_ > limits_.max_header_lines + 1) {  // + the request line
           refuse(431, "Request Header Fields Too Large: more than " + std::to_string(limits_.max_header_lines) +
                           " header lines");

@@ -25,8 +25,8 @@
 namespace net {
 
 struct ConnectionLimits {
-  std::size_t max_header_bytes = 64 * 1024;  // request line and header lines, line ends included
-  std::size_t max_header_lines = 100;        // header lines (the request line not counted)
+  std::size_t max_header_bytes = 64 * 1024;        // request line and header lines, line ends included
+  std::size_t max_header_lines = 100;              // header lines (the request line not counted)
   std::chrono::milliseconds head_timeout{10'000};  // first byte of a request to the end of its head
   std::size_t max_body_bytes = 4 * 1024 * 1024;    // as read from the connection (chunk framing counts)
   std::size_t max_connections_per_client = 0;      // open at once from one address; 0: no cap

@@ -75,7 +75,8 @@ bool is_loopback_host(std::string_view host) {
   }
   // inet_aton reads every IPv4 spelling a resolver (and so a bind) accepts: dotted, shortened, hex, octal,
   // a single number. It also stops at a blank and ignores the rest, so only its own characters get this far.
-  if (h.empty() || !std::all_of(h.begin(), h.end(), [](unsigned char c) { return std::isxdigit(c) || c == '.' || c == 'x'; }))
+  if (h.empty() ||
+      !std::all_of(h.begin(), h.end(), [](unsigned char c) { return std::isxdigit(c) || c == '.' || c == 'x'; }))
     return false;
   in_addr v4{};
   if (inet_aton(h.c_str(), &v4) == 0) return false;
@@ -89,7 +90,8 @@ std::optional<Origin> parse_origin(std::string_view value) {
   if (sep == std::string::npos || sep == 0) return std::nullopt;  // includes the opaque origin "null"
   Origin out;
   out.scheme = o.substr(0, sep);
-  if (!std::all_of(out.scheme.begin(), out.scheme.end(), [](unsigned char c) { return std::isalnum(c) || c == '+' || c == '-' || c == '.'; }))
+  if (!std::all_of(out.scheme.begin(), out.scheme.end(),
+                   [](unsigned char c) { return std::isalnum(c) || c == '+' || c == '-' || c == '.'; }))
     return std::nullopt;
   auto authority = parse_host(std::string_view(o).substr(sep + 3));
   if (!authority) return std::nullopt;

@@ -27,20 +27,22 @@ bool v4_internal(const unsigned char* a) {
     std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t(0) << (32 - prefix);
     return (ip & mask) == (net & mask);
   };
-  auto in24 = [&](unsigned char b0, unsigned char b1, unsigned char b2) { return a[0] == b0 && a[1] == b1 && a[2] == b2; };
-  return in(0, 0, 8) ||        // "this network", 0.0.0.0
-         in(10, 0, 8) ||       // private
-         in(100, 64, 10) ||    // carrier-grade NAT
-         in(127, 0, 8) ||      // loopback
-         in(169, 254, 16) ||   // link-local (cloud metadata services live here)
-         in(172, 16, 12) ||    // private
-         in24(192, 0, 0) ||    // IETF protocol assignments
-         in24(192, 0, 2) ||    // documentation
-         in24(192, 88, 99) ||  // 6to4 relay anycast
-         in(192, 168, 16) ||   // private
-         in(198, 18, 15) ||    // benchmarking
+  auto in24 = [&](unsigned char b0, unsigned char b1, unsigned char b2) {
+    return a[0] == b0 && a[1] == b1 && a[2] == b2;
+  };
+  return in(0, 0, 8) ||                              // "this network", 0.0.0.0
+         in(10, 0, 8) ||                             // private
+         in(100, 64, 10) ||                          // carrier-grade NAT
+         in(127, 0, 8) ||                            // loopback
+         in(169, 254, 16) ||                         // link-local (cloud metadata services live here)
+         in(172, 16, 12) ||                          // private
+         in24(192, 0, 0) ||                          // IETF protocol assignments
+         in24(192, 0, 2) ||                          // documentation
+         in24(192, 88, 99) ||                        // 6to4 relay anycast
+         in(192, 168, 16) ||                         // private
+         in(198, 18, 15) ||                          // benchmarking
          in24(198, 51, 100) || in24(203, 0, 113) ||  // documentation
-         a[0] >= 224;          // multicast, reserved, broadcast
+         a[0] >= 224;                                // multicast, reserved, broadcast
 }
 
 bool v6_internal(const unsigned char* a) {
@@ -49,15 +51,15 @@ bool v6_internal(const unsigned char* a) {
     return std::memcmp(a, prefix.begin(), prefix.size()) == 0;
   };
   if (std::memcmp(a, kZero, 10) == 0) {
-    if (a[10] == 0xff && a[11] == 0xff) return v4_internal(a + 12);        // ::ffff:a.b.c.d (mapped)
-    if (a[10] == 0 && a[11] == 0) return true;                            // ::, ::1, ::a.b.c.d (compatible)
+    if (a[10] == 0xff && a[11] == 0xff) return v4_internal(a + 12);  // ::ffff:a.b.c.d (mapped)
+    if (a[10] == 0 && a[11] == 0) return true;                       // ::, ::1, ::a.b.c.d (compatible)
   }
   if (starts({0x00, 0x64, 0xff, 0x9b}) && std::memcmp(a + 4, kZero, 8) == 0) return v4_internal(a + 12);  // NAT64
   if (starts({0x00, 0x64, 0xff, 0x9b, 0x00, 0x01})) return true;  // local-use NAT64
   if (starts({0x01, 0x00, 0, 0, 0, 0, 0, 0})) return true;        // discard-only
   if (a[0] == 0x20 && a[1] == 0x01 && a[2] < 0x02) return true;   // 2001::/23 IETF assignments (Teredo …)
   if (starts({0x20, 0x01, 0x0d, 0xb8})) return true;              // documentation
-  if (a[0] == 0x20 && a[1] == 0x02) return v4_internal(a + 2);   // 6to4: the embedded IPv4 address decides
+  if (a[0] == 0x20 && a[1] == 0x02) return v4_internal(a + 2);    // 6to4: the embedded IPv4 address decides
   if ((a[0] & 0xfe) == 0xfc) return true;                         // unique local fc00::/7
   if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return true;         // link-local fe80::/10
   if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return true;         // site-local fec0::/10 (deprecated)
@@ -80,8 +82,7 @@ std::optional<ParsedUrl> parse_url(std::string_view url) {
   if (slash == std::string_view::npos) return std::nullopt;
   std::string_view authority = rest.substr(0, slash);
   out.path = std::string(rest.substr(slash));
-  if (authority.empty() || authority.find('@') != std::string_view::npos ||
-      out.path.find('#') != std::string::npos)
+  if (authority.empty() || authority.find('@') != std::string_view::npos || out.path.find('#') != std::string::npos)
     return std::nullopt;
   std::string_view host = authority;
   if (host.front() == '[') {
@@ -91,7 +92,8 @@ std::optional<ParsedUrl> parse_url(std::string_view url) {
     host = host.substr(close + 1);
     if (!host.empty() && host.front() != ':') return std::nullopt;
     if (!host.empty()) host.remove_prefix(1);
-    else host = {};
+    else
+      host = {};
   } else {
     auto c = host.find(':');
     out.host = std::string(host.substr(0, c));
@@ -162,16 +164,14 @@ ClientRecord fetch_client_metadata(const std::string& url, const MetadataFetchOp
   if (!options.enabled) throw MetadataError("this server does not accept client ID metadata documents");
   auto parsed = parse_url(url);
   const bool allowed_host = parsed && options.allowed_internal_hosts.count(parsed->host);
-  const bool scheme_ok =
-      parsed && (parsed->scheme == "https" || (parsed->scheme == "http" && allowed_host &&
-                                               options.allow_http_for_allowed_hosts));
+  const bool scheme_ok = parsed && (parsed->scheme == "https" ||
+                                    (parsed->scheme == "http" && allowed_host && options.allow_http_for_allowed_hosts));
   if (!parsed || !scheme_ok || parsed->path.size() < 2)
     throw MetadataError("a URL client_id must be an https URL with a path (a client ID metadata document)");
   const std::string address = pick_address(parsed->host, allowed_host);
 
-  const std::string origin = parsed->scheme + "://" + (parsed->host.find(':') != std::string::npos
-                                                             ? "[" + parsed->host + "]"
-                                                             : parsed->host) +
+  const std::string origin = parsed->scheme + "://" +
+                             (parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host) +
                              ":" + std::to_string(parsed->port);
   httplib::Client client(origin);
   // Connect to the address just checked, not whatever a second lookup returns (DNS rebinding).
@@ -191,8 +191,7 @@ ClientRecord fetch_client_metadata(const std::string& url, const MetadataFetchOp
   std::string body;
   bool too_large = false, too_slow = false;
   auto result = client.Get(
-      parsed->path, httplib::Headers{{"Accept", "application/json"}},
-      [&](const httplib::Response&) { return true; },
+      parsed->path, httplib::Headers{{"Accept", "application/json"}}, [&](const httplib::Response&) { return true; },
       [&](const char* data, std::size_t length) {
         if (std::chrono::steady_clock::now() > deadline) return !(too_slow = true);
         if (body.size() + length > options.max_bytes) return !(too_large = true);
@@ -208,27 +207,27 @@ ClientRecord fetch_client_metadata(const std::string& url, const MetadataFetchOp
     throw MetadataError("the client metadata document at " + url + " could not be fetched (" +
                         httplib::to_string(result.error()) + ")");
   if (result->status >= 300 && result->status < 400)
-    throw MetadataError("the client metadata document at " + url + " redirects elsewhere; it must be served "
+    throw MetadataError("the client metadata document at " + url +
+                        " redirects elsewhere; it must be served "
                         "directly");
   if (result->status != 200)
-    throw MetadataError("the client metadata document at " + url + " answered HTTP " +
-                        std::to_string(result->status));
+    throw MetadataError("the client metadata document at " + url + " answered HTTP " + std::to_string(result->status));
   json doc = json::parse(body, nullptr, false);
   if (!doc.is_object()) throw MetadataError("the client metadata document at " + url + " is not a JSON object");
   if (doc.value("client_id", json()) != url)
     throw MetadataError("the client metadata document's client_id must equal its URL (" + url + ")");
   if (!doc.contains("client_name") || !doc["client_name"].is_string())
     throw MetadataError("the client metadata document at " + url + " needs client_name");
-  ClientRecord record{.client_id = url, .client_name = doc["client_name"].get<std::string>(),
-                      .metadata_document = true};
+  ClientRecord record{
+      .client_id = url, .client_name = doc["client_name"].get<std::string>(), .metadata_document = true};
   if (doc.contains("redirect_uris") && doc["redirect_uris"].is_array())
     for (const auto& uri : doc["redirect_uris"])
       if (uri.is_string()) record.redirect_uris.push_back(uri.get<std::string>());
   if (record.redirect_uris.empty())
     throw MetadataError("the client metadata document at " + url + " lists no redirect_uris");
   if (auto method = doc.value("token_endpoint_auth_method", std::string("none")); method != "none")
-    throw MetadataError("the client metadata document at " + url + " asks for token_endpoint_auth_method \"" +
-                        method + "\"; this server serves public clients only (\"none\")");
+    throw MetadataError("the client metadata document at " + url + " asks for token_endpoint_auth_method \"" + method +
+                        "\"; this server serves public clients only (\"none\")");
   return record;
 }
 

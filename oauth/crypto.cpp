@@ -37,11 +37,16 @@ std::optional<std::string> decode_base64(std::string_view text) {
     char c = text[i];
     int v;
     if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
-    else return std::nullopt;
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+' || c == '-')
+      v = 62;
+    else if (c == '/' || c == '_')
+      v = 63;
+    else
+      return std::nullopt;
     buffer = (buffer << 6) | static_cast<unsigned>(v);
     bits += 6;
     if (bits >= 8) {
@@ -122,8 +127,9 @@ std::string Cipher::seal(std::string_view plaintext) const {
   out.resize(kNonce + plaintext.size() + kTag);
   auto* dst = reinterpret_cast<unsigned char*>(out.data()) + kNonce;
   int len = 0, total = 0;
-  bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(),
-                                      reinterpret_cast<const unsigned char*>(nonce.data())) == 1 &&
+  bool ok = ctx &&
+            EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(),
+                               reinterpret_cast<const unsigned char*>(nonce.data())) == 1 &&
             EVP_EncryptUpdate(ctx.get(), dst, &len, reinterpret_cast<const unsigned char*>(plaintext.data()),
                               static_cast<int>(plaintext.size())) == 1;
   total = len;
@@ -162,15 +168,17 @@ Cipher::Key parse_key(std::string_view text) {
   std::optional<std::string> bytes = text.size() == 64 ? decode_hex(text) : std::nullopt;
   if (!bytes) bytes = decode_base64(text);
   if (!bytes)
-    throw std::invalid_argument("the encryption key is neither hex nor base64 (generate one with: openssl rand -hex 32)");
+    throw std::invalid_argument(
+        "the encryption key is neither hex nor base64 (generate one with: openssl rand -hex 32)");
   if (bytes->size() != 32)
     throw std::invalid_argument("the encryption key must be 32 bytes (64 hex digits or 44 base64 characters); it is " +
                                 std::to_string(bytes->size()) + " bytes (generate one with: openssl rand -hex 32)");
   bool one_byte = true;
   for (char c : *bytes) one_byte = one_byte && c == (*bytes)[0];
   if (one_byte)
-    throw std::invalid_argument("the encryption key is one byte repeated, not a secret (generate one with: openssl "
-                                "rand -hex 32)");
+    throw std::invalid_argument(
+        "the encryption key is one byte repeated, not a secret (generate one with: openssl "
+        "rand -hex 32)");
   Cipher::Key key{};
   std::copy(bytes->begin(), bytes->end(), key.begin());
   OPENSSL_cleanse(bytes->data(), bytes->size());

@@ -105,7 +105,8 @@ void AuthorizationServer::Impl::register_client(const httplib::Request& req, htt
     const std::set<std::string> allowed = std::string(field) == "grant_types"
                                               ? std::set<std::string>{"authorization_code", "refresh_token"}
                                               : std::set<std::string>{"code"};
-    if (!list.is_array()) return oauth_error(res, 400, "invalid_client_metadata", std::string(field) + " must be a list");
+    if (!list.is_array())
+      return oauth_error(res, 400, "invalid_client_metadata", std::string(field) + " must be a list");
     for (const auto& item : list)
       if (!item.is_string() || !allowed.count(item.get<std::string>()))
         return oauth_error(res, 400, "invalid_client_metadata",
@@ -115,13 +116,14 @@ void AuthorizationServer::Impl::register_client(const httplib::Request& req, htt
   spdlog::info("oauth: registered client {} ({})", client.client_id, client.client_name);
   // Every client is public (PKCE protects its code): whatever authentication method it asked for, it gets "none"
   // (RFC 7591 §3.2.1 lets the server replace requested values).
-  json_reply(res, 201, {{"client_id", client.client_id},
-                        {"client_id_issued_at", client.created_at},
-                        {"client_name", client.client_name},
-                        {"redirect_uris", client.redirect_uris},
-                        {"grant_types", {"authorization_code", "refresh_token"}},
-                        {"response_types", {"code"}},
-                        {"token_endpoint_auth_method", "none"}});
+  json_reply(res, 201,
+             {{"client_id", client.client_id},
+              {"client_id_issued_at", client.created_at},
+              {"client_name", client.client_name},
+              {"redirect_uris", client.redirect_uris},
+              {"grant_types", {"authorization_code", "refresh_token"}},
+              {"response_types", {"code"}},
+              {"token_endpoint_auth_method", "none"}});
 }
 
 }  // namespace oauth

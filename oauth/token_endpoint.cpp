@@ -38,7 +38,7 @@ json AuthorizationServer::Impl::issue_tokens(const Grant& grant) {
 }
 
 void AuthorizationServer::Impl::token(const httplib::Request& req, httplib::Response& res) {
-  static constexpr const char* kParams[] = {"grant_type",    "code",     "redirect_uri", "client_id",
+  static constexpr const char* kParams[] = {"grant_type",    "code",     "redirect_uri",  "client_id",
                                             "code_verifier", "resource", "refresh_token", "scope"};
   std::map<std::string, std::string> p;
   for (const char* name : kParams) {
@@ -115,7 +115,8 @@ void AuthorizationServer::Impl::revoke(const httplib::Request& req, httplib::Res
     if (grant && (client_id.empty() || client_id == grant->client_id)) {
       // A refresh token stands for the whole authorization (RFC 7009 §2.1).
       if (token->kind == TokenRecord::Kind::refresh) store->revoke_grant(token->grant_id);
-      else store->revoke_token(token->token_hash);
+      else
+        store->revoke_token(token->token_hash);
     }
   }
   res.status = 200;

@@ -40,9 +40,8 @@ std::string pkce_s256(const std::string& verifier) {
 
 bool is_valid_pkce_verifier(const std::string& v) {
   if (v.size() < 43 || v.size() > 128) return false;
-  return std::all_of(v.begin(), v.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-  });
+  return std::all_of(v.begin(), v.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; });
 }
 
 bool is_loopback_redirect(const std::string& uri) {
@@ -114,8 +113,7 @@ AgentLogin::Redeemed AgentLogin::redeem_code(const std::string& code, const std:
     return {std::nullopt, "The authorisation code has already been used.", c.grant.family};
   }
   c.used = true;  // one attempt per code, right or wrong
-  if (c.grant.client_id != client_id)
-    return {std::nullopt, "The authorisation code was issued to another client.", ""};
+  if (c.grant.client_id != client_id) return {std::nullopt, "The authorisation code was issued to another client.", ""};
   if (c.grant.redirect_uri != redirect_uri)
     return {std::nullopt, "redirect_uri does not match the one the code was issued for.", ""};
   if (!is_valid_pkce_verifier(verifier) || pkce_s256(verifier) != c.grant.code_challenge)

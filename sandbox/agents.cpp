@@ -99,17 +99,15 @@ json agent_json(const Agent& a) {
   std::string initials;
   if (!first.empty()) initials += first[0];
   if (!last.empty()) initials += last[0];
-  return {{"id", a.id},           {"name", a.name},         {"firstname", first},
-          {"surname", last},      {"initials", initials},   {"email", a.email},
-          {"isdisabled", a.inactive}, {"isapiagent", a.api_only}};
+  return {{"id", a.id},           {"name", a.name},   {"firstname", first},       {"surname", last},
+          {"initials", initials}, {"email", a.email}, {"isdisabled", a.inactive}, {"isapiagent", a.api_only}};
 }
 
 json list_agents(Database& db, const QueryParams& query, const Quirks& quirks) {
   const std::optional<bool> enabled_given = flag(query, "includeenabled");
   const std::optional<bool> disabled_given = flag(query, "includedisabled");
-  const bool enabled = disabled_given && !enabled_given
-                           ? quirks.include_pair_defaults == Quirks::IncludePair::Lenient
-                           : enabled_given.value_or(true);
+  const bool enabled = disabled_given && !enabled_given ? quirks.include_pair_defaults == Quirks::IncludePair::Lenient
+                                                        : enabled_given.value_or(true);
   const bool disabled = disabled_given.value_or(false);
   const bool api = flag(query, "includeapiagents").value_or(false);
   std::string search;

@@ -79,8 +79,7 @@ std::optional<json> coerce_value(const openapi::Field& field, const json& value,
     return std::nullopt;
   }
   switch (field.type) {
-    case Type::Any:
-      return value;
+    case Type::Any: return value;
     case Type::Int32:
     case Type::Int64: {
       const auto v = json_to_int(value);
@@ -119,8 +118,7 @@ std::optional<json> coerce_value(const openapi::Field& field, const json& value,
     }
     case Type::String: {
       std::string s;
-      if (value.is_string())
-        s = value.get<std::string>();
+      if (value.is_string()) s = value.get<std::string>();
       else if (value.is_boolean())
         s = value.get<bool>() ? "True" : "False";
       else if (value.is_number())

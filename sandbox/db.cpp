@@ -28,8 +28,7 @@ Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.s
 
 Statement& Statement::bind(int index, const SqlValue& value) {
   int rc = SQLITE_OK;
-  if (std::holds_alternative<std::monostate>(value))
-    rc = sqlite3_bind_null(stmt_, index);
+  if (std::holds_alternative<std::monostate>(value)) rc = sqlite3_bind_null(stmt_, index);
   else if (const auto* i = std::get_if<long long>(&value))
     rc = sqlite3_bind_int64(stmt_, index, *i);
   else if (const auto* d = std::get_if<double>(&value))
@@ -55,8 +54,7 @@ bool Statement::step() {
 }
 
 void Statement::run() {
-  while (step()) {
-  }
+  while (step()) {}
 }
 
 void Statement::reset() {

@@ -32,7 +32,8 @@ int non_negative_int(const json& obj, const char* key) {
 
 bool boolean(const json& obj, const char* key) {
   const json& v = obj.at(key);
-  if (!v.is_boolean()) throw std::invalid_argument(std::string("\"") + key + "\" must be true or false, got " + v.dump());
+  if (!v.is_boolean())
+    throw std::invalid_argument(std::string("\"") + key + "\" must be true or false, got " + v.dump());
   return v.get<bool>();
 }
 
@@ -46,10 +47,12 @@ void parse_one(const json& item, FaultCommand& out) {
   if (!item.is_object())
     throw std::invalid_argument("each fault must be a JSON object such as {\"status\": 429, \"count\": 2}, got " +
                                 item.dump());
+  // clang-format off
   static const char* const kKnown[] = {"status",      "count",      "retry_after",      "body",
                                        "content_type", "path_prefix", "method",          "drop_connections",
                                        "apply_after_write", "latency_ms", "expire_tokens", "token_html_500",
                                        "delay_ms"};
+  // clang-format on
   for (auto it = item.begin(); it != item.end(); ++it)
     if (std::find(std::begin(kKnown), std::end(kKnown), it.key()) == std::end(kKnown))
       throw std::invalid_argument("unknown fault field \"" + it.key() + "\"");
@@ -61,7 +64,8 @@ void parse_one(const json& item, FaultCommand& out) {
   const bool drop = item.contains("drop_connections") && boolean(item, "drop_connections");
   const bool delay = item.contains("delay_ms");
   if (!item.contains("status") && !drop && !delay) {
-    for (const char* key : {"count", "retry_after", "body", "content_type", "path_prefix", "method", "apply_after_write"})
+    for (const char* key :
+         {"count", "retry_after", "body", "content_type", "path_prefix", "method", "apply_after_write"})
       if (item.contains(key))
         throw std::invalid_argument(std::string("\"") + key +
                                     "\" needs a \"status\" (or \"drop_connections\": true, or \"delay_ms\")");
@@ -72,8 +76,9 @@ void parse_one(const json& item, FaultCommand& out) {
   if (delay) {
     rule.delay_ms = non_negative_int(item, "delay_ms");
     if (item.contains("status") || drop || item.contains("apply_after_write"))
-      throw std::invalid_argument("\"delay_ms\" serves the request normally, late: it takes no \"status\", "
-                                  "\"drop_connections\" or \"apply_after_write\"");
+      throw std::invalid_argument(
+          "\"delay_ms\" serves the request normally, late: it takes no \"status\", "
+          "\"drop_connections\" or \"apply_after_write\"");
   }
   if (item.contains("status")) {
     rule.status = non_negative_int(item, "status");
@@ -117,8 +122,10 @@ std::string fault_body(const FaultRule& rule) {
   if (rule.status == 429) return "Rate Limit Reached - 300 Requests per rolling 5 minute window";
   if (rule.status >= 500) {
     const std::string code = std::to_string(rule.status);
-    return "<!DOCTYPE html>\n<html><head><title>" + code + " - Server Error</title></head><body><h1>Server Error</h1>"
-           "<h2>" + code + " - The server encountered an error and could not complete your request.</h2></body></html>";
+    return "<!DOCTYPE html>\n<html><head><title>" + code +
+           " - Server Error</title></head><body><h1>Server Error</h1>"
+           "<h2>" +
+           code + " - The server encountered an error and could not complete your request.</h2></body></html>";
   }
   return json{{"Message", "Injected fault: HTTP " + std::to_string(rule.status)}}.dump();
 }

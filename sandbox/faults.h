@@ -23,7 +23,7 @@ struct FaultRule {
   std::optional<std::string> content_type;  // default: text/plain for 429, text/html for 5xx, JSON otherwise
   std::string path_prefix;                  // case-insensitive prefix of the request path; empty = any
   std::string method;                       // empty = any; with apply_after_write, POST and DELETE only
-  bool drop_connections = false;             // close the connection mid-response instead of answering
+  bool drop_connections = false;            // close the connection mid-response instead of answering
   bool apply_after_write = false;           // let the write commit, then fail ("the create landed, reply lost")
   int delay_ms = 0;                         // hold the request this long, then serve it normally (slow but lands)
 };

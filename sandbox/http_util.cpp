@@ -23,7 +23,8 @@ std::string html_error_page(int status) {
   const std::string code = std::to_string(status);
   return "<!DOCTYPE html>\n<html>\n<head><title>Runtime Error</title></head>\n<body>\n"
          "<h1>Server Error in '/' Application.</h1>\n<h2><i>Runtime Error</i></h2>\n"
-         "<p><b>Description:</b> An application error occurred on the server (HTTP " + code + ").</p>\n</body>\n</html>\n";
+         "<p><b>Description:</b> An application error occurred on the server (HTTP " +
+         code + ").</p>\n</body>\n</html>\n";
 }
 
 namespace {
@@ -35,8 +36,7 @@ QueryParams first_values(const httplib::Params& params, bool lower_names) {
 }
 
 bool is_form(const httplib::Request& req) {
-  return to_lower(req.get_header_value("Content-Type")).find("application/x-www-form-urlencoded") !=
-         std::string::npos;
+  return to_lower(req.get_header_value("Content-Type")).find("application/x-www-form-urlencoded") != std::string::npos;
 }
 
 }  // namespace

@@ -35,7 +35,8 @@ E parse_choice(const Choice<E> (&choices)[N], const std::string& key, const json
 }
 
 const Choice<Quirks::ListRows> kListRows[] = {{"list", Quirks::ListRows::List}, {"full", Quirks::ListRows::Full}};
-const Choice<Quirks::PopupWrite> kPopupWrites[] = {{"replace", Quirks::PopupWrite::Replace}, {"add", Quirks::PopupWrite::Add}};
+const Choice<Quirks::PopupWrite> kPopupWrites[] = {{"replace", Quirks::PopupWrite::Replace},
+                                                   {"add", Quirks::PopupWrite::Add}};
 const Choice<Quirks::AddressShape> kShapes[] = {{"flat", Quirks::AddressShape::Flat},
                                                 {"nested", Quirks::AddressShape::Nested}};
 const Choice<Quirks::SearchScope> kScopes[] = {{"wide", Quirks::SearchScope::Wide},
@@ -88,8 +89,10 @@ json parse_overrides(const std::string& text) {
   if (t == "kind" || t == "strict") return json{{"preset", t}};
   json parsed = json::parse(t, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object())
-    throw std::invalid_argument("HALOPSA_SANDBOX_QUIRKS must be a JSON object of quirk settings, \"kind\" or "
-                                "\"strict\"; got: " + text.substr(0, 200));
+    throw std::invalid_argument(
+        "HALOPSA_SANDBOX_QUIRKS must be a JSON object of quirk settings, \"kind\" or "
+        "\"strict\"; got: " +
+        text.substr(0, 200));
   return parsed;
 }
 
@@ -139,14 +142,14 @@ json Quirks::to_json() const {
 
 Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
   if (!changes.is_object())
-    throw std::invalid_argument("Send a JSON object of quirk settings, e.g. {\"list_rows\": \"full\"} or "
-                                "{\"preset\": \"kind\"}.");
+    throw std::invalid_argument(
+        "Send a JSON object of quirk settings, e.g. {\"list_rows\": \"full\"} or "
+        "{\"preset\": \"kind\"}.");
   Quirks q = *this;
   if (auto p = changes.find("preset"); p != changes.end()) {
     const RateLimit keep = q.rate_limit;
     const CustomFieldSet fields = q.custom_fields;  // tenant configuration, not a belief: a preset keeps it
-    if (*p == "kind")
-      q = kind(keep);
+    if (*p == "kind") q = kind(keep);
     else if (*p == "strict")
       q = strict_base;
     else
@@ -159,29 +162,46 @@ Quirks Quirks::with(const json& changes, const Quirks& strict_base) const {
     const json& v = *it;
     if (k == "preset") continue;
     if (k == "list_rows") q.list_rows = parse_choice(kListRows, k, v);
-    else if (k == "site_address_shape") q.site_address_shape = parse_choice(kShapes, k, v);
-    else if (k == "client_type_lookup_id") q.client_type_lookup_id = parse_positive(k, v, 2147483647);
+    else if (k == "site_address_shape")
+      q.site_address_shape = parse_choice(kShapes, k, v);
+    else if (k == "client_type_lookup_id")
+      q.client_type_lookup_id = parse_positive(k, v, 2147483647);
     else if (k == "lookup_type_name") {
       if (!v.is_string() || v.get<std::string>().empty())
         throw std::invalid_argument(k + ": " + v.dump() + " is not valid; use a non-empty string.");
       q.lookup_type_name = v.get<std::string>();
-    } else if (k == "first_site_becomes_main") q.first_site_becomes_main = parse_bool(k, v);
-    else if (k == "null_clears_billing_parent") q.null_clears_billing_parent = parse_bool(k, v);
-    else if (k == "address_update_needs_id") q.address_update_needs_id = parse_bool(k, v);
-    else if (k == "client_search_scope") q.client_search_scope = parse_choice(kScopes, k, v);
-    else if (k == "include_pair_defaults") q.include_pair_defaults = parse_choice(kPairs, k, v);
-    else if (k == "post_answer") q.post_answer = parse_choice(kAnswers, k, v);
-    else if (k == "rate_limit") q.rate_limit = parse_rate_limit(v);
-    else if (k == "rate_limit_retry_after") q.rate_limit_retry_after = parse_bool(k, v);
-    else if (k == "rate_limit_body") q.rate_limit_body = parse_choice(kBodies, k, v);
-    else if (k == "popup_notes_on_record") q.popup_notes_on_record = parse_bool(k, v);
-    else if (k == "popup_notes_write") q.popup_notes_write = parse_choice(kPopupWrites, k, v);
-    else if (k == "refresh_token_rotation") q.refresh_token_rotation = parse_choice(kRotations, k, v);
-    else if (k == "custom_fields") q.custom_fields = parse_choice(kFieldSets, k, v);
-    else if (k == "mandatory_custom_fields_enforced") q.mandatory_custom_fields_enforced = parse_bool(k, v);
+    } else if (k == "first_site_becomes_main")
+      q.first_site_becomes_main = parse_bool(k, v);
+    else if (k == "null_clears_billing_parent")
+      q.null_clears_billing_parent = parse_bool(k, v);
+    else if (k == "address_update_needs_id")
+      q.address_update_needs_id = parse_bool(k, v);
+    else if (k == "client_search_scope")
+      q.client_search_scope = parse_choice(kScopes, k, v);
+    else if (k == "include_pair_defaults")
+      q.include_pair_defaults = parse_choice(kPairs, k, v);
+    else if (k == "post_answer")
+      q.post_answer = parse_choice(kAnswers, k, v);
+    else if (k == "rate_limit")
+      q.rate_limit = parse_rate_limit(v);
+    else if (k == "rate_limit_retry_after")
+      q.rate_limit_retry_after = parse_bool(k, v);
+    else if (k == "rate_limit_body")
+      q.rate_limit_body = parse_choice(kBodies, k, v);
+    else if (k == "popup_notes_on_record")
+      q.popup_notes_on_record = parse_bool(k, v);
+    else if (k == "popup_notes_write")
+      q.popup_notes_write = parse_choice(kPopupWrites, k, v);
+    else if (k == "refresh_token_rotation")
+      q.refresh_token_rotation = parse_choice(kRotations, k, v);
+    else if (k == "custom_fields")
+      q.custom_fields = parse_choice(kFieldSets, k, v);
+    else if (k == "mandatory_custom_fields_enforced")
+      q.mandatory_custom_fields_enforced = parse_bool(k, v);
     else
-      throw std::invalid_argument(k + ": unknown quirk switch (GET /_sandbox/quirks lists them; see "
-                                      "sandbox/README.md).");
+      throw std::invalid_argument(k +
+                                  ": unknown quirk switch (GET /_sandbox/quirks lists them; see "
+                                  "sandbox/README.md).");
   }
   return q;
 }

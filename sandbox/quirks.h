@@ -12,8 +12,8 @@
 namespace sandbox {
 
 struct RateLimit {
-  int limit = 0;              // requests per window; 0 = unlimited
-  int window_seconds = 300;   // the rolling window
+  int limit = 0;             // requests per window; 0 = unlimited
+  int window_seconds = 300;  // the rolling window
 };
 
 struct Quirks {

@@ -10,10 +10,12 @@ using nlohmann::json;
 namespace {
 
 bool is_secret_key(std::string key) {
-  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(key.begin(), key.end(), key.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (key.find("secret") != std::string::npos || key.find("password") != std::string::npos) return true;
-  static const char* const kExact[] = {"access_token", "refresh_token", "id_token", "token", "authorization", "code_verifier",
-                                       "new_jirakey", "new_servicenowkey", "_importtoken"};
+  static const char* const kExact[] = {"access_token", "refresh_token",     "id_token",
+                                       "token",        "authorization",     "code_verifier",
+                                       "new_jirakey",  "new_servicenowkey", "_importtoken"};
   return std::find(std::begin(kExact), std::end(kExact), key) != std::end(kExact);
 }
 
@@ -22,8 +24,7 @@ bool is_secret_key(std::string key) {
 json mask_secrets(json value) {
   if (value.is_object()) {
     for (auto it = value.begin(); it != value.end(); ++it) {
-      if (is_secret_key(it.key()) && !it.value().is_null())
-        it.value() = "***";
+      if (is_secret_key(it.key()) && !it.value().is_null()) it.value() = "***";
       else
         it.value() = mask_secrets(std::move(it.value()));
     }
@@ -34,8 +35,8 @@ json mask_secrets(json value) {
 }
 
 json to_json(const LoggedRequest& r) {
-  return {{"seq", r.seq}, {"method", r.method}, {"path", r.path},
-          {"query", r.query}, {"body", r.body},   {"status", r.status}, {"agent", r.agent}};
+  return {{"seq", r.seq},   {"method", r.method}, {"path", r.path},  {"query", r.query},
+          {"body", r.body}, {"status", r.status}, {"agent", r.agent}};
 }
 
 std::uint64_t RequestLog::record(LoggedRequest request) {

@@ -17,9 +17,9 @@ struct LoggedRequest {
   std::string method;
   std::string path;
   nlohmann::json query = nlohmann::json::object();  // {name: value}
-  nlohmann::json body;    // parsed JSON, form fields as an object, other text as a string, null when empty
-  int status = 0;         // the status answered; 0 when the connection was dropped
-  nlohmann::json agent;   // the agent the request acted as, {"id", "name"}; null when no token was accepted
+  nlohmann::json body;   // parsed JSON, form fields as an object, other text as a string, null when empty
+  int status = 0;        // the status answered; 0 when the connection was dropped
+  nlohmann::json agent;  // the agent the request acted as, {"id", "name"}; null when no token was accepted
 };
 
 nlohmann::json to_json(const LoggedRequest& request);

@@ -23,7 +23,8 @@ void html_page(httplib::Response& res, int status, const std::string& title, con
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Frame-Options", "DENY");  // no clickjacking of the login form
   res.set_content("<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>" + util::html_escape(title) +
-                      "</title></head>\n<body>\n<h1>" + util::html_escape(title) + "</h1>\n" + body + "</body>\n</html>\n",
+                      "</title></head>\n<body>\n<h1>" + util::html_escape(title) + "</h1>\n" + body +
+                      "</body>\n</html>\n",
                   "text/html; charset=utf-8");
 }
 
@@ -33,8 +34,8 @@ void refuse(httplib::Response& res, const std::string& why) {
 }
 
 // The parameters of the authorization request, carried from the GET to the POST in hidden fields.
-const char* const kRequestFields[] = {"response_type", "client_id", "redirect_uri", "scope", "state",
-                                      "code_challenge", "code_challenge_method", "tenant"};
+const char* const kRequestFields[] = {"response_type", "client_id",      "redirect_uri",          "scope",
+                                      "state",         "code_challenge", "code_challenge_method", "tenant"};
 
 struct AuthRequest {
   QueryParams params;
@@ -73,8 +74,12 @@ bool is_s256_challenge(const std::string& c) {
 
 // Checks the request; answers (a 400 page or an error redirect) and returns nullopt when it is not acceptable.
 std::optional<AuthRequest> check_request(Service& svc, const QueryParams& params, httplib::Response& res) {
-  AuthRequest r{params, field(params, "client_id"), field(params, "redirect_uri"), field(params, "scope"),
-                field(params, "state"), field(params, "code_challenge")};
+  AuthRequest r{params,
+                field(params, "client_id"),
+                field(params, "redirect_uri"),
+                field(params, "scope"),
+                field(params, "state"),
+                field(params, "code_challenge")};
   if (r.client_id.empty()) return refuse(res, "client_id is missing."), std::nullopt;
   if (r.client_id != svc.options.agent_app_client_id)
     return refuse(res, "No API application has the client_id '" + r.client_id + "'."), std::nullopt;
@@ -108,8 +113,8 @@ void login_page(Service& svc, httplib::Response& res, const AuthRequest& r, cons
   for (const auto& login : demo_logins()) {
     const auto agent = svc.store.agent(login.agent_id);
     if (!agent) continue;
-    body += "<tr><td>" + util::html_escape(login.username) + "</td><td>" + util::html_escape(login.password) + "</td><td>" +
-            util::html_escape(agent->name) + " (" + std::to_string(agent->id) + ")</td><td>" +
+    body += "<tr><td>" + util::html_escape(login.username) + "</td><td>" + util::html_escape(login.password) +
+            "</td><td>" + util::html_escape(agent->name) + " (" + std::to_string(agent->id) + ")</td><td>" +
             (agent->can_edit ? "read and change" : "read only") + "</td></tr>\n";
   }
   body += "</table>\n";
@@ -156,8 +161,7 @@ bool check_client(Service& svc, const QueryParams& form, httplib::Response& res)
   const std::string client_id = field(form, "client_id");
   if (client_id.empty()) return token_error(res, 400, "invalid_request", "client_id is missing."), false;
   if (client_id != svc.options.agent_app_client_id)
-    return token_error(res, 401, "invalid_client", "No API application has the client_id '" + client_id + "'."),
-           false;
+    return token_error(res, 401, "invalid_client", "No API application has the client_id '" + client_id + "'."), false;
   return true;
 }
 

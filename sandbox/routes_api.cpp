@@ -19,10 +19,14 @@ struct Resource {
 };
 
 const Resource kResources[] = {
-    {"client", Kind::Client, true, true, "customers"},     {"site", Kind::Site, true, true, "customers"},
-    {"users", Kind::User, true, true, "customers"},        {"toplevel", Kind::TopLevel, true, false, "customers"},
-    {"tickets", Kind::Ticket, false, false, "tickets"},    {"clientcontract", Kind::Contract, false, false, "contracts"},
-    {"lookup", std::nullopt, true, false, "customers"},    {"fieldinfo", std::nullopt, false, false, "customers"},
+    {"client", Kind::Client, true, true, "customers"},
+    {"site", Kind::Site, true, true, "customers"},
+    {"users", Kind::User, true, true, "customers"},
+    {"toplevel", Kind::TopLevel, true, false, "customers"},
+    {"tickets", Kind::Ticket, false, false, "tickets"},
+    {"clientcontract", Kind::Contract, false, false, "contracts"},
+    {"lookup", std::nullopt, true, false, "customers"},
+    {"fieldinfo", std::nullopt, false, false, "customers"},
     {"popupnote", std::nullopt, false, false, "customers"},
 };
 
@@ -87,17 +91,21 @@ void handle_api(Service& svc, const std::vector<std::string>& segments, const ht
   }
   const QueryParams query = query_params(req);
   if (!scope_allows(scope, resource->scope_area, req.method != "GET")) {
-    send_json(res, 403, {{"Message", std::string("The token's scope (") + scope + ") does not allow " +
-                                         (req.method == "GET" ? "reading " : "changing ") + resource->scope_area +
-                                         " records: it needs " + (req.method == "GET" ? "read:" : "edit:") +
-                                         resource->scope_area + " or all."}});
+    send_json(res, 403,
+              {{"Message", std::string("The token's scope (") + scope + ") does not allow " +
+                               (req.method == "GET" ? "reading " : "changing ") + resource->scope_area +
+                               " records: it needs " + (req.method == "GET" ? "read:" : "edit:") +
+                               resource->scope_area + " or all."}});
     return;
   }
   // Halo applies the signed-in agent's own permissions on top of the token's scope (assumed body: Halo's
   // {"Message"} shape, as for a scope refusal).
   if (req.method != "GET" && !caller.agent.can_edit) {
-    send_json(res, 403, {{"Message", "Agent '" + caller.agent.name + "' does not have permission to make this change: "
-                                         "their access to " + resource->scope_area + " is read-only."}});
+    send_json(res, 403,
+              {{"Message", "Agent '" + caller.agent.name +
+                               "' does not have permission to make this change: "
+                               "their access to " +
+                               resource->scope_area + " is read-only."}});
     return;
   }
 

@@ -26,8 +26,7 @@ void handle_token(Service& svc, const httplib::Request& req, httplib::Response& 
     return it == form.end() ? std::string() : it->second;
   };
   std::string tenant;
-  if (auto it = query.find("tenant"); it != query.end())
-    tenant = it->second;
+  if (auto it = query.find("tenant"); it != query.end()) tenant = it->second;
   else
     tenant = field("tenant");
   if (tenant != svc.options.tenant) return html_500(res);

@@ -18,9 +18,8 @@ bool is_loopback(const std::string& addr) {
 
 json agent_app_state(const Service& svc) {
   const auto uris = svc.agent_login.redirect_uris();
-  return {{"client_id", svc.options.agent_app_client_id},
-          {"redirect_uris", uris},
-          {"any_loopback_redirect", uris.empty()}};
+  return {
+      {"client_id", svc.options.agent_app_client_id}, {"redirect_uris", uris}, {"any_loopback_redirect", uris.empty()}};
 }
 
 json fault_state(const Service& svc) {
@@ -41,13 +40,17 @@ void handle_control(Service& svc, const httplib::Request& req, httplib::Response
     return;
   }
   if (auto host = net::parse_host(req.get_header_value("Host")); !host || !net::is_loopback_host(host->host)) {
-    send_json(res, 403, {{"error", "The sandbox control API only answers requests whose Host is a loopback address "
-                                   "(127.0.0.1, localhost, [::1])."}});
+    send_json(res, 403,
+              {{"error",
+                "The sandbox control API only answers requests whose Host is a loopback address "
+                "(127.0.0.1, localhost, [::1])."}});
     return;
   }
   if (const std::string origin = req.get_header_value("Origin"); !origin.empty() && !net::is_loopback_origin(origin)) {
-    send_json(res, 403, {{"error", "The sandbox control API does not answer cross-site requests (this Origin is not "
-                                   "a loopback origin)."}});
+    send_json(res, 403,
+              {{"error",
+                "The sandbox control API does not answer cross-site requests (this Origin is not "
+                "a loopback origin)."}});
     return;
   }
   std::string path = to_lower(req.path);
@@ -155,8 +158,9 @@ void handle_control(Service& svc, const httplib::Request& req, httplib::Response
     return;
   }
   send_json(res, 404,
-            {{"error", "Unknown control endpoint. Use POST/DELETE/GET /_sandbox/faults, GET /_sandbox/requests?since=N, "
-                       "GET/POST /_sandbox/quirks, GET/POST /_sandbox/agent_app, POST /_sandbox/reset or GET /_sandbox/info."}});
+            {{"error",
+              "Unknown control endpoint. Use POST/DELETE/GET /_sandbox/faults, GET /_sandbox/requests?since=N, "
+              "GET/POST /_sandbox/quirks, GET/POST /_sandbox/agent_app, POST /_sandbox/reset or GET /_sandbox/info."}});
 }
 
 }  // namespace sandbox

@@ -67,8 +67,7 @@ struct Sandbox::Impl {
         if (ep) std::rethrow_exception(ep);
       } catch (const std::exception& e) {
         what = e.what();
-      } catch (...) {
-      }
+      } catch (...) {}
       spdlog::error("sandbox: unhandled error: {}", what);
       send_json(res, 500, {{"Message", "An error has occurred."}});
     });
@@ -77,11 +76,10 @@ struct Sandbox::Impl {
   Service svc;
   // The same head, body and time limits as the MCP transport; no per-client cap: it serves loopback only, where
   // every client (the MCP server's own connections included) shares one address.
-  net::HardenedServer server{{.max_body_bytes = 16 * 1024 * 1024},
-                             [](int, std::string_view message) {
-                               return std::pair{std::string("application/json; charset=utf-8"),
-                                                nlohmann::json{{"error", message}}.dump()};
-                             }};
+  net::HardenedServer server{
+      {.max_body_bytes = 16 * 1024 * 1024}, [](int, std::string_view message) {
+        return std::pair{std::string("application/json; charset=utf-8"), nlohmann::json{{"error", message}}.dump()};
+      }};
   net::ListenSocket listen_socket{server};
   std::thread thread;
   std::mutex mu;
@@ -98,8 +96,8 @@ void Sandbox::start() {
   if (impl_->serving) return;
   const Options& o = impl_->svc.options;
   errno = 0;
-  const int port = o.port == 0 ? impl_->server.bind_to_any_port(o.host)
-                               : (impl_->server.bind_to_port(o.host, o.port) ? o.port : -1);
+  const int port =
+      o.port == 0 ? impl_->server.bind_to_any_port(o.host) : (impl_->server.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port <= 0) {
     const std::string why = errno ? std::strerror(errno) : "the address is not available";
     throw std::runtime_error("sandbox: cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + why +
@@ -187,14 +185,14 @@ int run_standalone(Options options) {
                  "database %s; agent sign-in: client_id %s at %s/auth/authorize, demo logins on its page). "
                  "Ctrl-C to stop.\n",
                  sandbox.base_url().c_str(), sandbox.base_url().c_str(), o.tenant.c_str(), o.client_id.c_str(),
-                 o.client_secret.c_str(), o.db_path.c_str(), o.agent_app_client_id.c_str(),
-                 sandbox.base_url().c_str());
+                 o.client_secret.c_str(), o.db_path.c_str(), o.agent_app_client_id.c_str(), sandbox.base_url().c_str());
     std::fflush(stderr);
 
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
-    struct sigaction old_int {}, old_term {};
+    struct sigaction old_int {
+    }, old_term{};
     g_stop_requested.store(false);
     sigaction(SIGINT, &action, &old_int);
     sigaction(SIGTERM, &action, &old_term);

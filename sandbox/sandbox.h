@@ -61,7 +61,7 @@ class Sandbox {
   int port() const;
   std::string base_url() const;  // "http://127.0.0.1:PORT"
   const Options& options() const;
-  Faults& faults();  // programmatic fault injection (same as the HTTP control API)
+  Faults& faults();         // programmatic fault injection (same as the HTTP control API)
   QuirkSwitches& quirks();  // the quirk switches (same as GET/POST /_sandbox/quirks)
   // The request log: entries with seq >= since (see GET /_sandbox/requests).
   std::vector<LoggedRequest> requests(std::uint64_t since = 0) const;

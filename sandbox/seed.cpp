@@ -58,10 +58,10 @@ void Store::seed_locked() {
 }
 
 std::size_t Store::add_bulk_clients(std::size_t n, unsigned seed) {
-  static const char* const kFirst[] = {"Granite", "Harbour", "Maple",  "Quantum", "Sterling", "Cedar",   "Falcon",
+  static const char* const kFirst[] = {"Granite", "Harbour", "Maple",  "Quantum", "Sterling",  "Cedar",     "Falcon",
                                        "Beacon",  "Summit",  "Willow", "Apex",    "Northgate", "Riverside", "Oak"};
-  static const char* const kTrade[] = {"Dental",      "Legal",    "Logistics", "Accounting", "Engineering",
-                                       "Veterinary",  "Plastics", "Academy",   "Construction", "Insurance"};
+  static const char* const kTrade[] = {"Dental",     "Legal",    "Logistics", "Accounting",   "Engineering",
+                                       "Veterinary", "Plastics", "Academy",   "Construction", "Insurance"};
   static const char* const kSuffix[] = {"Ltd", "LLP", "Group", "Inc.", "Partners", "Services"};
   std::mt19937 rng(seed);
   std::lock_guard lock(mu_);
@@ -71,7 +71,7 @@ std::size_t Store::add_bulk_clients(std::size_t n, unsigned seed) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::string name = std::string(kFirst[rng() % std::size(kFirst)]) + " " + kTrade[rng() % std::size(kTrade)] +
                              " " + kSuffix[rng() % std::size(kSuffix)] + " " + std::to_string(base + 1 + i);
-    json record = {{"name", name},       {"inactive", false}, {"toplevel_id", 1},
+    json record = {{"name", name},      {"inactive", false},  {"toplevel_id", 1},
                    {"customertype", 1}, {"datecreated", now}, {"alastupdate", now}};
     write_row(Kind::Client, 0, record, true);
   }

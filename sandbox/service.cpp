@@ -171,7 +171,8 @@ void Service::route(const httplib::Request& req, httplib::Response& res, json& a
   while (lower.size() > 1 && lower.back() == '/') lower.pop_back();
   if (lower == "/auth/authorize") {
     if (req.method != "GET" && req.method != "POST") {
-      send_json(res, 405, {{"error", "invalid_request"}, {"error_description", "Use GET or POST for /auth/authorize."}});
+      send_json(res, 405,
+                {{"error", "invalid_request"}, {"error_description", "Use GET or POST for /auth/authorize."}});
       return;
     }
     handle_authorize(*this, req, res, acting);

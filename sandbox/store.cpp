@@ -58,8 +58,7 @@ bool is_memory_path(const std::string& path) { return path.empty() || path == ":
 
 const KindInfo& kind_info(Kind kind) { return kKinds[static_cast<int>(kind)]; }
 
-ApiError::ApiError(int status, json body)
-    : std::runtime_error(body.dump()), status_(status), body_(std::move(body)) {}
+ApiError::ApiError(int status, json body) : std::runtime_error(body.dump()), status_(status), body_(std::move(body)) {}
 
 Store::Store(const std::string& path, bool seed, const QuirkSwitches& quirks)
     : db_(is_memory_path(path) ? ":memory:" : path), quirks_(quirks) {
@@ -164,8 +163,7 @@ json int_field(const json& record, const char* key) {
 // Names and other fields Halo derives from related records are computed at read time, so a rename shows everywhere.
 json Store::enrich(Kind kind, json r) {
   auto set_name = [&](const char* field, const char* table, const char* id_field) {
-    if (auto n = name_of(db_, table, int_field(r, id_field)))
-      r[field] = *n;
+    if (auto n = name_of(db_, table, int_field(r, id_field))) r[field] = *n;
     else
       r.erase(field);
   };
@@ -199,8 +197,9 @@ json Store::enrich(Kind kind, json r) {
       r.erase("site_name");
       const json site = int_field(r, "site_id");
       if (site.is_number_integer()) {
-        auto st = db_.prepare("SELECT s.name, s.client_id, c.name FROM sites s LEFT JOIN clients c ON c.id = s.client_id "
-                              "WHERE s.id=?");
+        auto st = db_.prepare(
+            "SELECT s.name, s.client_id, c.name FROM sites s LEFT JOIN clients c ON c.id = s.client_id "
+            "WHERE s.id=?");
         st.bind(1, site.get<long long>());
         if (st.step()) {
           r["site_name"] = st.text_at(0);
@@ -219,8 +218,7 @@ json Store::enrich(Kind kind, json r) {
       set_name("client_name", "clients", "client_id");
       set_name("site_name", "sites", "site_id");
       break;
-    case Kind::TopLevel:
-      break;
+    case Kind::TopLevel: break;
   }
   return r;
 }

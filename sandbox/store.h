@@ -80,7 +80,7 @@ class Store {
   nlohmann::json save(Kind kind, const nlohmann::json& body);
   void remove(Kind kind, long long id);
 
-  nlohmann::json list_lookups(const QueryParams& query);  // a bare array, like Halo
+  nlohmann::json list_lookups(const QueryParams& query);     // a bare array, like Halo
   nlohmann::json list_field_info(const QueryParams& query);  // GET /api/FieldInfo?typeid=N: a bare array
   // GET /api/PopupNote?client_id=|site_id=|user_id=: the pop-up notes kept on that record, each with the record's
   // id filled in (AreaPopup); a bare array, like FieldInfo.

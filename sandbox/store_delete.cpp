@@ -56,8 +56,7 @@ void Store::remove(Kind kind, long long id) {
       db_.execute("DELETE FROM users WHERE id=?", {id});
       break;
     }
-    default:
-      throw ApiError(405, {{"Message", "The requested resource does not support http method 'DELETE'."}});
+    default: throw ApiError(405, {{"Message", "The requested resource does not support http method 'DELETE'."}});
   }
   tx.commit();
 }

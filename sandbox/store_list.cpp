@@ -90,8 +90,7 @@ void active_filter(const QueryParams& q, Where& w, bool has_active_param, const 
     want_active = active.value_or(lenient);
     want_inactive = inactive.value_or(false);
   }
-  if (want_active && !want_inactive)
-    w.add("inactive = 0");
+  if (want_active && !want_inactive) w.add("inactive = 0");
   else if (!want_active && want_inactive)
     w.add("inactive = 1");
   else if (!want_active && !want_inactive)
@@ -116,8 +115,7 @@ std::string order_by(Kind kind, const QueryParams& q, std::vector<SqlValue>& bin
     const bool desc = opt_bool(q, "orderdesc" + suffix).value_or(false);
     const std::string f = lower(*field);
     std::string expr;
-    if (f == "id")
-      expr = "id";
+    if (f == "id") expr = "id";
     else if (f == kind_info(kind).name_field)
       expr = "name COLLATE NOCASE";
     else {
@@ -153,8 +151,9 @@ json Store::list(Kind kind, const QueryParams& q, const PageLimits& limits) {
       std::string clause = "(name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'";
       std::vector<SqlValue> values{pat, pat};
       if (opt_bool(q, "search_phonenumbers").value_or(false)) {
-        clause += " OR json_extract(data, '$.phonenumber') LIKE ? ESCAPE '\\' OR json_extract(data, "
-                  "'$.mobilenumber') LIKE ? ESCAPE '\\'";
+        clause +=
+            " OR json_extract(data, '$.phonenumber') LIKE ? ESCAPE '\\' OR json_extract(data, "
+            "'$.mobilenumber') LIKE ? ESCAPE '\\'";
         values.push_back(pat);
         values.push_back(pat);
       }
@@ -179,14 +178,12 @@ json Store::list(Kind kind, const QueryParams& q, const PageLimits& limits) {
   if (kind == Kind::Site || kind == Kind::User || kind == Kind::Ticket || kind == Kind::Contract)
     if (auto id = opt_int(q, "client_id")) w.add("client_id = ?", {*id});
   if (auto id = opt_int(q, "site_id")) {
-    if (kind == Kind::Site)
-      w.add("id = ?", {*id});
+    if (kind == Kind::Site) w.add("id = ?", {*id});
     else if (kind == Kind::User || kind == Kind::Ticket || kind == Kind::Contract)
       w.add("site_id = ?", {*id});
   }
   if (auto id = opt_int(q, "toplevel_id")) {
-    if (kind == Kind::Client)
-      w.add("toplevel_id = ?", {*id});
+    if (kind == Kind::Client) w.add("toplevel_id = ?", {*id});
     else if (kind == Kind::Site || kind == Kind::User || kind == Kind::Ticket)
       w.add("client_id IN (SELECT id FROM clients WHERE toplevel_id = ?)", {*id});
   }
@@ -199,8 +196,7 @@ json Store::list(Kind kind, const QueryParams& q, const PageLimits& limits) {
 
   const std::string where = w.sql();
   std::lock_guard lock(mu_);
-  const long long total =
-      db_.scalar(std::string("SELECT COUNT(*) FROM ") + k.table + where, w.binds);
+  const long long total = db_.scalar(std::string("SELECT COUNT(*) FROM ") + k.table + where, w.binds);
 
   // Paging only with pageinate=true AND an explicit page_no; otherwise the quiet default page (or `count`).
   const bool paged = opt_bool(q, "pageinate").value_or(false) && param(q, "page_no") != nullptr;
@@ -269,20 +265,19 @@ json Store::list_row(Kind kind, json row, const QueryParams& q, const Quirks& qu
         const char* lines[] = {"line1", "line2", "line3", "line4", "postcode"};
         for (int i = 0; i < 5; ++i) {
           auto it = address.find(lines[i]);
-          if (it != address.end() && it->is_string())
-            row["delivery_address_line" + std::to_string(i + 1)] = *it;
+          if (it != address.end() && it->is_string()) row["delivery_address_line" + std::to_string(i + 1)] = *it;
         }
       }
     }
   }
   if (quirks.list_rows == Quirks::ListRows::Full) return row;
-  const openapi::Schema& schema =
-      openapi::schema(kind == Kind::Client ? "Area_List" : kind == Kind::Site ? "Site_List" : "Users_List");
+  const openapi::Schema& schema = openapi::schema(kind == Kind::Client ? "Area_List"
+                                                  : kind == Kind::Site ? "Site_List"
+                                                                       : "Users_List");
   const json site_id = row.value("site_id", json());
   for (auto it = row.begin(); it != row.end();) {
     const bool nested_address = it.key() == "delivery_address";  // only here when the shape switch says nested
-    if ((!schema.count(it.key()) && !nested_address) || (kind == Kind::User && it->is_null()))
-      it = row.erase(it);
+    if ((!schema.count(it.key()) && !nested_address) || (kind == Kind::User && it->is_null())) it = row.erase(it);
     else
       ++it;
   }

@@ -15,9 +15,10 @@ namespace {
 // The lookup types a tenant has besides the client types (ids from public Halo SQL reports: 17 charge types,
 // 21 request type, 22 request source, 28 contract billing description, 32 PO status, 34 SO status, 63 appointment
 // type, 78 check-in status). The client-type table joins them under the id and name the quirk switches give.
-const std::pair<int, const char*> kLookupTypes[] = {
-    {17, "Charge Type"}, {21, "Request Type"}, {22, "Request Source"}, {28, "Contract Billing Description"},
-    {32, "Purchase Order Status"}, {34, "Sales Order Status"}, {63, "Appointment Type"}, {78, "Check-in Status"}};
+const std::pair<int, const char*> kLookupTypes[] = {{17, "Charge Type"},           {21, "Request Type"},
+                                                    {22, "Request Source"},        {28, "Contract Billing Description"},
+                                                    {32, "Purchase Order Status"}, {34, "Sales Order Status"},
+                                                    {63, "Appointment Type"},      {78, "Check-in Status"}};
 
 }  // namespace
 
@@ -103,8 +104,7 @@ void Store::insert_lookup(int lookupid, long long id, const json& record) {
 }
 
 json Store::save_lookups(const json& body) {
-  if (!body.is_array())
-    throw ApiError(400, {{"$", "The request body must be a JSON array of Lookup records."}});
+  if (!body.is_array()) throw ApiError(400, {{"$", "The request body must be a JSON array of Lookup records."}});
   std::lock_guard lock(mu_);
   Transaction tx(db_);
   json errors = json::object();
@@ -184,10 +184,11 @@ json field_definitions(const Quirks& quirks) {
     json set = optional_set;
     for (auto& d : set)
       if (d["id"] == 103) d["mandatory"] = true;
-    for (const char* extra : {
-             R"({"id": 203, "name": "CFSiteCode", "label": "Site code", "type": 0, "inputtype": 0, "usage": 3, "custom": 1, "mandatory": true})",
-             R"({"id": 301, "name": "CFEmployeeId", "label": "Employee id", "type": 0, "inputtype": 0, "usage": 4, "custom": 1, "mandatory": true})",
-             R"({"id": 302, "name": "CFStartDate", "label": "Start date", "type": 4, "inputtype": 0, "usage": 4, "custom": 1, "mandatory": false})"})
+    for (
+        const char* extra :
+        {R"({"id": 203, "name": "CFSiteCode", "label": "Site code", "type": 0, "inputtype": 0, "usage": 3, "custom": 1, "mandatory": true})",
+         R"({"id": 301, "name": "CFEmployeeId", "label": "Employee id", "type": 0, "inputtype": 0, "usage": 4, "custom": 1, "mandatory": true})",
+         R"({"id": 302, "name": "CFStartDate", "label": "Start date", "type": 4, "inputtype": 0, "usage": 4, "custom": 1, "mandatory": false})"})
       set.push_back(json::parse(extra));
     return set;
   }();

@@ -25,15 +25,12 @@ std::set<std::string> readonly_fields(Kind kind, bool trusted) {
     case Kind::Client:
       skip.insert({"toplevel_name", "client_to_invoice_name", "main_site_name", "main_phonenumber"});
       break;
-    case Kind::Site:
-      skip.insert({"client_name", "maincontact_name"});
-      break;
+    case Kind::Site: skip.insert({"client_name", "maincontact_name"}); break;
     case Kind::User:
       // A contact's client is its site's client; welcome e-mails and passwords are actions, not data.
       skip.insert({"client_id", "client_name", "site_name", "sendwelcomeemail", "resetpassword", "new_password"});
       break;
-    default:
-      break;
+    default: break;
   }
   return skip;
 }
@@ -50,8 +47,7 @@ void merge_customfields(json& existing, const json& incoming) {
         match = &old;
       if (match) break;
     }
-    if (match)
-      match->update(cf);
+    if (match) match->update(cf);
     else
       existing.push_back(cf);
   }
@@ -206,7 +202,8 @@ std::optional<long long> Store::save_item(Kind kind, const json& item, const std
   }
 
   validate(kind, record, fields, creating, id, path, errors);
-  if (creating && !opts.trusted && quirks.mandatory_custom_fields_enforced) require_custom_fields(kind, record, quirks, path, errors);
+  if (creating && !opts.trusted && quirks.mandatory_custom_fields_enforced)
+    require_custom_fields(kind, record, quirks, path, errors);
   if (merge_into) {
     const Kind target = kind;
     if (*merge_into == id)
@@ -230,8 +227,7 @@ std::optional<long long> Store::save_item(Kind kind, const json& item, const std
   const long long saved_id = write_row(kind, creating && !opts.trusted ? 0 : id, record, creating);
   after_write(kind, saved_id, before, extras, path, opts, errors);
   if (merge_into) {
-    if (kind == Kind::Client)
-      merge_client(saved_id, *merge_into, opts.now);
+    if (kind == Kind::Client) merge_client(saved_id, *merge_into, opts.now);
     else
       merge_user(saved_id, *merge_into, opts.now);
     return *merge_into;  // the source is gone: the answer shows the record it was merged into
@@ -314,9 +310,10 @@ void Store::merge_client(long long from, long long into, const std::string& now)
 // _merge_user_into: the contact's tickets and main-contact roles move to `into`, and the contact is deleted.
 void Store::merge_user(long long from, long long into, const std::string& now) {
   db_.execute("UPDATE tickets SET user_id=?, data=json_set(data, '$.user_id', ?) WHERE user_id=?", {into, into, from});
-  db_.execute("UPDATE sites SET lastupdate=?, data=json_set(data, '$.maincontact_id', ?, '$.slastupdate', ?) "
-              "WHERE json_extract(data, '$.maincontact_id') = ?",
-              {now, into, now, from});
+  db_.execute(
+      "UPDATE sites SET lastupdate=?, data=json_set(data, '$.maincontact_id', ?, '$.slastupdate', ?) "
+      "WHERE json_extract(data, '$.maincontact_id') = ?",
+      {now, into, now, from});
   db_.execute("DELETE FROM users WHERE id=?", {from});
   db_.execute("UPDATE users SET lastupdate=?, data=json_set(data, '$.ulastupdate', ?) WHERE id=?", {now, now, into});
 }
@@ -346,7 +343,8 @@ void Store::validate(Kind kind, const json& record, const json& fields, bool cre
         errors[path + ".client_to_invoice"] = "A client cannot be its own invoicing client.";
       if (fields.contains("main_site_id")) {
         const long long site = int_or_zero(record, "main_site_id");
-        if (site > 0 && (creating || db_.scalar("SELECT COUNT(*) FROM sites WHERE id=? AND client_id=?", {site, id}) == 0))
+        if (site > 0 &&
+            (creating || db_.scalar("SELECT COUNT(*) FROM sites WHERE id=? AND client_id=?", {site, id}) == 0))
           errors[path + ".main_site_id"] = "Site " + std::to_string(site) + " is not a site of this client.";
       }
       break;
@@ -358,8 +356,7 @@ void Store::validate(Kind kind, const json& record, const json& fields, bool cre
     case Kind::User:
       check_ref("site_id", Kind::Site, true, "The site_id field is required: a contact must belong to a site.");
       break;
-    default:
-      break;
+    default: break;
   }
 }
 
@@ -377,7 +374,8 @@ void Store::require_custom_fields(Kind kind, const json& record, const Quirks& q
     const json fields = record.value("customfields", json::array());
     for (const auto& cf : fields.is_array() ? fields : json::array()) {
       if (!cf.is_object()) continue;
-      const bool same = (cf.contains("id") && cf["id"] == d["id"]) || str_or_empty(cf, "name") == d["name"].get<std::string>();
+      const bool same =
+          (cf.contains("id") && cf["id"] == d["id"]) || str_or_empty(cf, "name") == d["name"].get<std::string>();
       const json value = cf.value("value", json());
       if (same && !value.is_null() && !(value.is_string() && blank(value))) given = true;
     }
@@ -510,8 +508,7 @@ void Store::ensure_main_site(long long client_id, const std::string& now, bool p
       promote ? db_.scalar("SELECT id FROM sites WHERE client_id=? ORDER BY inactive ASC, id ASC LIMIT 1", {client_id})
               : 0;
   if (next == current) return;
-  if (next > 0)
-    (*client)["main_site_id"] = next;
+  if (next > 0) (*client)["main_site_id"] = next;
   else
     client->erase("main_site_id");
   (*client)["alastupdate"] = now;

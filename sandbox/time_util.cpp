@@ -59,8 +59,8 @@ std::optional<std::string> normalize_datetime(std::string_view text, bool end_of
   pos = 0;
 
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millis = 0;
-  if (!read_digits(s, pos, 4, year) || !expect(s, pos, '-') || !read_digits(s, pos, 2, month) ||
-      !expect(s, pos, '-') || !read_digits(s, pos, 2, day))
+  if (!read_digits(s, pos, 4, year) || !expect(s, pos, '-') || !read_digits(s, pos, 2, month) || !expect(s, pos, '-') ||
+      !read_digits(s, pos, 2, day))
     return std::nullopt;
   bool date_only = true;
   int offset_minutes = 0;
@@ -115,8 +115,8 @@ std::optional<std::string> normalize_datetime(std::string_view text, bool end_of
   tm.tm_sec = second;
   const std::time_t local = timegm(&tm);
   if (tm.tm_mday != day) return std::nullopt;  // 31 February and friends roll over: reject them
-  const auto when = std::chrono::system_clock::from_time_t(local - offset_minutes * 60) +
-                    std::chrono::milliseconds(millis);
+  const auto when =
+      std::chrono::system_clock::from_time_t(local - offset_minutes * 60) + std::chrono::milliseconds(millis);
   return format_iso(when);
 }
 

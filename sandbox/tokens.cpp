@@ -45,8 +45,8 @@ bool is_known_scope(std::string_view scope) {
       "edit:timesheets", "read:contracts", "edit:contracts", "read:suppliers", "edit:suppliers", "read:items",
       "edit:items", "read:projects", "edit:projects", "read:sales", "edit:sales", "read:quotes", "edit:quotes",
       "read:sos", "edit:sos", "read:pos", "edit:pos", "read:invoices", "edit:invoices", "read:reporting",
-      "edit:reporting", "read:software", "edit:software", "read:softwarelicensing", "edit:softwarelicensing",
-      "read:kb", "edit:kb", "read:assets", "edit:assets", "access:chat", "access:adpasswordreset",
+      "edit:reporting", "read:software", "edit:software", "read:softwarelicensing", "edit:softwarelicensing", "read:kb",
+      "edit:kb", "read:assets", "edit:assets", "access:chat", "access:adpasswordreset",
       // Asks an agent sign-in for a refresh token (docs/halopsa-quirks.md: assumed, as in OpenID Connect).
       "offline_access"};
   for (const char* known : kScopes)
@@ -66,8 +66,7 @@ std::string TokenStore::issue(std::chrono::seconds ttl, std::uint64_t epoch, Tok
   std::string token = random_hex(32);
   std::lock_guard lock(mu_);
   for (auto it = tokens_.begin(); it != tokens_.end();) {
-    if (it->second.expires <= now || it->second.epoch != epoch)
-      it = tokens_.erase(it);
+    if (it->second.expires <= now || it->second.epoch != epoch) it = tokens_.erase(it);
     else
       ++it;
   }

@@ -8,9 +8,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 build_packages=(g++ cmake make pkg-config libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev doctest-dev
   libsqlite3-dev libssl-dev libcli11-dev libhiredis-dev)
+# clang-format: the test command checks the tree's formatting (scripts/format.sh --check).
 # strace: the audit log's fdatasync is checked on the system calls. redis-server and nginx: the replica tests start
 # them as their own processes on loopback (tests/e2e/scale_out.test.mjs), not as system services (see below).
-test_packages=(clang libclang-rt-dev strace redis-server nginx)
+test_packages=(clang libclang-rt-dev clang-format strace redis-server nginx)
 portable_packages=(debootstrap dpkg-dev zlib1g-dev libbrotli-dev openssl)
 want=("${build_packages[@]}")
 with_tests=0

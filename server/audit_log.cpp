@@ -80,7 +80,7 @@ json mask_secrets(const json& value) {
     json out = json::object();
     for (const auto& [key, item] : value.items())
       out[key] = (is_secret_key(key) || (named_secret && is_value_key(key))) && !item.is_null() ? json("***")
-                                                                                                 : mask_secrets(item);
+                                                                                                : mask_secrets(item);
     return out;
   }
   if (value.is_array()) {
@@ -102,7 +102,8 @@ json mask_all_secrets(const json& value) {
 std::string mask_noted_text(std::string text) {
   if (const auto* noted = SecretValues::current())
     for (const auto& v : *noted)
-      for (auto at = text.find(v); at != std::string::npos; at = text.find(v, at + 3)) text.replace(at, v.size(), "***");
+      for (auto at = text.find(v); at != std::string::npos; at = text.find(v, at + 3))
+        text.replace(at, v.size(), "***");
   return text;
 }
 
@@ -114,7 +115,8 @@ std::string mask_secret_lines(std::string_view text) {
     std::size_t end = text.find('\n', start);
     std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     std::size_t colon = line.find(": ");
-    if (line.starts_with("- ") && colon != std::string_view::npos && is_secret_key(std::string(line.substr(2, colon - 2))))
+    if (line.starts_with("- ") && colon != std::string_view::npos &&
+        is_secret_key(std::string(line.substr(2, colon - 2))))
       out.append(line.substr(0, colon + 2)).append("***");
     else
       out.append(line);
@@ -175,7 +177,9 @@ bool is_secret_name(std::string_view name) {
 
 SecretValues::SecretValues() : outer_(current_secrets) { current_secrets = this; }
 SecretValues::~SecretValues() { current_secrets = outer_; }
-const std::vector<std::string>* SecretValues::current() { return current_secrets ? &current_secrets->values_ : nullptr; }
+const std::vector<std::string>* SecretValues::current() {
+  return current_secrets ? &current_secrets->values_ : nullptr;
+}
 
 void note_secret_value(const json& value) {
   if (current_secrets && value.is_string() && !value.get_ref<const std::string&>().empty())
@@ -199,9 +203,7 @@ std::string AuditLog::session_label(std::string_view session) {
   return std::string(session.substr(0, 8)) + "…";
 }
 
-json AuditLog::mask(const json& value) const {
-  return pii_.scrub(mask_all_secrets(value));
-}
+json AuditLog::mask(const json& value) const { return pii_.scrub(mask_all_secrets(value)); }
 
 json AuditLog::requests_of(const json& structured) {
   json out = json::array();

@@ -104,14 +104,14 @@ json ResourceCatalog::list_templates() const {
 const ResourceTemplateSpec* ResourceCatalog::find_template(std::string_view uri_template) const {
   for (const auto& t : templates_)
     if (t.uri_template == uri_template) {
-      if (t.hidden) refuse(rpc::kInvalidParams, "The resource template " + t.uri_template, *t.hidden, {{"uri", t.uri_template}});
+      if (t.hidden)
+        refuse(rpc::kInvalidParams, "The resource template " + t.uri_template, *t.hidden, {{"uri", t.uri_template}});
       return &t;
     }
   return nullptr;
 }
 
-std::optional<std::map<std::string, std::string>> ResourceCatalog::match(std::string_view tmpl,
-                                                                         std::string_view uri) {
+std::optional<std::map<std::string, std::string>> ResourceCatalog::match(std::string_view tmpl, std::string_view uri) {
   std::map<std::string, std::string> vars;
   std::size_t t = 0, u = 0;
   while (t < tmpl.size()) {

@@ -38,7 +38,7 @@ struct PromptSpec {
   std::vector<PromptArgument> arguments;
   // Returns the prompts/get result: {"description"?, "messages": [...]}. Arguments are strings.
   std::function<json(const std::map<std::string, std::string>& arguments, RequestContext& ctx)> render;
-  Completer complete;  // optional
+  Completer complete;                 // optional
   std::vector<std::string> tools;     // the tools it stands for: offered only while all of them are
   std::optional<std::string> hidden;  // set by apply(): why it is not offered
 };
@@ -61,9 +61,8 @@ struct ResourceTemplateSpec {
   std::string title;
   std::string description;
   std::string mime_type = "application/json";
-  std::function<json(const std::string& uri, const std::map<std::string, std::string>& vars, RequestContext& ctx)>
-      read;
-  Completer complete;  // optional
+  std::function<json(const std::string& uri, const std::map<std::string, std::string>& vars, RequestContext& ctx)> read;
+  Completer complete;                 // optional
   std::vector<std::string> tools;     // the tools it stands for: offered only while all of them are
   std::optional<std::string> hidden;  // set by apply(): why it is not offered
 };

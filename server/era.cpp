@@ -34,7 +34,9 @@ std::string list(const std::vector<std::string>& items) {
   return out;
 }
 
-RpcError mismatch(std::string message) { return RpcError(rpc::kHeaderMismatch, "Header mismatch: " + std::move(message)); }
+RpcError mismatch(std::string message) {
+  return RpcError(rpc::kHeaderMismatch, "Header mismatch: " + std::move(message));
+}
 
 // The body field Mcp-Name mirrors for `method`, if any.
 const char* name_source(std::string_view method) {
@@ -94,7 +96,8 @@ bool claims_modern(const json& message) {
   if (params == message.end()) return false;
   const json* meta = meta_of(*params);
   if (!meta) return false;
-  if (auto v = meta->find(kVersionKey); v != meta->end()) return !v->is_string() || !is_legacy_version(v->get<std::string>());
+  if (auto v = meta->find(kVersionKey); v != meta->end())
+    return !v->is_string() || !is_legacy_version(v->get<std::string>());
   return meta->contains(kCapabilitiesKey);
 }
 
@@ -106,8 +109,8 @@ Envelope read_envelope(const json& params) {
                                             std::string(kModernVersion) + "\")");
   const json& version = (*meta)[kVersionKey];
   if (!version.is_string())
-    throw RpcError(rpc::kInvalidParams, std::string("Invalid params: \"") + kVersionKey + "\" must be a string such as \"" +
-                                            std::string(kModernVersion) + "\"");
+    throw RpcError(rpc::kInvalidParams, std::string("Invalid params: \"") + kVersionKey +
+                                            "\" must be a string such as \"" + std::string(kModernVersion) + "\"");
   Envelope env;
   env.version = version.get<std::string>();
   if (!is_modern_version(env.version))
@@ -123,15 +126,16 @@ Envelope read_envelope(const json& params) {
   env.capabilities = *caps;
   if (auto info = meta->find(kClientInfoKey); info != meta->end()) {
     if (!info->is_object())
-      throw RpcError(rpc::kInvalidParams, std::string("Invalid params: \"") + kClientInfoKey +
-                                              "\" must be an object with name and version");
+      throw RpcError(rpc::kInvalidParams,
+                     std::string("Invalid params: \"") + kClientInfoKey + "\" must be an object with name and version");
     env.client_info = *info;
   }
   if (auto level = meta->find("io.modelcontextprotocol/logLevel"); level != meta->end()) {
     if (!level->is_string() || !parse_log_level(level->get<std::string>()))
-      throw RpcError(rpc::kInvalidParams,
-                     "Invalid params: \"io.modelcontextprotocol/logLevel\" must be one of debug, info, notice, warning, "
-                     "error, critical, alert, emergency");
+      throw RpcError(
+          rpc::kInvalidParams,
+          "Invalid params: \"io.modelcontextprotocol/logLevel\" must be one of debug, info, notice, warning, "
+          "error, critical, alert, emergency");
   }
   return env;
 }
@@ -194,8 +198,7 @@ void finish_result(json& result, std::string_view method, const ServerInfo& info
   if (!result.is_object()) return;
   json fields = result_fields(method, info);
   for (auto& [key, value] : fields.items()) {
-    if (key == "_meta" && result.contains("_meta") && result["_meta"].is_object())
-      result["_meta"].update(value);
+    if (key == "_meta" && result.contains("_meta") && result["_meta"].is_object()) result["_meta"].update(value);
     else
       result[key] = value;
   }
@@ -207,7 +210,7 @@ void append_finished(std::string& out, std::string_view result, std::string_view
     return;
   }
   std::string fields = dump_safe(result_fields(method, info));  // "{...}", never empty
-  fields.pop_back();                                             // its closing brace
+  fields.pop_back();                                            // its closing brace
   out += fields;
   const bool empty = result.find_first_not_of(" \t\r\n", 1) == result.size() - 1;
   if (empty) {
@@ -251,8 +254,8 @@ std::optional<RpcError> check_http_request(const json& message, const MirroredHe
     if (method == "initialize")
       return mismatch("the MCP-Protocol-Version header names " + h.protocol_version.value_or("") +
                       " but the body is initialize, the legacy handshake: send initialize with a legacy version "
-                      "header (or none), or skip it and send " + std::string(kModernVersion) +
-                      " requests with their _meta");
+                      "header (or none), or skip it and send " +
+                      std::string(kModernVersion) + " requests with their _meta");
     if (!meta || !meta->contains(kCapabilitiesKey))
       return RpcError(rpc::kInvalidParams, "Invalid params: the MCP-Protocol-Version header names " +
                                                h.protocol_version.value_or("") + " but params._meta lacks \"" +

@@ -149,8 +149,8 @@ std::vector<std::shared_ptr<HttpSession>> SessionTable::take_expired(std::chrono
   std::lock_guard lock(mutex_);
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     const auto& s = it->second;
-    bool idle_now = !s->legacy && s->busy == 0 && s->last_seen < cutoff && s->session->in_flight() == 0 &&
-                    !s->outbound->attached();
+    bool idle_now =
+        !s->legacy && s->busy == 0 && s->last_seen < cutoff && s->session->in_flight() == 0 && !s->outbound->attached();
     if (idle_now) {
       expired.push_back(s);
       it = sessions_.erase(it);
@@ -211,14 +211,11 @@ void stream_queue(httplib::Response& res, std::shared_ptr<EventQueue> queue, Htt
       [queue, keep, interval](std::size_t, httplib::DataSink& sink) {
         std::string event;
         switch (queue->pop(event, interval)) {
-          case EventQueue::Next::event:
-            return sink.write(event.data(), event.size());
+          case EventQueue::Next::event: return sink.write(event.data(), event.size());
           case EventQueue::Next::idle:
             // Also how a vanished client is noticed: the write fails and the stream is cleaned up.
             return sink.write(kKeepAliveComment.data(), kKeepAliveComment.size());
-          case EventQueue::Next::closed:
-            sink.done();
-            return true;
+          case EventQueue::Next::closed: sink.done(); return true;
         }
         return false;
       },

@@ -49,7 +49,8 @@ bool check_version_header(const httplib::Request& req, httplib::Response& res) {
   }
   std::string list;
   for (const auto& s : supported_protocol_versions()) list += (list.empty() ? "" : ", ") + s;
-  refuse(res, 400, kTransportError, "Bad Request: unsupported MCP-Protocol-Version \"" + v + "\" (supported: " + list + ")");
+  refuse(res, 400, kTransportError,
+         "Bad Request: unsupported MCP-Protocol-Version \"" + v + "\" (supported: " + list + ")");
   return false;
 }
 
@@ -287,44 +288,43 @@ class StreamableHttp {
     auto cursor = std::make_shared<Cursor>(Cursor{index, mode == Resume::post});
     auto interval = std::chrono::duration_cast<milliseconds>(st_.options.keepalive_interval);
     HttpTransport::State* st = &st_;
-    res.set_chunked_content_provider(
-        "text/event-stream",
-        [stream, reader, cursor, resumable, keep, interval, st](std::size_t, httplib::DataSink& sink) {
-          static constexpr std::string_view kRetry = "retry: 1000\n";
-          if (cursor->prime) {
-            cursor->prime = false;
-            std::string event = "id: " + stream->event_id(0) + "\n" + std::string(kRetry) + "data: \n\n";
-            return sink.write(event.data(), event.size());
-          }
-          Reply message;
-          const auto slice = std::min(interval, milliseconds(250));
-          for (auto waited = milliseconds(0);;) {
-            auto next = stream->next(reader, cursor->index, message, slice);
-            if (next == ReplyStream::Next::reply) break;
-            if (next == ReplyStream::Next::superseded) {  // a newer connection resumed this stream
-              sink.done();
-              return true;
-            }
-            if (next == ReplyStream::Next::close_connection && resumable) {
-              std::string event = std::string(kRetry) + "\n";
-              sink.write(event.data(), event.size());
-              sink.done();
-              return true;
-            }
-            if (st->aborting) {
-              sink.done();
-              return true;
-            }
-            waited += slice;
-            if (waited >= interval) return sink.write(kKeepAliveComment.data(), kKeepAliveComment.size());
-          }
-          std::string event = resumable ? "id: " + stream->event_id(cursor->index + 1) + "\n" : std::string();
-          event += "event: message\ndata: " + message.text + "\n\n";
-          if (!sink.write(event.data(), event.size())) return false;
-          ++cursor->index;
-          if (message.final) sink.done();
+    res.set_chunked_content_provider("text/event-stream", [stream, reader, cursor, resumable, keep, interval, st](
+                                                              std::size_t, httplib::DataSink& sink) {
+      static constexpr std::string_view kRetry = "retry: 1000\n";
+      if (cursor->prime) {
+        cursor->prime = false;
+        std::string event = "id: " + stream->event_id(0) + "\n" + std::string(kRetry) + "data: \n\n";
+        return sink.write(event.data(), event.size());
+      }
+      Reply message;
+      const auto slice = std::min(interval, milliseconds(250));
+      for (auto waited = milliseconds(0);;) {
+        auto next = stream->next(reader, cursor->index, message, slice);
+        if (next == ReplyStream::Next::reply) break;
+        if (next == ReplyStream::Next::superseded) {  // a newer connection resumed this stream
+          sink.done();
           return true;
-        });
+        }
+        if (next == ReplyStream::Next::close_connection && resumable) {
+          std::string event = std::string(kRetry) + "\n";
+          sink.write(event.data(), event.size());
+          sink.done();
+          return true;
+        }
+        if (st->aborting) {
+          sink.done();
+          return true;
+        }
+        waited += slice;
+        if (waited >= interval) return sink.write(kKeepAliveComment.data(), kKeepAliveComment.size());
+      }
+      std::string event = resumable ? "id: " + stream->event_id(cursor->index + 1) + "\n" : std::string();
+      event += "event: message\ndata: " + message.text + "\n\n";
+      if (!sink.write(event.data(), event.size())) return false;
+      ++cursor->index;
+      if (message.final) sink.done();
+      return true;
+    });
   }
 
   void too_many_sessions(httplib::Response& res) {
@@ -427,8 +427,7 @@ void install_routes(httplib::Server& svr, HttpTransport::State& st) {
       if (ep) std::rethrow_exception(ep);
     } catch (const std::exception& e) {
       spdlog::error("HTTP handler failed: {}", e.what());
-    } catch (...) {
-    }
+    } catch (...) {}
     refuse(res, 500, rpc::kInternalError, "Internal error");
   });
   svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
@@ -448,7 +447,6 @@ void install_routes(httplib::Server& svr, HttpTransport::State& st) {
   });
   if (!st.options.stateless) add_legacy_sse_routes(svr, st);
   if (st.options.auth) st.options.auth->mount(svr);  // its routes pass the gate above without a bearer token
-
 }
 
 }  // namespace http
@@ -472,7 +470,8 @@ std::shared_ptr<HttpSession> HttpTransport::State::new_session(bool legacy) {
   hs->id = options.session_id_prefix + new_session_id();
   hs->legacy = legacy;
   hs->outbound = std::make_shared<OutboundRelay>();
-  hs->session = Session::create(server, hs->outbound, {.id = hs->id, .max_in_flight = options.max_in_flight_per_session});
+  hs->session =
+      Session::create(server, hs->outbound, {.id = hs->id, .max_in_flight = options.max_in_flight_per_session});
   return hs;
 }
 
@@ -503,24 +502,25 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
     return 1;
   }
   if (!st.policy.loopback_bind && st.policy.token.empty() && !options_.auth)
-    spdlog::warn("binding {} without a bearer token: anyone who can reach this port can use the tools; "
-                 "set HALOPSA_MCP_TOKEN (or --token) or bind 127.0.0.1", options_.host);
+    spdlog::warn(
+        "binding {} without a bearer token: anyone who can reach this port can use the tools; "
+        "set HALOPSA_MCP_TOKEN (or --token) or bind 127.0.0.1",
+        options_.host);
 
   // Up to 8 malloc arenas per core would serve the worker threads; a few keep contention low and RSS bounded.
   mallopt(M_ARENA_MAX, 4);
 
   // Limits enforced before any route or token check sees the request: an unauthenticated client must not be
   // able to grow memory or hold the workers (net/hardened_server.h).
-  net::HardenedServer svr(
-      {.max_header_bytes = options_.max_header_bytes,
-       .max_header_lines = options_.max_header_lines,
-       .head_timeout = std::chrono::duration_cast<milliseconds>(options_.header_timeout),
-       .max_body_bytes = options_.max_body_bytes,
-       .max_connections_per_client = options_.max_connections_per_client},
-      [](int status, std::string_view message) {
-        return std::pair{std::string("application/json"),
-                         error_body(kTransportError, std::string(message) + limit_flag(status))};
-      });
+  net::HardenedServer svr({.max_header_bytes = options_.max_header_bytes,
+                           .max_header_lines = options_.max_header_lines,
+                           .head_timeout = std::chrono::duration_cast<milliseconds>(options_.header_timeout),
+                           .max_body_bytes = options_.max_body_bytes,
+                           .max_connections_per_client = options_.max_connections_per_client},
+                          [](int status, std::string_view message) {
+                            return std::pair{std::string("application/json"),
+                                             error_body(kTransportError, std::string(message) + limit_flag(status))};
+                          });
   const std::size_t workers = std::max<std::size_t>(options_.worker_threads, options_.max_streams + 8);
   svr.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   svr.set_payload_max_length(options_.max_body_bytes);
@@ -547,8 +547,9 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
   listen_socket.on_bound();
   spdlog::info("listening on http://{}:{}/mcp (legacy SSE at /sse{}, {} sessions max{})", st.endpoint_host(), port,
                options_.stateless ? " disabled: stateless" : "", options_.max_sessions,
-               options_.auth ? ", OAuth access token required"
-                             : options_.token.empty() ? "" : ", bearer token required");
+               options_.auth            ? ", OAuth access token required"
+               : options_.token.empty() ? ""
+                                        : ", bearer token required");
 
   std::atomic<bool> listener_returned{false};
   std::thread listener([&] {
@@ -557,9 +558,9 @@ int HttpTransport::run(std::shared_ptr<const McpServer> server) {
   });
 
   // Idle sessions expire here; the same loop waits for stop().
-  const auto tick = std::clamp<milliseconds>(
-      std::chrono::duration_cast<milliseconds>(options_.session_idle_timeout) / 4, milliseconds(100),
-      milliseconds(5000));
+  const auto tick =
+      std::clamp<milliseconds>(std::chrono::duration_cast<milliseconds>(options_.session_idle_timeout) / 4,
+                               milliseconds(100), milliseconds(5000));
   {
     auto last_trim = std::chrono::steady_clock::now();
     std::unique_lock lock(st.mutex);

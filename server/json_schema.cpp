@@ -191,8 +191,7 @@ const std::locale& unicode_locale() {
     for (const char* name : {"C.UTF-8", "C.utf8", "en_US.UTF-8"}) {
       try {
         return std::locale(name);
-      } catch (const std::runtime_error&) {
-      }
+      } catch (const std::runtime_error&) {}
     }
     return std::locale::classic();
   }();
@@ -202,10 +201,12 @@ const std::locale& unicode_locale() {
 // Rewrites what std::regex lacks from ECMAScript's "u" mode: \p{...} property escapes become character classes, and
 // \d \w keep their ASCII meaning even though the Unicode locale would widen them.
 std::wstring translate_pattern(const std::wstring& source, const std::string& location) {
+  // clang-format off
   static const std::map<std::wstring, std::wstring> kProperties = {
       {L"L", L"alpha"},  {L"Letter", L"alpha"},           {L"Alphabetic", L"alpha"},
       {L"Lu", L"upper"}, {L"Uppercase_Letter", L"upper"}, {L"Ll", L"lower"},
       {L"Lowercase_Letter", L"lower"}, {L"White_Space", L"space"}};
+  // clang-format on
   std::wstring out;
   bool in_class = false;
   for (std::size_t i = 0; i < source.size(); ++i) {
@@ -217,8 +218,10 @@ std::wstring translate_pattern(const std::wstring& source, const std::string& lo
         const auto name = close == std::wstring::npos ? std::wstring() : source.substr(i + 3, close - i - 3);
         const auto property = kProperties.find(name);
         if (property == kProperties.end() || (in_class && escape == L'P')) {
-          throw std::invalid_argument("invalid schema at " + location + ": the Unicode property escape in pattern is "
-                                      "not supported (supported: \\p{L}, \\p{Letter}, \\p{Lu}, \\p{Ll}, \\p{White_Space})");
+          throw std::invalid_argument(
+              "invalid schema at " + location +
+              ": the Unicode property escape in pattern is "
+              "not supported (supported: \\p{L}, \\p{Letter}, \\p{Lu}, \\p{Ll}, \\p{White_Space})");
         }
         const std::wstring set = L"[:" + property->second + L":]";
         out += in_class ? set : (escape == L'p' ? L"[" : L"[^") + set + L"]";
@@ -343,7 +346,8 @@ class Compiler {
       if (anchor == schema.end()) continue;
       if (!anchor->is_string()) fail(location, std::string(keyword) + " must be a string");
       const std::string name = anchor->get<std::string>();
-      if (const auto [it, inserted] = identified_.emplace(base + "#" + name, &schema); !inserted && it->second != &schema) {
+      if (const auto [it, inserted] = identified_.emplace(base + "#" + name, &schema);
+          !inserted && it->second != &schema) {
         fail(location, "anchor \"" + name + "\" is declared twice in " + base);
       }
       if (std::string_view(keyword) == "$dynamicAnchor") dynamic_anchors_.push_back({resource, name, &schema});
@@ -479,8 +483,8 @@ class Compiler {
       pattern.regex.imbue(unicode_locale());
       pattern.regex.assign(translate_pattern(widen(pattern.source), location), std::regex::ECMAScript);
     } catch (const std::regex_error& error) {
-      fail(location, "\"" + pattern.source + "\" is not a regular expression this validator supports (ECMAScript): " +
-                         error.what());
+      fail(location, "\"" + pattern.source +
+                         "\" is not a regular expression this validator supports (ECMAScript): " + error.what());
     }
     return pattern;
   }
@@ -649,10 +653,12 @@ class Compiler {
     std::unordered_map<const Node*, Mark> marks;
     auto in_place = [](const Node& node) {
       std::vector<const Node*> next;
-      for (const Node* n : {node.ref, node.dynamic_ref, node.not_schema, node.if_schema, node.then_schema, node.else_schema}) {
+      for (const Node* n :
+           {node.ref, node.dynamic_ref, node.not_schema, node.if_schema, node.then_schema, node.else_schema}) {
         if (n != nullptr) next.push_back(n);
       }
-      for (const auto* list : {&node.all_of, &node.any_of, &node.one_of}) next.insert(next.end(), list->begin(), list->end());
+      for (const auto* list : {&node.all_of, &node.any_of, &node.one_of})
+        next.insert(next.end(), list->begin(), list->end());
       for (const auto& [name, n] : node.dependent_schemas) next.push_back(n);
       return next;
     };
@@ -697,10 +703,10 @@ class Compiler {
 
   const JsonSchema::Options& options_;
   std::shared_ptr<JsonSchema::Impl> impl_;
-  std::vector<std::unique_ptr<json>> documents_;          // the schema and loaded documents, alive while compiling
-  std::unordered_map<const json*, Place> places_;        // every indexed schema location
+  std::vector<std::unique_ptr<json>> documents_;             // the schema and loaded documents, alive while compiling
+  std::unordered_map<const json*, Place> places_;            // every indexed schema location
   std::unordered_map<std::string, const json*> identified_;  // "uri" and "uri#anchor" -> schema
-  std::unordered_set<std::string> asked_;                 // URIs already asked of load_document
+  std::unordered_set<std::string> asked_;                    // URIs already asked of load_document
   std::unordered_map<const json*, Node*> nodes_;
   std::deque<std::pair<Node*, const json*>> to_build_;
   std::deque<PendingAnchor> dynamic_anchors_;

@@ -144,7 +144,8 @@ bool is_email(std::string_view text) {
     std::size_t i = 1;
     while (i < text.size() && text[i] != '"') {
       if (text[i] == '\\') ++i;
-      if (i >= text.size() || static_cast<unsigned char>(text[i]) < 0x20 || static_cast<unsigned char>(text[i]) > 0x7e) {
+      if (i >= text.size() || static_cast<unsigned char>(text[i]) < 0x20 ||
+          static_cast<unsigned char>(text[i]) > 0x7e) {
         return false;
       }
       ++i;

@@ -22,7 +22,11 @@ std::wstring widen(std::string_view utf8) {
   out.reserve(utf8.size());
   for (std::size_t i = 0; i < utf8.size();) {
     const auto lead = static_cast<unsigned char>(utf8[i]);
-    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    const std::size_t length = lead < 0x80           ? 1
+                               : (lead >> 5) == 0x6  ? 2
+                               : (lead >> 4) == 0xE  ? 3
+                               : (lead >> 3) == 0x1E ? 4
+                                                     : 0;
     char32_t point = length == 1 ? lead : length == 2 ? lead & 0x1F : length == 3 ? lead & 0x0F : lead & 0x07;
     bool ok = length != 0 && i + length <= utf8.size();
     for (std::size_t k = 1; ok && k < length; ++k) {
@@ -79,18 +83,12 @@ std::size_t shallow_hash(const json& v) {
   switch (v.type()) {
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-    case json::value_t::number_float:
-      return std::hash<double>{}(v.get<double>());
-    case json::value_t::string:
-      return std::hash<std::string>{}(v.get_ref<const std::string&>());
-    case json::value_t::boolean:
-      return v.get<bool>() ? 1 : 2;
-    case json::value_t::array:
-      return 31 * v.size() + 3;
-    case json::value_t::object:
-      return 37 * v.size() + 5;
-    default:
-      return 0;
+    case json::value_t::number_float: return std::hash<double>{}(v.get<double>());
+    case json::value_t::string: return std::hash<std::string>{}(v.get_ref<const std::string&>());
+    case json::value_t::boolean: return v.get<bool>() ? 1 : 2;
+    case json::value_t::array: return 31 * v.size() + 3;
+    case json::value_t::object: return 37 * v.size() + 5;
+    default: return 0;
   }
 }
 
@@ -444,8 +442,8 @@ class Evaluator {
         valid = false;
       }
       if (node.max_length && length > *node.max_length) {
-        report("must be at most " + std::to_string(*node.max_length) + " characters, got " +
-               std::to_string(length) + ": " + preview(json(text)));
+        report("must be at most " + std::to_string(*node.max_length) + " characters, got " + std::to_string(length) +
+               ": " + preview(json(text)));
         valid = false;
       }
     }
@@ -477,8 +475,7 @@ class Evaluator {
         report("expected a date-time as YYYY-MM-DDThh:mm:ss with a time zone (Z or +hh:mm), got " +
                preview(json(text)));
         return false;
-      case Format::kNone:
-        break;
+      case Format::kNone: break;
     }
     return true;
   }
@@ -554,8 +551,8 @@ class Evaluator {
       }
       const std::size_t at_least = node.min_contains.value_or(1);
       if (matches < at_least) {
-        report("must contain at least " + plural(at_least, "item") + " matching " + node.contains_preview +
-               ", found " + std::to_string(matches));
+        report("must contain at least " + plural(at_least, "item") + " matching " + node.contains_preview + ", found " +
+               std::to_string(matches));
         if (stop()) return false;
       }
       if (node.max_contains && matches > *node.max_contains) {
@@ -779,8 +776,8 @@ class Evaluator {
   bool check_one_of(const Node& node, const json& instance, Evaluated* evaluated) {
     std::vector<std::vector<JsonSchema::Error>> errors;
     Evaluated matched_annotations;
-    const auto matched =
-        evaluate_alternatives(node.one_of, instance, evaluated != nullptr ? &matched_annotations : nullptr, false, errors);
+    const auto matched = evaluate_alternatives(node.one_of, instance,
+                                               evaluated != nullptr ? &matched_annotations : nullptr, false, errors);
     if (matched.size() == 1) {
       if (evaluated != nullptr) evaluated->merge(matched_annotations);
       return true;

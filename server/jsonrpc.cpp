@@ -53,9 +53,7 @@ json make_notification(std::string_view method, json params) {
   return message;
 }
 
-std::string dump_safe(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string dump_safe(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 namespace {
 
@@ -68,7 +66,8 @@ int nesting_depth(std::string_view text) {
     char c = text[i];
     if (in_string) {
       if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {

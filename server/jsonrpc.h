@@ -19,9 +19,9 @@ inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
 inline constexpr int kResourceNotFound = -32002;  // MCP: resources/read or /subscribe of an unknown URI
 // MCP 2026-07-28 (the range -32020..-32099 is the specification's)
-inline constexpr int kHeaderMismatch = -32020;                  // HTTP headers contradict the body, or are missing
+inline constexpr int kHeaderMismatch = -32020;                   // HTTP headers contradict the body, or are missing
 inline constexpr int kMissingRequiredClientCapability = -32021;  // the request's client did not declare it
-inline constexpr int kUnsupportedProtocolVersion = -32022;      // data: {supported, requested}
+inline constexpr int kUnsupportedProtocolVersion = -32022;       // data: {supported, requested}
 }  // namespace rpc
 
 // Thrown by method handlers; the session turns it into a JSON-RPC error response.

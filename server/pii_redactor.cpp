@@ -83,12 +83,14 @@ void mask_phones(std::string_view text, std::string& out) {
     while (j < text.size() && j - i < 32) {
       char d = text[j];
       if (is_digit(d)) last_digit = j;
-      else if (!(d == ' ' || d == '-' || d == '.' || d == '(' || d == ')')) break;
+      else if (!(d == ' ' || d == '-' || d == '.' || d == '(' || d == ')'))
+        break;
       ++j;
     }
     std::size_t end = last_digit + 1;
     std::string_view run = text.substr(i, end - i);
-    bool bounded = end == text.size() || !joins_token(text[end]) || (text[end] == '.' && (end + 1 == text.size() || !is_alnum(text[end + 1])));
+    bool bounded = end == text.size() || !joins_token(text[end]) ||
+                   (text[end] == '.' && (end + 1 == text.size() || !is_alnum(text[end + 1])));
     if (bounded && looks_like_phone(run)) {
       out.append(text.substr(emitted, i - emitted));
       out.append(PiiRedactor::mask_phone(run));
@@ -106,7 +108,8 @@ json scrub_value(const json& value, bool phone_field, const PiiRedactor& redacto
   switch (value.type()) {
     case json::value_t::object: {
       json out = json::object();
-      for (const auto& [key, item] : value.items()) out[key] = scrub_value(item, PiiRedactor::is_phone_key(key), redactor, phones);
+      for (const auto& [key, item] : value.items())
+        out[key] = scrub_value(item, PiiRedactor::is_phone_key(key), redactor, phones);
       return out;
     }
     case json::value_t::array: {
@@ -116,15 +119,15 @@ json scrub_value(const json& value, bool phone_field, const PiiRedactor& redacto
     }
     case json::value_t::string: {
       const auto& text = value.get_ref<const std::string&>();
-      if (phone_field && std::count_if(text.begin(), text.end(), is_digit) >= 3 && text.find('@') == std::string::npos) {
+      if (phone_field && std::count_if(text.begin(), text.end(), is_digit) >= 3 &&
+          text.find('@') == std::string::npos) {
         std::string masked = PiiRedactor::mask_phone(text);
         if (phones && text.size() >= 5) phones->emplace_back(text, masked);
         return masked;
       }
       return redactor.scrub_text(text);
     }
-    default:
-      return value;
+    default: return value;
   }
 }
 

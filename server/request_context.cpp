@@ -34,8 +34,9 @@ void RequestContext::log(LogLevel level, json data, std::string logger) {
   if (level < channel_.log_level()) return;
   std::lock_guard lock(mutex_);
   if (finished_) return;
-  channel_.notify(make_notification(
-      "notifications/message", {{"level", to_string(level)}, {"logger", std::move(logger)}, {"data", std::move(data)}}));
+  channel_.notify(
+      make_notification("notifications/message",
+                        {{"level", to_string(level)}, {"logger", std::move(logger)}, {"data", std::move(data)}}));
 }
 
 bool RequestContext::client_supports(std::string_view capability) const {

@@ -42,7 +42,9 @@ class RequestContext {
 
   RequestContext(Channel& channel, json progress_token, std::stop_token stop,
                  std::shared_ptr<const CallerInfo> caller = nullptr)
-      : channel_(channel), progress_token_(std::move(progress_token)), stop_(std::move(stop)),
+      : channel_(channel),
+        progress_token_(std::move(progress_token)),
+        stop_(std::move(stop)),
         caller_(std::move(caller)) {}
 
   // The authenticated user this request comes from (HTTP with HttpOptions::auth), else null.
@@ -60,8 +62,7 @@ class RequestContext {
 
   // True when the client declared the capability (e.g. "elicitation", "sampling", "roots").
   bool client_supports(std::string_view capability) const;
-  json request(std::string_view method, json params,
-               std::chrono::milliseconds timeout = std::chrono::minutes(10));
+  json request(std::string_view method, json params, std::chrono::milliseconds timeout = std::chrono::minutes(10));
   std::string session_id() const { return channel_.session_id(); }
   // Over Streamable HTTP, ends the connection carrying this request's SSE stream now; the client resumes it with
   // GET and Last-Event-ID and still gets what follows, the response included. A no-op elsewhere.

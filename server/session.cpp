@@ -38,8 +38,7 @@ class Session::RequestChannel : public RequestContext::Channel {
     if (modern_ && message.value("method", std::string()) == "notifications/message") return;
     reply_->send(message);
   }
-  json request(std::string_view method, json params, std::chrono::milliseconds timeout,
-               std::stop_token stop) override {
+  json request(std::string_view method, json params, std::chrono::milliseconds timeout, std::stop_token stop) override {
     if (modern_) return input_round(method, std::move(params));
     return session_->send_request(method, std::move(params), reply_, timeout, std::move(stop));
   }
@@ -61,8 +60,8 @@ class Session::RequestChannel : public RequestContext::Channel {
   json input_round(std::string_view method, json params) {
     if (auto needed = era::capability_for(method); !needed.empty() && !client_supports(needed))
       throw RpcError(rpc::kMissingRequiredClientCapability,
-                     "Missing required client capability: " + std::string(method) + " needs \"" +
-                         std::string(needed) + "\" in this request's clientCapabilities",
+                     "Missing required client capability: " + std::string(method) + " needs \"" + std::string(needed) +
+                         "\" in this request's clientCapabilities",
                      {{"requiredCapabilities", {{std::string(needed), json::object()}}}});
     const std::string key = "input-" + std::to_string(++modern_->next_input);
     const json& answers = modern_->input_responses;
@@ -117,8 +116,7 @@ std::shared_ptr<Session> Session::create(std::shared_ptr<const McpServer> server
   return std::shared_ptr<Session>(new Session(std::move(server), std::move(outbound), std::move(options)));
 }
 
-Session::Session(std::shared_ptr<const McpServer> server, std::shared_ptr<MessageSink> outbound,
-                 SessionOptions options)
+Session::Session(std::shared_ptr<const McpServer> server, std::shared_ptr<MessageSink> outbound, SessionOptions options)
     : server_(std::move(server)), outbound_(std::move(outbound)), options_(std::move(options)) {}
 
 Session::~Session() { server_->subscriptions->forget(this); }
@@ -161,12 +159,9 @@ void Session::receive_message(const json& message, const std::shared_ptr<Message
     if (message.is_array()) return handle_batch(message, out, caller);
     std::string why;
     switch (classify(message, &why)) {
-      case MessageKind::request:
-        return handle_request(message, out, caller);
-      case MessageKind::notification:
-        return handle_notification(message);
-      case MessageKind::response:
-        return handle_response(message);
+      case MessageKind::request: return handle_request(message, out, caller);
+      case MessageKind::notification: return handle_notification(message);
+      case MessageKind::response: return handle_response(message);
       case MessageKind::invalid: {
         json id = nullptr;
         if (message.is_object() && message.contains("id") &&
@@ -269,8 +264,9 @@ void Session::handle_modern(const json& id, const std::string& method, json para
     call->envelope = era::read_envelope(params);
     era::require_served(*server_, method);
     if (params.contains("inputResponses") && !params["inputResponses"].is_object())
-      throw RpcError(rpc::kInvalidParams, "Invalid params: inputResponses must be an object (keyed like the "
-                                          "inputRequests it answers)");
+      throw RpcError(rpc::kInvalidParams,
+                     "Invalid params: inputResponses must be an object (keyed like the "
+                     "inputRequests it answers)");
   } catch (const RpcError& e) {
     reply->send(make_error(id, e.code, e.what(), e.data));
     return;
@@ -324,7 +320,8 @@ void Session::run(const json& id, const std::string& method, json params, const 
       std::string text = R"({"jsonrpc":"2.0","id":)" + dump_safe(id) + R"(,"result":)";
       text.reserve(text.size() + page->size() + 256);
       if (modern) era::append_finished(text, *page, method, server_->info);
-      else text += *page;
+      else
+        text += *page;
       text += '}';
       reply->send_serialized(std::move(text));
     } catch (const RpcError& e) {
@@ -346,12 +343,13 @@ void Session::run(const json& id, const std::string& method, json params, const 
     std::lock_guard lock(mutex_);
     std::string refusal;
     if (closing_) refusal = "Server is shutting down";
-    else if (in_flight_.count(key)) refusal = "Invalid Request: a request with id " + key + " is already in flight";
+    else if (in_flight_.count(key))
+      refusal = "Invalid Request: a request with id " + key + " is already in flight";
     else if (in_flight_.size() >= options_.max_in_flight)
       refusal = "Server busy: " + std::to_string(options_.max_in_flight) + " requests in flight; retry shortly";
     if (!refusal.empty()) {
-      reply->send(make_error(id, closing_ || in_flight_.count(key) ? rpc::kInvalidRequest : rpc::kInternalError,
-                             refusal));
+      reply->send(
+          make_error(id, closing_ || in_flight_.count(key) ? rpc::kInvalidRequest : rpc::kInternalError, refusal));
       return;
     }
     in_flight_[key] = flight;
@@ -396,13 +394,12 @@ json Session::initialize(const json& params) {
     client_info_ = params.value("clientInfo", json::object());
   }
   spdlog::info("session {}: initialized by {} {} (protocol {})", shown(options_.id),
-               client_info_.value("name", std::string("unknown client")),
-               client_info_.value("version", std::string()), chosen);
+               client_info_.value("name", std::string("unknown client")), client_info_.value("version", std::string()),
+               chosen);
   json info{{"name", server_->info.name}, {"version", server_->info.version}};
   if (!server_->info.title.empty()) info["title"] = server_->info.title;
-  json result{{"protocolVersion", chosen},
-              {"capabilities", server_->capabilities(options_.server_push)},
-              {"serverInfo", info}};
+  json result{
+      {"protocolVersion", chosen}, {"capabilities", server_->capabilities(options_.server_push)}, {"serverInfo", info}};
   if (!server_->info.instructions.empty()) result["instructions"] = server_->info.instructions;
   return result;
 }
@@ -430,9 +427,10 @@ json Session::dispatch(const std::string& method, const json& params, RequestCon
     if (const PiiRedactor* pii = server_->tools.pii_redactor(); pii && result.contains("contents")) {
       for (auto& item : result["contents"]) {
         if (!item.is_object() || !item.contains("text") || !item["text"].is_string()) continue;
-        auto parsed = item.value("mimeType", "") == "application/json" ? parse(item["text"].get<std::string>())
-                                                                        : std::nullopt;
-        item["text"] = parsed ? pii->scrub(*parsed).dump(2, ' ', false, json::error_handler_t::replace) : pii->scrub_text(item["text"].get<std::string>());
+        auto parsed =
+            item.value("mimeType", "") == "application/json" ? parse(item["text"].get<std::string>()) : std::nullopt;
+        item["text"] = parsed ? pii->scrub(*parsed).dump(2, ' ', false, json::error_handler_t::replace)
+                              : pii->scrub_text(item["text"].get<std::string>());
       }
     }
     return result;
@@ -461,7 +459,8 @@ json Session::call_tool(const json& params, RequestContext& ctx) {
   // The HTTP transport answers this with 403 insufficient_scope before the session sees it; this covers any
   // other path (a batch, a transport that cannot say 403).
   if (auto scope = server_->tools.missing_scope(*tool, ctx.caller())) {
-    std::string message = "Tool " + name + " needs the scope \"" + *scope + "\", which this authorization lacks: "
+    std::string message = "Tool " + name + " needs the scope \"" + *scope +
+                          "\", which this authorization lacks: "
                           "authorize again asking for it";
     server_->tools.record_refusal(name, arguments, ctx, message);
     throw RpcError(rpc::kInvalidParams, message);
@@ -484,8 +483,9 @@ json Session::subscription(const std::string& method, const json& params) {
   }
   if (!server_->resources.offers(uri))
     throw RpcError(rpc::kResourceNotFound,
-                   "Resource not found: " + uri + " (resources/list and resources/templates/list show what can be "
-                   "subscribed to)",
+                   "Resource not found: " + uri +
+                       " (resources/list and resources/templates/list show what can be "
+                       "subscribed to)",
                    {{"uri", uri}});
   // Updates go where server-initiated messages go: stdout, the GET /mcp stream, the legacy SSE stream.
   if (!server_->subscriptions->subscribe(this, uri, outbound_))
@@ -502,7 +502,8 @@ json Session::complete(const json& params, RequestContext&) {
   if (!ref.is_object() || !argument.is_object() || !argument.contains("name") || !argument["name"].is_string())
     throw RpcError(rpc::kInvalidParams, "completion/complete needs ref and argument.name");
   std::string arg_name = argument["name"].get<std::string>();
-  std::string value = argument.contains("value") && argument["value"].is_string() ? argument["value"].get<std::string>() : "";
+  std::string value =
+      argument.contains("value") && argument["value"].is_string() ? argument["value"].get<std::string>() : "";
   json context = params.contains("context") && params["context"].is_object()
                      ? params["context"].value("arguments", json::object())
                      : json::object();

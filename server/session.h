@@ -100,7 +100,7 @@ class Session : public std::enable_shared_from_this<Session> {
   json client_capabilities_ = json::object();
   json client_info_ = json::object();
   std::atomic<int> log_level_{static_cast<int>(LogLevel::info)};
-  std::map<std::string, std::shared_ptr<InFlight>> in_flight_;  // by dumped request id
+  std::map<std::string, std::shared_ptr<InFlight>> in_flight_;           // by dumped request id
   std::map<std::string, std::shared_ptr<std::promise<json>>> awaiting_;  // server-to-client requests by id
   std::uint64_t next_outgoing_id_ = 1;
 };

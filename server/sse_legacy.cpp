@@ -50,7 +50,8 @@ void add_legacy_sse_routes(httplib::Server& svr, HttpTransport::State& st) {
     if (!caller) return;
     std::string sid = req.get_param_value("sessionId");
     if (sid.empty())
-      return refuse(res, 400, kTransportError, "Bad Request: the sessionId query parameter is required (from GET /sse)");
+      return refuse(res, 400, kTransportError,
+                    "Bad Request: the sessionId query parameter is required (from GET /sse)");
     auto hs = st.sessions.find(sid);
     if (!hs || !hs->legacy || hs->owner != owner_of(caller->get()))
       return refuse(res, 404, kTransportError, "Session not found: open a new stream with GET /sse");

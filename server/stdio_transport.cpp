@@ -60,8 +60,8 @@ int StdioTransport::run(std::shared_ptr<const McpServer> server) {
   auto writer = std::make_shared<LineWriter>(options_.out_fd);
   auto session = Session::create(std::move(server), writer, {.id = "stdio"});
 
-  std::string pending;       // bytes of the line being read
-  bool discarding = false;   // inside an over-long line: drop until its end
+  std::string pending;      // bytes of the line being read
+  bool discarding = false;  // inside an over-long line: drop until its end
   char buffer[64 * 1024];
 
   auto dispatch_line = [&](std::string& line) {
@@ -71,9 +71,9 @@ int StdioTransport::run(std::shared_ptr<const McpServer> server) {
   };
 
   auto refuse_long_line = [&] {
-    writer->send(make_error(nullptr, rpc::kInvalidRequest,
-                            "Message too large: a line may hold at most " + std::to_string(options_.max_line_bytes) +
-                                " bytes"));
+    writer->send(
+        make_error(nullptr, rpc::kInvalidRequest,
+                   "Message too large: a line may hold at most " + std::to_string(options_.max_line_bytes) + " bytes"));
   };
 
   while (true) {

@@ -25,7 +25,9 @@ constexpr std::string_view kCursorPrefix = "tools/";
 std::string unsafe_value(const json& value, const std::string& where, int depth = 0) {
   constexpr double kInt64Limit = 9223372036854775807.0;
   if (depth > kMaxNestingDepth) return "";
-  auto at = [&](const std::string& why) { return "`" + (where.empty() ? std::string("arguments") : where) + "`: " + why; };
+  auto at = [&](const std::string& why) {
+    return "`" + (where.empty() ? std::string("arguments") : where) + "`: " + why;
+  };
   auto check_text = [&](const std::string& text, bool key) -> std::string {
     for (unsigned char c : text)
       if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
@@ -44,12 +46,12 @@ std::string unsafe_value(const json& value, const std::string& where, int depth 
     case json::value_t::number_float: {
       double d = value.get<double>();
       if (!std::isfinite(d) || d >= kInt64Limit || d <= -kInt64Limit)
-        return at(value.dump() + " is out of range; numbers must lie between -9223372036854775807 and "
-                                 "9223372036854775807");
+        return at(value.dump() +
+                  " is out of range; numbers must lie between -9223372036854775807 and "
+                  "9223372036854775807");
       return "";
     }
-    case json::value_t::string:
-      return check_text(value.get_ref<const std::string&>(), false);
+    case json::value_t::string: return check_text(value.get_ref<const std::string&>(), false);
     case json::value_t::array: {
       std::size_t i = 0;
       for (const auto& item : value)
@@ -63,8 +65,7 @@ std::string unsafe_value(const json& value, const std::string& where, int depth 
         if (auto why = unsafe_value(item, path, depth + 1); !why.empty()) return why;
       }
       return "";
-    default:
-      return "";
+    default: return "";
   }
 }
 
@@ -100,7 +101,8 @@ void ToolRegistry::apply(const ToolPolicy& policy) {
     sets.insert(e.spec.toolset);
   }
   for (const auto& n : policy.tools)
-    if (!names.count(n)) throw std::invalid_argument("--tools: no tool named \"" + n + "\"; known tools: " + join(names));
+    if (!names.count(n))
+      throw std::invalid_argument("--tools: no tool named \"" + n + "\"; known tools: " + join(names));
   auto check_sets = [&](const std::set<std::string>& wanted, const char* flag) {
     for (const auto& s : wanted)
       if (!sets.count(s))
@@ -113,8 +115,7 @@ void ToolRegistry::apply(const ToolPolicy& policy) {
   for (auto& e : entries_) {
     e.hidden.reset();
     const auto& s = e.spec;
-    if (policy.read_only && s.writes())
-      e.hidden = "the server runs read-only (--read-only / HALOPSA_READ_ONLY)";
+    if (policy.read_only && s.writes()) e.hidden = "the server runs read-only (--read-only / HALOPSA_READ_ONLY)";
     else if (policy.allow_writes && s.writes() && !policy.allow_writes->count(s.toolset))
       e.hidden = "writes to " + s.toolset + " are not allowed (--allow-writes " + join(*policy.allow_writes) + ")";
     else if (!policy.tools.empty() && !policy.tools.count(s.name))
@@ -138,7 +139,8 @@ std::vector<const ToolSpec*> ToolRegistry::exposed() const {
 }
 
 std::size_t ToolRegistry::size() const {
-  return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return !e.hidden; }));
+  return static_cast<std::size_t>(
+      std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return !e.hidden; }));
 }
 
 const ToolSpec* ToolRegistry::find(std::string_view name) const {
@@ -249,7 +251,8 @@ ToolResult ToolRegistry::run(const Entry& e, const json& arguments, RequestConte
       call_id = audit_->started(tool.name, ctx.session_id(), arguments, ctx.caller());
     } catch (const std::exception& ex) {
       // No audit trail, no write: the operator asked for every write to be recorded.
-      return ToolResult::error(std::string("Not done: ") + ex.what() + ". Nothing was sent to HaloPSA; ask the "
+      return ToolResult::error(std::string("Not done: ") + ex.what() +
+                               ". Nothing was sent to HaloPSA; ask the "
                                "operator to fix the audit log.");
     }
   }

@@ -21,9 +21,9 @@
 namespace mcp {
 
 struct ToolPolicy {
-  bool read_only = false;                          // no tool that writes
-  std::set<std::string> tools;                     // if non-empty: only these tools
-  std::set<std::string> toolsets;                  // if non-empty: only tools of these toolsets
+  bool read_only = false;                             // no tool that writes
+  std::set<std::string> tools;                        // if non-empty: only these tools
+  std::set<std::string> toolsets;                     // if non-empty: only tools of these toolsets
   std::optional<std::set<std::string>> allow_writes;  // if set: write tools only in these toolsets
 };
 
@@ -45,7 +45,7 @@ class ToolRegistry {
 
   // Exposed tools, in registration order.
   std::vector<const ToolSpec*> exposed() const;
-  std::size_t size() const;  // exposed tools
+  std::size_t size() const;                           // exposed tools
   const ToolSpec* find(std::string_view name) const;  // exposed only
   // Why a registered tool is not exposed ("the server runs read-only"), or nullopt if unknown/exposed.
   std::optional<std::string> hidden_reason(std::string_view name) const;

@@ -8,8 +8,11 @@
 namespace shared_state {
 
 ChangeChannel::ChangeChannel(std::shared_ptr<Redis> redis, std::string channel, std::string owner, Handler on_message)
-    : redis_(std::move(redis)), channel_(std::move(channel)), owner_(std::move(owner)),
-      on_message_(std::move(on_message)), listener_([this] { listen(); }) {}
+    : redis_(std::move(redis)),
+      channel_(std::move(channel)),
+      owner_(std::move(owner)),
+      on_message_(std::move(on_message)),
+      listener_([this] { listen(); }) {}
 
 ChangeChannel::~ChangeChannel() {
   stop_ = true;
@@ -41,7 +44,8 @@ void ChangeChannel::listen() {
         // A read timeout is the idle case: clear it and read on; anything else is a lost connection.
         const bool idle = ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
         if (idle) ctx->err = 0;
-        else connected = false;
+        else
+          connected = false;
         continue;
       }
       const Reply r = to_reply(raw);

@@ -72,10 +72,22 @@ Reply to_reply(const void* raw) {
   const auto* r = static_cast<const redisReply*>(raw);
   Reply out;
   switch (r->type) {
-    case REDIS_REPLY_INTEGER: out.type = Reply::Type::integer; out.integer = r->integer; break;
-    case REDIS_REPLY_STRING: out.type = Reply::Type::string; out.str.assign(r->str, r->len); break;
-    case REDIS_REPLY_STATUS: out.type = Reply::Type::status; out.str.assign(r->str, r->len); break;
-    case REDIS_REPLY_ERROR: out.type = Reply::Type::error; out.str.assign(r->str, r->len); break;
+    case REDIS_REPLY_INTEGER:
+      out.type = Reply::Type::integer;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_STRING:
+      out.type = Reply::Type::string;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = Reply::Type::status;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = Reply::Type::error;
+      out.str.assign(r->str, r->len);
+      break;
     case REDIS_REPLY_ARRAY:
       out.type = Reply::Type::array;
       for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(to_reply(r->element[i]));
@@ -197,8 +209,7 @@ bool Redis::up() {
   std::lock_guard lock(mu_);
   try {
     command_locked({"PING"});
-  } catch (const Unavailable&) {
-  }
+  } catch (const Unavailable&) {}
   return up_;
 }
 

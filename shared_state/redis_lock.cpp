@@ -85,8 +85,7 @@ void RedisLock::release() {
   if (renewer_.joinable()) renewer_.join();
   try {
     redis_->script(kRelease, {key_}, {token_});
-  } catch (const Unavailable&) {
-  }
+  } catch (const Unavailable&) {}
 }
 
 }  // namespace shared_state

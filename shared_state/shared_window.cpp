@@ -58,8 +58,8 @@ SharedWindow::SharedWindow(std::shared_ptr<Redis> redis, std::string key, std::s
 
 std::chrono::milliseconds SharedWindow::try_acquire(int limit, std::chrono::milliseconds window) {
   const std::string member = owner_ + ":" + std::to_string(++sequence_);
-  const Reply r = checked(redis_->script(
-      kAcquire, {zset_, hold_}, {std::to_string(limit), std::to_string(window.count()), member}));
+  const Reply r = checked(
+      redis_->script(kAcquire, {zset_, hold_}, {std::to_string(limit), std::to_string(window.count()), member}));
   if (r.type != Reply::Type::array || r.elements.empty()) throw Unavailable("Redis: unexpected rate budget answer");
   return std::chrono::milliseconds(r.elements[0].integer);
 }

@@ -25,9 +25,9 @@ class SharedWindow {
   void hold_for(std::chrono::milliseconds wait);
 
   struct Usage {
-    int used = 0;                                // entries inside the window now
+    int used = 0;                                   // entries inside the window now
     std::chrono::milliseconds oldest_leaves_in{0};  // 0 when empty
-    std::chrono::milliseconds held_for{0};       // the hold left, 0 when none
+    std::chrono::milliseconds held_for{0};          // the hold left, 0 when none
   };
   Usage usage(std::chrono::milliseconds window);  // throws Unavailable
 

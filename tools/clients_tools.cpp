@@ -17,9 +17,13 @@ namespace {
 
 using Query = std::vector<std::pair<std::string, std::string>>;
 
-const std::vector<std::pair<std::string, std::string>> kClientColumns = {
-    {"id", "Id"}, {"name", "Name"}, {"inactive", "Inactive"}, {"credit_stop", "Credit stop"},
-    {"toplevel_name", "TopLevel"}, {"client_to_invoice_name", "Billed by"}, {"main_site_name", "Main site"}};
+const std::vector<std::pair<std::string, std::string>> kClientColumns = {{"id", "Id"},
+                                                                         {"name", "Name"},
+                                                                         {"inactive", "Inactive"},
+                                                                         {"credit_stop", "Credit stop"},
+                                                                         {"toplevel_name", "TopLevel"},
+                                                                         {"client_to_invoice_name", "Billed by"},
+                                                                         {"main_site_name", "Main site"}};
 
 // The rows as the table shows them: a non-zero `stopped` (Area_List carries it) as "on credit stop".
 json table_rows(const json& items) {
@@ -41,8 +45,9 @@ void refuse_billing_loop(halo::Client& halo, long long self_id, long long parent
     if (next <= 0) return;
     chain += " -> " + std::to_string(next);
     if (next == self_id)
-      throw InputError("billing_parent: client " + std::to_string(parent) + " is itself invoiced through this client (" +
-                       chain + "), so this would make a billing loop. Change the other client's billing parent first.");
+      throw InputError("billing_parent: client " + std::to_string(parent) +
+                       " is itself invoiced through this client (" + chain +
+                       "), so this would make a billing loop. Change the other client's billing parent first.");
     at = next;
   }
 }
@@ -85,10 +90,12 @@ mcp::ToolResult search_clients(halo::Client& halo, const json& args) {
   Query query;
   if (args.contains("search")) query.emplace_back("search", args["search"].get<std::string>());
   add_status(query, args);
-  if (args.contains("toplevel")) query.emplace_back("toplevel_id", std::to_string(resolve_toplevel(halo, args["toplevel"])));
+  if (args.contains("toplevel"))
+    query.emplace_back("toplevel_id", std::to_string(resolve_toplevel(halo, args["toplevel"])));
   std::function<bool(const json&)> filter;
   if (args.contains("billing_parent") || args.contains("client_type")) {
-    const long long parent = args.contains("billing_parent") ? resolve_client(halo, args["billing_parent"], "billing_parent") : 0;
+    const long long parent =
+        args.contains("billing_parent") ? resolve_client(halo, args["billing_parent"], "billing_parent") : 0;
     const long long type = args.contains("client_type") ? resolve_client_type(halo, args["client_type"]) : 0;
     filter = [parent, type](const json& c) {
       if (parent && c.value("client_to_invoice", json(0)) != json(parent)) return false;
@@ -99,11 +106,13 @@ mcp::ToolResult search_clients(halo::Client& halo, const json& args) {
   json data = search_page(halo, Kind::client, query, args, filter);
   std::string text = std::to_string(data["total"].get<std::size_t>()) + " client(s) match";
   if (data["items"].empty()) {
-    text += data["page"].get<int>() > 1 ? " (no rows on this page)." : ". Try a shorter search text or status: \"all\".";
+    text +=
+        data["page"].get<int>() > 1 ? " (no rows on this page)." : ". Try a shorter search text or status: \"all\".";
   } else {
     text += "; page " + std::to_string(data["page"].get<int>()) + ":\n\n" +
             markdown_table(table_rows(data["items"]), kClientColumns, data["items"].size());
-    if (data["has_more"].get<bool>()) text += "\nMore: call again with page " + std::to_string(data["page"].get<int>() + 1) + ".";
+    if (data["has_more"].get<bool>())
+      text += "\nMore: call again with page " + std::to_string(data["page"].get<int>() + 1) + ".";
   }
   if (data.contains("note")) text += "\n" + data["note"].get<std::string>();
   return mcp::ToolResult::data(std::move(data), text);
@@ -160,12 +169,15 @@ mcp::ToolResult get_client(halo::Client& halo, const json& args) {
   text += "\nMain site: " + (record.contains("main_site_name") ? plain(record["main_site_name"]) : std::string("none"));
   if (record.contains("alastupdate")) text += "\nLast changed (alastupdate): " + plain(record["alastupdate"]);
   text += "\n\nSites (" + data["sites"]["total"].dump() + "):\n" +
-          markdown_table(data["sites"]["items"], {{"id", "Id"}, {"name", "Name"}, {"delivery_address", "Address"}, {"inactive", "Inactive"}},
+          markdown_table(data["sites"]["items"],
+                         {{"id", "Id"}, {"name", "Name"}, {"delivery_address", "Address"}, {"inactive", "Inactive"}},
                          data["sites"]["total"].get<std::size_t>());
-  text += "\n\nContacts (" + data["contacts"]["total"].dump() + "):\n" +
-          markdown_table(data["contacts"]["items"],
-                         {{"id", "Id"}, {"name", "Name"}, {"title", "Job title"}, {"emailaddress", "E-mail"}, {"site_name", "Site"}},
-                         data["contacts"]["total"].get<std::size_t>());
+  text +=
+      "\n\nContacts (" + data["contacts"]["total"].dump() + "):\n" +
+      markdown_table(
+          data["contacts"]["items"],
+          {{"id", "Id"}, {"name", "Name"}, {"title", "Job title"}, {"emailaddress", "E-mail"}, {"site_name", "Site"}},
+          data["contacts"]["total"].get<std::size_t>());
   return mcp::ToolResult::data(std::move(data), text);
 }
 
@@ -195,10 +207,11 @@ mcp::ToolResult create_client(halo::Client& halo, CreateLocks& locks, const json
   for (const auto& c : near.rows) {
     existing_ids.insert(c.value("id", 0LL));
     if (!args.value("allow_duplicate", false) && normalise_name(c.value("name", std::string())) == norm)
-      return duplicate_result(Kind::client, c, body,
-                              "a client with the same name already exists (\"" + c.value("name", std::string()) + "\"" +
-                                  (c.value("inactive", false) ? ", inactive: set_client_active can reactivate it" : "") + ").",
-                              fields)
+      return duplicate_result(
+                 Kind::client, c, body,
+                 "a client with the same name already exists (\"" + c.value("name", std::string()) + "\"" +
+                     (c.value("inactive", false) ? ", inactive: set_client_active can reactivate it" : "") + ").",
+                 fields)
           .result();
   }
   auto find_landed = [&halo, name, existing_ids]() -> std::optional<json> {
@@ -237,8 +250,9 @@ mcp::ToolResult set_client_active(halo::Client& halo, const json& args) {
   WriteResult r = update_record(halo, Kind::client, id, {{"inactive", !active}}, args,
                                 requested_fields(Kind::client, args), current);
   if (r.data["written"].get<bool>())
-    r.text = (active ? "Reactivated " : "Deactivated ") + describe(Kind::client, current) + "." +
-             (active ? "" : " Its sites, contacts and history are kept; set_client_active with active: true undoes this.");
+    r.text =
+        (active ? "Reactivated " : "Deactivated ") + describe(Kind::client, current) + "." +
+        (active ? "" : " Its sites, contacts and history are kept; set_client_active with active: true undoes this.");
   return r.result();
 }
 
@@ -248,18 +262,22 @@ mcp::ToolResult delete_client(halo::Client& halo, const json& args, mcp::Request
   const Query related = halo::with_status({{"client_id", std::to_string(id)}}, halo::Status::all);
   const std::size_t sites = count_records(halo, Kind::site, related);
   const std::size_t contacts = count_records(halo, Kind::contact, related);
-  const std::string alternative = "To retire the client instead (reversible, keeps history), use set_client_active "
-                                  "with client " + std::to_string(id) + " and active: false.";
+  const std::string alternative =
+      "To retire the client instead (reversible, keeps history), use set_client_active "
+      "with client " +
+      std::to_string(id) + " and active: false.";
   if (sites + contacts > 0)
     throw InputError("Not deleted: " + describe(Kind::client, current) + " still has " + std::to_string(sites) +
                      " site(s) and " + std::to_string(contacts) + " contact(s). " + alternative +
                      " Only to remove it completely: delete its contacts and sites first.");
   const halo::Request request = halo::delete_request(Kind::client, id);
-  json data{{"deleted", false}, {"dry_run", args.value("dry_run", false)},
-            {"record", project(Kind::client, current)}, {"request", request.to_json()}};
+  json data{{"deleted", false},
+            {"dry_run", args.value("dry_run", false)},
+            {"record", project(Kind::client, current)},
+            {"request", request.to_json()}};
   if (args.value("dry_run", false))
-    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE " + request.path() +
-                                           " for " + describe(Kind::client, current) + ".");
+    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE " + request.path() + " for " +
+                                           describe(Kind::client, current) + ".");
   if (auto refusal = confirm_destructive(ctx, args, describe(Kind::client, current), alternative))
     return mcp::ToolResult::error(*refusal);
   halo::send(halo, request);
@@ -310,7 +328,8 @@ void register_client_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("create_client.input"),
       .output_schema = schema("create_client.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = false},
-      .handler = [halo, locks = backend.locks](const json& a, mcp::RequestContext&) { return create_client(*halo, *locks, a); },
+      .handler = [halo, locks = backend.locks](const json& a,
+                                               mcp::RequestContext&) { return create_client(*halo, *locks, a); },
   });
   server.tools.add({
       .name = "update_client",
@@ -328,9 +347,8 @@ void register_client_tools(mcp::McpServer& server, const Backend& backend) {
   server.tools.add({
       .name = "set_client_active",
       .title = "Deactivate or reactivate a client",
-      .description =
-          "Deactivates (active: false) or reactivates (active: true) a client. Reversible and keeps sites, "
-          "contacts and history: the recommended way to retire a client instead of deleting it.",
+      .description = "Deactivates (active: false) or reactivates (active: true) a client. Reversible and keeps sites, "
+                     "contacts and history: the recommended way to retire a client instead of deleting it.",
       .toolset = "clients",
       .input_schema = schema("set_client_active.input"),
       .output_schema = schema("set_client_active.output"),

@@ -18,19 +18,14 @@ std::string explain(const halo::Error& error) {
       text += " Fix the named fields (the tenant may require fields beyond name, including custom fields) and retry.";
       break;
     }
-    case halo::ErrorKind::not_found:
-      text += " Check the id, or search for the record by name first.";
-      break;
+    case halo::ErrorKind::not_found: text += " Check the id, or search for the record by name first."; break;
     case halo::ErrorKind::rate_limited:
       if (text.find("try again in") == std::string::npos)  // the client's own messages already say how long
         text += " Wait " + std::to_string(error.retry_after_seconds()) + " seconds before calling again.";
       break;
     case halo::ErrorKind::network:
-    case halo::ErrorKind::upstream:
-      text += " The halopsa_status tool shows whether the tenant answers.";
-      break;
-    default:
-      break;
+    case halo::ErrorKind::upstream: text += " The halopsa_status tool shows whether the tenant answers."; break;
+    default: break;
   }
   return text;
 }

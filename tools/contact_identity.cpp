@@ -89,8 +89,8 @@ std::string generation_of(std::string_view w) {
   return std::string(w);
 }
 bool is_title(std::string_view w) {
-  static const std::unordered_set<std::string_view> t = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir",
-                                                         "dame", "rev", "fr", "phd", "md", "esq", "cpa", "mba"};
+  static const std::unordered_set<std::string_view> t = {"mr",   "mrs", "ms", "miss", "mx", "dr",  "prof", "sir",
+                                                         "dame", "rev", "fr", "phd",  "md", "esq", "cpa",  "mba"};
   return t.contains(w);
 }
 
@@ -102,7 +102,8 @@ std::vector<std::string> words_of(std::string_view text) {
     if (std::isalnum(c) || c >= 0x80) w += static_cast<char>(c);
     else if (c == '\'' || c == '.') {
       if (c == '.' && !w.empty()) out.push_back(std::move(w)), w.clear();  // "K.Okafor"
-    } else if (!w.empty()) out.push_back(std::move(w)), w.clear();
+    } else if (!w.empty())
+      out.push_back(std::move(w)), w.clear();
   }
   if (!w.empty()) out.push_back(std::move(w));
   return out;
@@ -143,7 +144,8 @@ PersonName parse_person(std::string_view name) {
   if (const auto comma = folded.find(','); comma != std::string::npos) {
     auto before = words_of(std::string_view(folded).substr(0, comma));
     auto after = words_of(std::string_view(folded).substr(comma + 1));
-    const bool only_suffixes = std::all_of(after.begin(), after.end(), [](const std::string& w) { return is_generation(w) || is_title(w); });
+    const bool only_suffixes =
+        std::all_of(after.begin(), after.end(), [](const std::string& w) { return is_generation(w) || is_title(w); });
     if (!before.empty() && !after.empty() && !only_suffixes) {
       words = std::move(after);
       words.insert(words.end(), before.begin(), before.end());
@@ -157,7 +159,8 @@ PersonName parse_person(std::string_view name) {
   std::vector<std::string> kept;
   for (auto& w : words) {
     if (is_generation(w) && (!kept.empty() || words.size() >= 3)) p.generation = generation_of(w);
-    else if (!is_title(w) || words.size() == 1) kept.push_back(std::move(w));
+    else if (!is_title(w) || words.size() == 1)
+      kept.push_back(std::move(w));
   }
   if (kept.empty()) return p;
   p.surname = kept.back();
@@ -190,7 +193,9 @@ bool same_first_name(std::string_view a, std::string_view b) {
 
 std::string email_key(std::string_view email) {
   std::string key = fold(visible(email));
-  key.erase(std::remove_if(key.begin(), key.end(), [](char c) { return c == ' ' || c == '\t' || c == '<' || c == '>'; }), key.end());
+  key.erase(
+      std::remove_if(key.begin(), key.end(), [](char c) { return c == ' ' || c == '\t' || c == '<' || c == '>'; }),
+      key.end());
   while (!key.empty() && key.back() == '.') key.pop_back();
   return key.find('@') == std::string::npos ? std::string() : key;
 }
@@ -225,7 +230,8 @@ NameComparison compare_person_names(const PersonName& a, const PersonName& b) {
     const std::string& x = a.first.empty() ? a.surname : b.surname;
     const PersonName& other = a.first.empty() ? b : a;
     if (a.first.empty() && b.first.empty() && a.surname == b.surname) out.match = NameMatch::weak, out.identical = true;
-    else if (x == other.first || x == other.surname) out.match = NameMatch::weak;
+    else if (x == other.first || x == other.surname)
+      out.match = NameMatch::weak;
     return out;
   }
   auto orient = [&](const std::string& a_first, const std::string& a_surname, unsigned order_reason) {
@@ -329,16 +335,22 @@ Identity judge(const ContactView& a, const ContactView& b, const std::function<b
     case NameMatch::weak:
       out.reasons |= kSimilarName;
       if (personal_email) out.score = 0.9;
-      else if (evidence >= 2) out.score = 0.85;
-      else if (evidence == 1 && !(names.reasons & kNickname)) out.score = 0.78;
-      else out.score = 0.55;
+      else if (evidence >= 2)
+        out.score = 0.85;
+      else if (evidence == 1 && !(names.reasons & kNickname))
+        out.score = 0.78;
+      else
+        out.score = 0.55;
       break;
     case NameMatch::same:
       out.reasons |= kSamePersonName;
       if (personal_email) out.score = 1.0;
-      else if (evidence >= 2) out.score = 0.95;
-      else if (evidence == 1) out.score = same_client || same_phone ? 0.9 : 0.8;
-      else out.score = 0.6;  // two John Smiths at different clients with nothing else in common
+      else if (evidence >= 2)
+        out.score = 0.95;
+      else if (evidence == 1)
+        out.score = same_client || same_phone ? 0.9 : 0.8;
+      else
+        out.score = 0.6;  // two John Smiths at different clients with nothing else in common
       break;
     case NameMatch::different: break;
   }
@@ -380,7 +392,8 @@ std::vector<GuardVerdict> guard_verdicts(const Record& incoming, const std::vect
     } else if (same_address) {
       g.kind = GuardVerdict::candidate;
       g.reason = mailbox ? "the e-mail " + *common + " is a shared mailbox (" +
-                               (role_mailbox(*common) ? std::string("a role address") : std::string("already on differently named contacts")) +
+                               (role_mailbox(*common) ? std::string("a role address")
+                                                      : std::string("already on differently named contacts")) +
                                "), so it does not say who this is"
                          : "the e-mail " + *common + " matches but the name does not";
     }

@@ -37,15 +37,15 @@ std::string email_key(std::string_view email);
 bool role_mailbox(std::string_view email);
 
 enum class NameMatch {
-  different,     // another person: first names, initials or Jr/Sr disagree
-  unknown,       // one side has no usable name
-  weak,          // a surname one letter apart, or an initial for a first name: needs other evidence
-  same,          // the same name once normalised (maybe by nickname, order or a middle name)
+  different,  // another person: first names, initials or Jr/Sr disagree
+  unknown,    // one side has no usable name
+  weak,       // a surname one letter apart, or an initial for a first name: needs other evidence
+  same,       // the same name once normalised (maybe by nickname, order or a middle name)
 };
 struct NameComparison {
   NameMatch match = NameMatch::unknown;
-  unsigned reasons = 0;   // kNickname, kNameOrder, kMiddleName, kOneLetter
-  bool identical = false; // the same words, with no nickname, typo, initial or middle name bridging them
+  unsigned reasons = 0;    // kNickname, kNameOrder, kMiddleName, kOneLetter
+  bool identical = false;  // the same words, with no nickname, typo, initial or middle name bridging them
 };
 NameComparison compare_person_names(const PersonName& a, const PersonName& b);
 
@@ -60,9 +60,9 @@ struct ContactView {
 ContactView view_of(const Record& record);
 
 struct Identity {
-  double score = 0;         // 0..1; at kDefaultThreshold or above: the same person
+  double score = 0;  // 0..1; at kDefaultThreshold or above: the same person
   unsigned reasons = 0;
-  bool email_clash = false; // they share an address but are different people (or the address is shared)
+  bool email_clash = false;  // they share an address but are different people (or the address is shared)
   bool identical_name = false;
 };
 // `shared` says whether an address is known, from the book, to be on several differently named contacts.
@@ -70,7 +70,11 @@ Identity judge(const ContactView& a, const ContactView& b, const std::function<b
 
 // What a write guard does about the contacts already holding the new contact's e-mail (or name at its client).
 struct GuardVerdict {
-  enum Kind { unrelated, same_person, candidate } kind = unrelated;  // same_person: identical names or a personal address agreeing
+  enum Kind {
+    unrelated,
+    same_person,
+    candidate
+  } kind = unrelated;  // same_person: identical names or a personal address agreeing
   std::string reason;  // for candidate: why the guard will not guess
 };
 // `incoming` against each of `existing`; the shared-mailbox signal comes from the existing contacts themselves.

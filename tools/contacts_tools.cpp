@@ -18,9 +18,13 @@ namespace {
 
 using Query = std::vector<std::pair<std::string, std::string>>;
 
-const std::vector<std::pair<std::string, std::string>> kContactColumns = {
-    {"id", "Id"}, {"name", "Name"}, {"title", "Job title"}, {"emailaddress", "E-mail"},
-    {"client_name", "Client"}, {"site_name", "Site"}, {"inactive", "Inactive"}};
+const std::vector<std::pair<std::string, std::string>> kContactColumns = {{"id", "Id"},
+                                                                          {"name", "Name"},
+                                                                          {"title", "Job title"},
+                                                                          {"emailaddress", "E-mail"},
+                                                                          {"client_name", "Client"},
+                                                                          {"site_name", "Site"},
+                                                                          {"inactive", "Inactive"}};
 
 long long as_id(const json& v) {
   if (v.is_number_integer()) return v.get<long long>();
@@ -42,8 +46,11 @@ mcp::ToolResult search_contacts(halo::Client& halo, const json& args) {
   }
   json data = search_page(halo, Kind::contact, query, args, filter);
   std::string text = std::to_string(data["total"].get<std::size_t>()) + " contact(s) match";
-  text += data["items"].empty() ? "." : "; page " + data["page"].dump() + ":\n\n" + markdown_table(data["items"], kContactColumns, data["items"].size());
-  if (data["has_more"].get<bool>()) text += "\nMore: call again with page " + std::to_string(data["page"].get<int>() + 1) + ".";
+  text += data["items"].empty() ? "."
+                                : "; page " + data["page"].dump() + ":\n\n" +
+                                      markdown_table(data["items"], kContactColumns, data["items"].size());
+  if (data["has_more"].get<bool>())
+    text += "\nMore: call again with page " + std::to_string(data["page"].get<int>() + 1) + ".";
   return mcp::ToolResult::data(std::move(data), text);
 }
 
@@ -55,10 +62,12 @@ mcp::ToolResult get_contact(halo::Client& halo, const json& args) {
   json popups = json::array();
   for (const auto& n : record.value("popup_notes", json::array()))
     if (n.is_object() && n.contains("note") && n["note"].is_string()) popups.push_back(n["note"]);
-  std::string text = "**" + record.value("name", std::string()) + "** (contact " + record["id"].dump() + (record.value("inactive", false) ? ", INACTIVE" : "") + ")";
+  std::string text = "**" + record.value("name", std::string()) + "** (contact " + record["id"].dump() +
+                     (record.value("inactive", false) ? ", INACTIVE" : "") + ")";
   for (const auto& p : popups) text += "\nPOP-UP NOTE: " + p.get<std::string>();
   for (const auto& [field, label] : kContactColumns)
-    if (field != "id" && field != "name" && field != "inactive" && contact.contains(field) && !plain(contact[field]).empty())
+    if (field != "id" && field != "name" && field != "inactive" && contact.contains(field) &&
+        !plain(contact[field]).empty())
       text += "\n- " + label + ": " + plain(contact[field]);
   return mcp::ToolResult::data({{"contact", contact}, {"popup_notes", popups}}, text);
 }
@@ -71,8 +80,9 @@ json target_site(halo::Client& halo, const json& args) {
       const long long client_id = resolve_client(halo, args["client"]);
       if (as_id(site.value("client_id", json())) != client_id)
         throw InputError("site_id: site " + site["id"].dump() + " (\"" + site.value("name", std::string()) +
-                         "\") belongs to " + site.value("client_name", std::string("another client")) + ", not client " +
-                         std::to_string(client_id) + ". Use search_sites with this client to find its sites.");
+                         "\") belongs to " + site.value("client_name", std::string("another client")) +
+                         ", not client " + std::to_string(client_id) +
+                         ". Use search_sites with this client to find its sites.");
     }
     return site;
   }
@@ -81,13 +91,14 @@ json target_site(halo::Client& halo, const json& args) {
   const long long main_site = as_id(client.value("main_site_id", json()));
   if (main_site > 0) return fetch_record(halo, Kind::site, main_site);
   // No main site: the client's only active site is the one meant; several are a question for the caller.
-  const halo::Page sites = fetch_page(halo, Kind::site, halo::with_status({{"client_id", std::to_string(client_id)}},
-                                                                          halo::Status::active), 1, 10);
+  const halo::Page sites = fetch_page(
+      halo, Kind::site, halo::with_status({{"client_id", std::to_string(client_id)}}, halo::Status::active), 1, 10);
   if (sites.rows.size() == 1) return fetch_record(halo, Kind::site, as_id(sites.rows[0].value("id", json())));
   if (sites.rows.empty())
     throw InputError("client: " + describe(Kind::client, client) +
                      " has no sites, and a HaloPSA contact must belong to a site. Create one first with create_site "
-                     "(client " + std::to_string(client_id) + "), then call create_contact again (optionally with its site_id).");
+                     "(client " +
+                     std::to_string(client_id) + "), then call create_contact again (optionally with its site_id).");
   std::string text = "client: " + describe(Kind::client, client) + " has no main site and " +
                      std::to_string(sites.record_count_known ? sites.record_count : sites.rows.size()) +
                      " sites; give site_id for the one this contact belongs to:";
@@ -106,15 +117,20 @@ mcp::ToolResult create_contact(halo::Client& halo, CreateLocks& locks, const jso
   const long long client_id = as_id(site.value("client_id", json()));
   json body = map_arguments(Kind::contact, args);
   body["site_id"] = site_id;
-  if (args.contains("custom_fields")) body["customfields"] = map_custom_fields(halo, Kind::contact, args["custom_fields"], json());
+  if (args.contains("custom_fields"))
+    body["customfields"] = map_custom_fields(halo, Kind::contact, args["custom_fields"], json());
   const auto fields = requested_fields(Kind::contact, args);
   const std::string email = normalise_email(body.value("emailaddress", std::string()));
   std::string display = body.value("name", std::string());
-  if (display.empty()) display = body.value("firstname", std::string()) + (body.contains("firstname") && body.contains("surname") ? " " : "") + body.value("surname", std::string());
+  if (display.empty())
+    display = body.value("firstname", std::string()) +
+              (body.contains("firstname") && body.contains("surname") ? " " : "") +
+              body.value("surname", std::string());
   const std::string norm = normalise_name(display);
-  const auto guard = args.value("dry_run", false)
-                         ? nullptr
-                         : locks.hold({email.empty() ? contact_name_key(client_id, display) : contact_email_key(email)});
+  const auto guard =
+      args.value("dry_run", false)
+          ? nullptr
+          : locks.hold({email.empty() ? contact_name_key(client_id, display) : contact_email_key(email)});
 
   // Duplicate guard (tools/contact_guard.h): the contacts holding this e-mail anywhere, else those sharing a first
   // name at this client, judged by the contact identity rule.
@@ -137,14 +153,18 @@ mcp::ToolResult create_contact(halo::Client& halo, CreateLocks& locks, const jso
       const json& c = check.same.front();
       return duplicate_result(Kind::contact, c, body,
                               (!email.empty() ? "a contact with the e-mail " + email + " already exists"
-                                              : "a contact named \"" + c.value("name", std::string()) + "\" already exists at this client") +
-                                  " (at " + c.value("client_name", std::string("?")) + ", site " + c.value("site_name", std::string("?")) + ").",
-                              fields).result();
+                                              : "a contact named \"" + c.value("name", std::string()) +
+                                                    "\" already exists at this client") +
+                                  " (at " + c.value("client_name", std::string("?")) + ", site " +
+                                  c.value("site_name", std::string("?")) + ").",
+                              fields)
+          .result();
     }
     if (!check.candidates.empty())
-      return not_created(check, "\"" + display + "\"",
-                         "If this is a different person, call create_contact again with allow_duplicate: true; if it is one of "
-                         "these, use that contact (update_contact to correct it).");
+      return not_created(
+          check, "\"" + display + "\"",
+          "If this is a different person, call create_contact again with allow_duplicate: true; if it is one of "
+          "these, use that contact (update_contact to correct it).");
   }
   auto find_landed = [&halo, query, existing, email, norm]() -> std::optional<json> {
     for (const auto& c : halo::page(halo, Kind::contact, query, 1, 100).rows)
@@ -157,9 +177,11 @@ mcp::ToolResult create_contact(halo::Client& halo, CreateLocks& locks, const jso
   if (guard) guard->verify();
   WriteResult r = create_record(halo, Kind::contact, body, args, fields, find_landed);
   if (args.value("make_site_main_contact", false))
-    make_main_contact(halo, r, site_id, r.data["record"].is_object() ? r.data["record"]["id"] : json("(id of the new contact)"),
+    make_main_contact(halo, r, site_id,
+                      r.data["record"].is_object() ? r.data["record"]["id"] : json("(id of the new contact)"),
                       args.value("dry_run", false));
-  r.text += " Site: " + site.value("name", std::string()) + " (" + std::to_string(site_id) + ") of " + site.value("client_name", std::string()) + ".";
+  r.text += " Site: " + site.value("name", std::string()) + " (" + std::to_string(site_id) + ") of " +
+            site.value("client_name", std::string()) + ".";
   return r.result();
 }
 
@@ -167,12 +189,14 @@ mcp::ToolResult update_contact(halo::Client& halo, const json& args) {
   const long long id = args["contact_id"].get<long long>();
   const json current = fetch_record(halo, Kind::contact, id);
   json body = map_arguments(Kind::contact, args);
-  if (args.contains("custom_fields")) body["customfields"] = map_custom_fields(halo, Kind::contact, args["custom_fields"], current);
+  if (args.contains("custom_fields"))
+    body["customfields"] = map_custom_fields(halo, Kind::contact, args["custom_fields"], current);
   if (body.contains("site_id")) fetch_record(halo, Kind::site, body["site_id"].get<long long>());  // clear not-found
   const bool main_wanted = args.value("make_site_main_contact", false);
   const bool note = args.contains("add_popup_note");
   if (body.empty() && !main_wanted && !note)
-    throw InputError("Nothing to update: give at least one field to change besides contact_id (e.g. job_title, email).");
+    throw InputError(
+        "Nothing to update: give at least one field to change besides contact_id (e.g. job_title, email).");
   const auto fields = requested_fields(Kind::contact, args);
   WriteResult r;
   if (!body.empty()) {
@@ -180,12 +204,16 @@ mcp::ToolResult update_contact(halo::Client& halo, const json& args) {
   } else if (note) {
     r = popup_only_result(Kind::contact, current, fields, args.value("dry_run", false));
   } else {
-    r.data = {{"record", project(Kind::contact, current, fields)}, {"dry_run", args.value("dry_run", false)},
-              {"written", false}, {"request", halo::save_request(Kind::contact, {{"id", id}}).to_json()}, {"diff", json::array()}};
+    r.data = {{"record", project(Kind::contact, current, fields)},
+              {"dry_run", args.value("dry_run", false)},
+              {"written", false},
+              {"request", halo::save_request(Kind::contact, {{"id", id}}).to_json()},
+              {"diff", json::array()}};
     r.text = "Contact " + std::to_string(id) + " itself is unchanged.";
   }
   if (main_wanted) {
-    const long long site_id = body.contains("site_id") ? body["site_id"].get<long long>() : as_id(current.value("site_id", json()));
+    const long long site_id =
+        body.contains("site_id") ? body["site_id"].get<long long>() : as_id(current.value("site_id", json()));
     make_main_contact(halo, r, site_id, id, args.value("dry_run", false));
   }
   if (note)
@@ -197,14 +225,19 @@ mcp::ToolResult delete_contact(halo::Client& halo, const json& args, mcp::Reques
   const long long id = args["contact_id"].get<long long>();
   const json current = fetch_record(halo, Kind::contact, id);
   const halo::Request request = halo::delete_request(Kind::contact, id);
-  json data{{"deleted", false}, {"dry_run", args.value("dry_run", false)}, {"record", project(Kind::contact, current)},
+  json data{{"deleted", false},
+            {"dry_run", args.value("dry_run", false)},
+            {"record", project(Kind::contact, current)},
             {"request", request.to_json()}};
   if (args.value("dry_run", false))
-    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE " + request.path() +
-                                           " for " + describe(Kind::contact, current) + ".");
+    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE " + request.path() + " for " +
+                                           describe(Kind::contact, current) + ".");
   const std::string alternative = "To keep their history, deactivate them instead with update_contact contact_id " +
                                   std::to_string(id) + " and inactive: true.";
-  if (auto refusal = confirm_destructive(ctx, args, describe(Kind::contact, current) + " of " + current.value("client_name", std::string("their client")), alternative))
+  if (auto refusal = confirm_destructive(
+          ctx, args,
+          describe(Kind::contact, current) + " of " + current.value("client_name", std::string("their client")),
+          alternative))
     return mcp::ToolResult::error(*refusal);
   halo::send(halo, request);
   data["deleted"] = true;
@@ -254,7 +287,8 @@ void register_contact_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("create_contact.input"),
       .output_schema = schema("create_contact.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = false},
-      .handler = [halo, locks = backend.locks](const json& a, mcp::RequestContext&) { return create_contact(*halo, *locks, a); },
+      .handler = [halo, locks = backend.locks](const json& a,
+                                               mcp::RequestContext&) { return create_contact(*halo, *locks, a); },
   });
   server.tools.add({
       .name = "update_contact",

@@ -34,7 +34,8 @@ class LocalLocks : public CreateLocks, public std::enable_shared_from_this<Local
 
  private:
   struct Held : CreateGuard {
-    Held(std::shared_ptr<LocalLocks> owner, std::vector<std::string> keys) : owner(std::move(owner)), keys(std::move(keys)) {}
+    Held(std::shared_ptr<LocalLocks> owner, std::vector<std::string> keys)
+        : owner(std::move(owner)), keys(std::move(keys)) {}
     ~Held() override {
       {
         std::lock_guard lock(owner->mu_);

@@ -44,7 +44,8 @@ void deletion_hashes(std::string_view s, std::vector<std::uint64_t>& out) {
   suffix.assign(n + 1, 0);
   power.assign(n + 1, 1);
   for (std::size_t i = 1; i <= n; ++i) power[i] = power[i - 1] * kBase;
-  for (std::size_t i = n; i-- > 0;) suffix[i] = (static_cast<unsigned char>(s[i]) + 1) * power[n - 1 - i] + suffix[i + 1];
+  for (std::size_t i = n; i-- > 0;)
+    suffix[i] = (static_cast<unsigned char>(s[i]) + 1) * power[n - 1 - i] + suffix[i + 1];
   std::uint64_t prefix = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (i == 0 || s[i] != s[i - 1]) out.push_back(prefix * power[n - 1 - i] + suffix[i + 1]);  // runs give one variant
@@ -244,7 +245,8 @@ Candidates client_candidates(const std::vector<Record>& records, const std::func
   merge_duplicate_edges(out.edges);
   // Two kinds of evidence on one pair are stronger than either.
   for (auto& e : out.edges) {
-    const int kinds = ((e.reasons & kSameWebsite) != 0) + ((e.reasons & kSameEmailDomain) != 0) + ((e.reasons & kSamePhone) != 0);
+    const int kinds =
+        ((e.reasons & kSameWebsite) != 0) + ((e.reasons & kSameEmailDomain) != 0) + ((e.reasons & kSamePhone) != 0);
     const bool name_match = (e.reasons & (kSameName | kWordOrder | kOneLetter)) != 0;
     e.score = std::min(1.0f, e.score + 0.05f * static_cast<float>(kinds - (name_match ? 0 : 1)));
   }
@@ -391,7 +393,8 @@ std::vector<Group> group(const Candidates& candidates, std::size_t record_count,
 
 std::vector<std::string> describe(unsigned reasons) {
   static const std::pair<unsigned, const char*> kText[] = {
-      {kSameName, "same name once case, punctuation, accents, 'The', '&'/'and', abbreviations and legal suffixes are ignored"},
+      {kSameName,
+       "same name once case, punctuation, accents, 'The', '&'/'and', abbreviations and legal suffixes are ignored"},
       {kWordOrder, "same words in a different order"},
       {kOneLetter, "names differ by one letter"},
       {kSimilarName, "similar names"},

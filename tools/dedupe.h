@@ -21,19 +21,19 @@ enum class Mode { clients, contacts, sites };
 struct Record {
   long long id = 0;
   std::string name;
-  long long client_id = 0;            // contacts and sites: the owning client
-  std::string website;                // clients
-  std::vector<std::string> emails;    // clients: accounts e-mail; contacts: their addresses
+  long long client_id = 0;          // contacts and sites: the owning client
+  std::string website;              // clients
+  std::vector<std::string> emails;  // clients: accounts e-mail; contacts: their addresses
   std::vector<std::string> phones;
-  std::string address;                // sites: address lines and postcode, joined
+  std::string address;  // sites: address lines and postcode, joined
 };
 
 // Why two records were linked (bit flags, combined per group).
 enum Reason : unsigned {
-  kSameName = 1u << 0,       // identical once normalised
-  kWordOrder = 1u << 1,      // the same words in another order
-  kOneLetter = 1u << 2,      // one letter added, dropped, changed or two swapped
-  kSimilarName = 1u << 3,    // similar, with evidence below
+  kSameName = 1u << 0,     // identical once normalised
+  kWordOrder = 1u << 1,    // the same words in another order
+  kOneLetter = 1u << 2,    // one letter added, dropped, changed or two swapped
+  kSimilarName = 1u << 3,  // similar, with evidence below
   kSameWebsite = 1u << 4,
   kSameEmailDomain = 1u << 5,
   kSamePhone = 1u << 6,
@@ -65,7 +65,7 @@ inline constexpr double kMinThreshold = 0.5;
 inline constexpr double kDefaultThreshold = 0.75;
 
 struct Group {
-  double score = 0;                   // the weakest link that holds the group together
+  double score = 0;  // the weakest link that holds the group together
   unsigned reasons = 0;
   std::vector<std::uint32_t> members;  // record indexes, ascending
 };

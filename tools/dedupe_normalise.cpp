@@ -14,21 +14,24 @@ namespace {
 
 // Latin-1 supplement letters (U+00C0..U+00FF, UTF-8 lead byte 0xC3) folded to ASCII, lower case.
 constexpr std::array<const char*, 64> kLatin1 = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // C0-CF
-    "d", "n", "o", "o", "o", "o", "o", " ", "o", "u", "u", "u", "u", "y", "th", "ss",  // D0-DF
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // E0-EF
-    "d", "n", "o", "o", "o", "o", "o", " ", "o", "u", "u", "u", "u", "y", "th", "y"};  // F0-FF
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // C0-CF
+    "d", "n", "o", "o", "o", "o", "o",  " ", "o", "u", "u", "u", "u", "y", "th", "ss",  // D0-DF
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // E0-EF
+    "d", "n", "o", "o", "o", "o", "o",  " ", "o", "u", "u", "u", "u", "y", "th", "y"};  // F0-FF
 
 const std::unordered_set<std::string_view>& legal_suffixes() {
+  // clang-format off
   static const std::unordered_set<std::string_view> s = {
       "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company", "gmbh", "plc",
       "llp", "lp", "ag", "sa", "sas", "sarl", "bv", "nv", "pty", "pvt", "srl", "spa", "oy", "ab", "kg", "pc",
       "pllc", "lc", "ltda", "cic"};
+  // clang-format on
   return s;
 }
 
 // Common abbreviations in company names, expanded so both spellings meet.
 const std::unordered_map<std::string_view, std::string_view>& abbreviations() {
+  // clang-format off
   static const std::unordered_map<std::string_view, std::string_view> m = {
       {"intl", "international"}, {"int", "international"},     {"mfg", "manufacturing"},
       {"mfrs", "manufacturers"}, {"svcs", "services"},         {"svc", "services"},
@@ -47,6 +50,7 @@ const std::unordered_map<std::string_view, std::string_view>& abbreviations() {
       {"mktg", "marketing"},     {"cons", "consulting"},       {"ins", "insurance"},
       {"fin", "financial"},      {"vet", "veterinary"},        {"elec", "electrical"},
       {"ctrs", "centers"},       {"centres", "centers"},       {"pharma", "pharmaceuticals"}};
+  // clang-format on
   return m;
 }
 
@@ -64,7 +68,8 @@ std::string visible(std::string_view text) {
   const std::size_t n = text.size();
   for (std::size_t i = 0; i < n; ++i) {
     const unsigned char c = s[i];
-    if (c == 0xC2 && i + 1 < n && (s[i + 1] == 0xA0 || s[i + 1] == 0xAD)) {  // U+00A0 no-break space, U+00AD soft hyphen
+    if (c == 0xC2 && i + 1 < n &&
+        (s[i + 1] == 0xA0 || s[i + 1] == 0xAD)) {  // U+00A0 no-break space, U+00AD soft hyphen
       if (s[i + 1] == 0xA0) out += ' ';
       ++i;
     } else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
@@ -80,7 +85,8 @@ std::string visible(std::string_view text) {
     } else if (c == 0xE3 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0x80) {
       out += ' ';  // U+3000 ideographic space
       i += 2;
-    } else if (c == 0xEF && i + 2 < n && ((s[i + 1] == 0xBC && s[i + 2] >= 0x81) || (s[i + 1] == 0xBD && s[i + 2] <= 0x9E))) {
+    } else if (c == 0xEF && i + 2 < n &&
+               ((s[i + 1] == 0xBC && s[i + 2] >= 0x81) || (s[i + 1] == 0xBD && s[i + 2] <= 0x9E))) {
       // U+FF01-U+FF5E fullwidth ASCII: EF BC 81..BF = U+FF01..FF3F, EF BD 80..9E = U+FF40..FF5E.
       const unsigned cp = 0xFF00u + (s[i + 1] == 0xBC ? s[i + 2] - 0x80u : 0x40u + (s[i + 2] - 0x80u));
       out += static_cast<char>(cp - 0xFF00u + 0x20u);
@@ -154,8 +160,7 @@ std::vector<std::string> company_words(std::string_view name) {
   bool in_initials = false;
   for (auto& w : words) {
     const bool initial = w.size() == 1 && std::isalpha(static_cast<unsigned char>(w[0]));
-    if (initial && in_initials)
-      joined.back() += w;
+    if (initial && in_initials) joined.back() += w;
     else
       joined.push_back(std::move(w));
     in_initials = initial;
@@ -215,11 +220,11 @@ std::string email_domain(std::string_view email) {
 
 bool generic_email_domain(std::string_view domain) {
   static const std::unordered_set<std::string_view> generic = {
-      "gmail.com",    "googlemail.com", "outlook.com", "hotmail.com",   "hotmail.co.uk", "live.com",
-      "live.co.uk",   "msn.com",        "yahoo.com",   "yahoo.co.uk",   "icloud.com",    "me.com",
-      "aol.com",      "protonmail.com", "proton.me",   "gmx.com",       "gmx.de",        "btinternet.com",
-      "sky.com",      "virginmedia.com", "mail.com",   "zoho.com",      "yandex.com",    "comcast.net",
-      "example.com",  "example.org"};
+      "gmail.com",   "googlemail.com",  "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
+      "live.co.uk",  "msn.com",         "yahoo.com",   "yahoo.co.uk", "icloud.com",    "me.com",
+      "aol.com",     "protonmail.com",  "proton.me",   "gmx.com",     "gmx.de",        "btinternet.com",
+      "sky.com",     "virginmedia.com", "mail.com",    "zoho.com",    "yandex.com",    "comcast.net",
+      "example.com", "example.org"};
   return generic.contains(domain);
 }
 
@@ -233,18 +238,19 @@ std::string phone_key(std::string_view phone) {
 
 std::string address_key(std::string_view address) {
   static const std::unordered_map<std::string_view, std::string_view> abbrev = {
-      {"street", "st"}, {"road", "rd"},   {"avenue", "ave"},   {"av", "ave"},     {"lane", "ln"},
-      {"drive", "dr"},  {"court", "ct"},  {"place", "pl"},     {"square", "sq"},  {"boulevard", "blvd"},
-      {"building", "bldg"}, {"north", "n"}, {"south", "s"},    {"east", "e"},     {"west", "w"},
-      {"highway", "hwy"}, {"parkway", "pkwy"}, {"crescent", "cres"}, {"terrace", "ter"}, {"close", "cl"},
-      {"suite", "unit"}, {"ste", "unit"}, {"apartment", "unit"}, {"apt", "unit"}, {"flat", "unit"},
-      {"room", "unit"}, {"rm", "unit"}, {"floor", "fl"}, {"flr", "fl"}, {"ground", "0"},
-      {"first", "1"},   {"second", "2"},  {"third", "3"},      {"fourth", "4"},   {"fifth", "5"}};
-  static const std::unordered_set<std::string_view> countries = {"uk", "gb", "unitedkingdom", "usa", "us",
-                                                                 "unitedstates", "england", "scotland", "wales"};
+      {"street", "st"},     {"road", "rd"},      {"avenue", "ave"},     {"av", "ave"},      {"lane", "ln"},
+      {"drive", "dr"},      {"court", "ct"},     {"place", "pl"},       {"square", "sq"},   {"boulevard", "blvd"},
+      {"building", "bldg"}, {"north", "n"},      {"south", "s"},        {"east", "e"},      {"west", "w"},
+      {"highway", "hwy"},   {"parkway", "pkwy"}, {"crescent", "cres"},  {"terrace", "ter"}, {"close", "cl"},
+      {"suite", "unit"},    {"ste", "unit"},     {"apartment", "unit"}, {"apt", "unit"},    {"flat", "unit"},
+      {"room", "unit"},     {"rm", "unit"},      {"floor", "fl"},       {"flr", "fl"},      {"ground", "0"},
+      {"first", "1"},       {"second", "2"},     {"third", "3"},        {"fourth", "4"},    {"fifth", "5"}};
+  static const std::unordered_set<std::string_view> countries = {
+      "uk", "gb", "unitedkingdom", "usa", "us", "unitedstates", "england", "scotland", "wales"};
   std::string marked;  // "#200" is a suite number: read as "unit 200"
 
-  for (std::size_t i = 0; i < address.size(); ++i) marked += address[i] == '#' ? std::string(" unit ") : std::string(1, address[i]);
+  for (std::size_t i = 0; i < address.size(); ++i)
+    marked += address[i] == '#' ? std::string(" unit ") : std::string(1, address[i]);
   std::vector<std::string> words;
   for (auto w : split_words(marked)) {
     if (w == "and") continue;
@@ -252,14 +258,16 @@ std::string address_key(std::string_view address) {
     words.push_back(std::move(w));
   }
   auto number = [](const std::string& w) {
-    return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return !w.empty() &&
+           std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
   };
   // "2nd" → "2", next to a floor only: floors are written "2nd Floor", "Floor 2" and "Fl 2" (and "LS1 7TH" is a
   // postcode).
   auto floor_number = [&](std::string w) {
     if (w.size() > 2) {
       const std::string tail = w.substr(w.size() - 2);
-      if ((tail == "st" || tail == "nd" || tail == "rd" || tail == "th") && number(w.substr(0, w.size() - 2))) w.resize(w.size() - 2);
+      if ((tail == "st" || tail == "nd" || tail == "rd" || tail == "th") && number(w.substr(0, w.size() - 2)))
+        w.resize(w.size() - 2);
     }
     return w;
   };
@@ -282,7 +290,8 @@ std::string address_key(std::string_view address) {
   for (bool again = true; again && !rest.empty();) {
     again = false;
     if (countries.contains(rest.back())) rest.pop_back(), again = true;
-    else if (rest.size() >= 2 && countries.contains(rest[rest.size() - 2] + rest.back())) rest.resize(rest.size() - 2), again = true;
+    else if (rest.size() >= 2 && countries.contains(rest[rest.size() - 2] + rest.back()))
+      rest.resize(rest.size() - 2), again = true;
   }
   std::sort(units.begin(), units.end());
   std::string out;

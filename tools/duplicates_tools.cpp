@@ -110,9 +110,11 @@ std::shared_ptr<const Scan> scan(halo::Client& halo, dedupe::Mode mode, long lon
     if (!missing.empty())
       out->unavailable = "HaloPSA's client list rows carry no " + missing + ", so clients were compared without them";
   } else if (mode == dedupe::Mode::sites) {
-    const auto without = std::count_if(rows.begin(), rows.end(), [](const json& r) { return !r.contains("delivery_address"); });
+    const auto without =
+        std::count_if(rows.begin(), rows.end(), [](const json& r) { return !r.contains("delivery_address"); });
     if (without)
-      out->unavailable = std::to_string(without) + " site(s) came without any address field (even with includeaddress=true), "
+      out->unavailable = std::to_string(without) +
+                         " site(s) came without any address field (even with includeaddress=true), "
                          "so their addresses were not compared";
   }
   rows = json();  // the raw rows are the largest thing held: free them before scoring
@@ -177,8 +179,14 @@ mcp::ToolResult find_duplicates(halo::Client& halo, const json& args, mcp::Reque
   const auto groups = dedupe::group(s->candidates, s->records.size(), threshold);
   ctx.progress(100, 100, "Grouped");
 
-  json out{{"kind", kind},       {"threshold", threshold}, {"scanned", s->records.size()}, {"total", groups.size()},
-           {"page", page},       {"page_size", page_size}, {"cached", cached},            {"computed_at", s->computed_at},
+  json out{{"kind", kind},
+           {"threshold", threshold},
+           {"scanned", s->records.size()},
+           {"total", groups.size()},
+           {"page", page},
+           {"page_size", page_size},
+           {"cached", cached},
+           {"computed_at", s->computed_at},
            {"groups", json::array()}};
   if (client_id) out["client_id"] = client_id;
   const std::size_t from = std::min(groups.size(), static_cast<std::size_t>(page - 1) * page_size);
@@ -188,14 +196,16 @@ mcp::ToolResult find_duplicates(halo::Client& halo, const json& args, mcp::Reque
   for (std::size_t i = from; i < to; ++i) {
     json members = json::array();
     for (auto m : groups[i].members) members.push_back(member_json(*s, m));
-    out["groups"].push_back({{"score", groups[i].score}, {"reasons", dedupe::describe(groups[i].reasons)}, {"members", members}});
+    out["groups"].push_back(
+        {{"score", groups[i].score}, {"reasons", dedupe::describe(groups[i].reasons)}, {"members", members}});
   }
   out["has_more"] = to < groups.size();
   out["records_in_groups"] = in_groups;
   if (!s->unavailable.empty()) out["note"] = s->unavailable + ".";
 
   std::string text = std::to_string(groups.size()) + " likely duplicate group(s) among " +
-                     std::to_string(s->records.size()) + " " + kind + " (threshold " + std::to_string(threshold).substr(0, 4) +
+                     std::to_string(s->records.size()) + " " + kind + " (threshold " +
+                     std::to_string(threshold).substr(0, 4) +
                      (cached ? ", reusing the scan from " + s->computed_at : "") + ").";
   for (std::size_t i = 0; i < out["groups"].size() && i < 15; ++i) {
     const json& g = out["groups"][i];
@@ -208,7 +218,9 @@ mcp::ToolResult find_duplicates(halo::Client& halo, const json& args, mcp::Reque
   }
   if (out["has_more"].get<bool>()) text += "\nMore: call again with page " + std::to_string(page + 1) + ".";
   if (out.contains("note")) text += "\nNote: " + out["note"].get<std::string>();
-  if (!groups.empty()) text += "\nmerge_preview shows which record to keep for a group and the merge request; merging is left to a person.";
+  if (!groups.empty())
+    text +=
+        "\nmerge_preview shows which record to keep for a group and the merge request; merging is left to a person.";
   return mcp::ToolResult::data(std::move(out), text);
 }
 
@@ -259,7 +271,8 @@ mcp::ToolResult merge_preview(halo::Client& halo, const json& args) {
     const long long id = positive_id(v, "ids");
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   }
-  if (ids.size() < 2) throw InputError("ids: give at least two different record ids of one duplicate group (from find_duplicates).");
+  if (ids.size() < 2)
+    throw InputError("ids: give at least two different record ids of one duplicate group (from find_duplicates).");
   std::vector<json> facts;
   std::vector<dedupe::Record> people;  // contacts: what the identity rule compares
   for (auto id : ids) facts.push_back(contacts ? contact_facts(halo, id, people) : client_facts(halo, id));
@@ -284,7 +297,8 @@ mcp::ToolResult merge_preview(halo::Client& halo, const json& args) {
     };
     for (std::size_t i = 1; i < facts.size(); ++i)
       if (better(facts[i], facts[keep])) keep = i;
-    why = contacts ? "active, most tickets, then the oldest" : "active, most sites, contacts and tickets, then the oldest";
+    why = contacts ? "active, most tickets, then the oldest"
+                   : "active, most sites, contacts and tickets, then the oldest";
   }
 
   const char* field = contacts ? "_merge_user_into" : "_merge_client_into";
@@ -297,11 +311,14 @@ mcp::ToolResult merge_preview(halo::Client& halo, const json& args) {
     if (!contacts) moves["sites"] = facts[i]["sites"], moves["contacts"] = facts[i]["contacts"];
     merges.push_back({{"from", {{"id", facts[i]["id"]}, {"name", facts[i]["name"]}}},
                       {"moves", moves},
-                      {"request", halo::save_request(contacts ? Kind::contact : Kind::client, {{"id", facts[i]["id"]}, {field, facts[keep]["id"]}}).to_json()}});
+                      {"request", halo::save_request(contacts ? Kind::contact : Kind::client,
+                                                     {{"id", facts[i]["id"]}, {field, facts[keep]["id"]}})
+                                      .to_json()}});
     if (contacts) {  // the contact identity rule's view: a merge of two people loses one of them
       const dedupe::Identity id = dedupe::judge(dedupe::view_of(people[keep]), dedupe::view_of(people[i]));
-      const bool other_person = dedupe::compare_person_names(dedupe::parse_person(people[keep].name),
-                                                             dedupe::parse_person(people[i].name)).match == dedupe::NameMatch::different;
+      const bool other_person =
+          dedupe::compare_person_names(dedupe::parse_person(people[keep].name), dedupe::parse_person(people[i].name))
+              .match == dedupe::NameMatch::different;
       json& identity = merges.back()["identity"];
       identity = {{"same_person", !other_person && id.score >= dedupe::kDefaultThreshold},
                   {"score", std::round(id.score * 1000.0) / 1000.0},
@@ -335,7 +352,8 @@ mcp::ToolResult merge_preview(halo::Client& halo, const json& args) {
     r.erase("record");
     out["records"].push_back(r);
   }
-  std::string text = "Keep " + facts[keep]["name"].get<std::string>() + " (" + facts[keep]["id"].dump() + "; " + why + ").";
+  std::string text =
+      "Keep " + facts[keep]["name"].get<std::string>() + " (" + facts[keep]["id"].dump() + "; " + why + ").";
   for (const auto& m : merges) {
     text += "\n- Merge " + m["from"]["name"].get<std::string>() + " (" + m["from"]["id"].dump() + "), moving " +
             m["moves"].dump() + ": POST " + m["request"]["path"].get<std::string>() + " " + m["request"]["body"].dump();

@@ -11,8 +11,10 @@ namespace {
 constexpr std::size_t kScanCap = 1000;  // client-side filters never look at more than this many records
 }
 
-std::vector<std::pair<std::string, std::string>> list_query(Kind kind, std::vector<std::pair<std::string, std::string>> query) {
-  if (kind == Kind::site && std::none_of(query.begin(), query.end(), [](const auto& kv) { return kv.first == "includeaddress"; }))
+std::vector<std::pair<std::string, std::string>> list_query(Kind kind,
+                                                            std::vector<std::pair<std::string, std::string>> query) {
+  if (kind == Kind::site &&
+      std::none_of(query.begin(), query.end(), [](const auto& kv) { return kv.first == "includeaddress"; }))
     query.emplace_back("includeaddress", "true");
   return query;
 }
@@ -25,7 +27,8 @@ void normalise_row(Kind kind, json& row) {
                                                               {"delivery_address_line3", "line3"},
                                                               {"delivery_address_line4", "line4"},
                                                               {"delivery_address_line5", "postcode"}};
-  json nested = row.contains("delivery_address") && row["delivery_address"].is_object() ? row["delivery_address"] : json();
+  json nested =
+      row.contains("delivery_address") && row["delivery_address"].is_object() ? row["delivery_address"] : json();
   bool carried = nested.is_object();
   for (const auto& [flat, line] : kFlat) {
     auto it = row.find(flat);
@@ -61,8 +64,8 @@ void add_status(std::vector<std::pair<std::string, std::string>>& query, const j
                                                                      : halo::Status::active);
 }
 
-json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query, const json& args,
-                 const std::function<bool(const json&)>& filter) {
+json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query,
+                 const json& args, const std::function<bool(const json&)>& filter) {
   const int page = args.value("page", 1);
   const int page_size = args.value("page_size", 25);
   const auto fields = requested_fields(kind, args);

@@ -61,7 +61,8 @@ mcp::ToolResult list_toplevels(halo::Client& halo, const json& args) {
     items.push_back(std::move(item));
   }
   const std::size_t total = std::max(list.record_count, items.size());
-  std::string text = std::to_string(total) + " TopLevel grouping(s). Clients are grouped under these (toplevel); "
+  std::string text = std::to_string(total) +
+                     " TopLevel grouping(s). Clients are grouped under these (toplevel); "
                      "they are not parent clients.\n\n" +
                      markdown_table(items, {{"id", "Id"}, {"name", "Name"}, {"notes", "Notes"}}, total, 50);
   return mcp::ToolResult::data({{"items", items}, {"total", total}}, text);
@@ -88,12 +89,14 @@ mcp::ToolResult search_agents(halo::Client& halo, const json& args) {
       continue;
     items.push_back(a);
   }
-  std::string text = std::to_string(items.size()) + " agent(s)" + (search.empty() ? "" : " matching \"" + search + "\"") +
-                     (inactive_too ? "" : " (active only; include_inactive: true for disabled agents)") +
-                     ". Pass a name or id as account_manager_id, primary_technician_id or secondary_technician_id.\n\n" +
-                     markdown_table(items, {{"id", "Id"}, {"name", "Name"}, {"email", "E-mail"}, {"inactive", "Inactive"},
-                                            {"api_only", "API only"}},
-                                    items.size(), 100);
+  std::string text =
+      std::to_string(items.size()) + " agent(s)" + (search.empty() ? "" : " matching \"" + search + "\"") +
+      (inactive_too ? "" : " (active only; include_inactive: true for disabled agents)") +
+      ". Pass a name or id as account_manager_id, primary_technician_id or secondary_technician_id.\n\n" +
+      markdown_table(
+          items,
+          {{"id", "Id"}, {"name", "Name"}, {"email", "E-mail"}, {"inactive", "Inactive"}, {"api_only", "API only"}},
+          items.size(), 100);
   const std::size_t total = items.size();
   return mcp::ToolResult::data({{"items", std::move(items)}, {"total", total}}, text);
 }

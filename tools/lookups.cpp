@@ -35,14 +35,13 @@ std::optional<long long> digits(const std::string& s) {
 
 // Picks the one entry of `rows` whose name matches `wanted`: an exact (case-insensitive) match, else the only
 // partial one. Otherwise InputError listing candidates.
-long long pick_by_name(const json& rows, const std::string& wanted, const std::string& argument, const std::string& what,
-                       const std::string& how_to_list) {
+long long pick_by_name(const json& rows, const std::string& wanted, const std::string& argument,
+                       const std::string& what, const std::string& how_to_list) {
   std::vector<const json*> exact, partial;
   const std::string w = lower(wanted);
   for (const auto& r : rows) {
     const std::string name = lower(trimmed(r.value("name", std::string())));
-    if (name == w)
-      exact.push_back(&r);
+    if (name == w) exact.push_back(&r);
     else if (name.find(w) != std::string::npos)
       partial.push_back(&r);
   }
@@ -71,8 +70,9 @@ long long pick_by_name(const json& rows, const std::string& wanted, const std::s
 
 // FieldInfo's typeid for a record kind's custom fields (halo/custom_fields.h: contacts' is unverified).
 int field_info_type(Kind kind) {
-  return kind == Kind::client ? halo::kFieldInfoClients : kind == Kind::site ? halo::kFieldInfoSites
-                                                                            : halo::kFieldInfoContacts;
+  return kind == Kind::client ? halo::kFieldInfoClients
+         : kind == Kind::site ? halo::kFieldInfoSites
+                              : halo::kFieldInfoContacts;
 }
 
 bool numeric_text(const std::string& s, bool whole) {
@@ -80,8 +80,10 @@ bool numeric_text(const std::string& s, bool whole) {
   std::size_t i = s[0] == '-' ? 1 : 0, dots = 0, digits_seen = 0;
   for (; i < s.size(); ++i) {
     if (std::isdigit(static_cast<unsigned char>(s[i]))) ++digits_seen;
-    else if (s[i] == '.' && !whole && ++dots == 1) continue;
-    else return false;
+    else if (s[i] == '.' && !whole && ++dots == 1)
+      continue;
+    else
+      return false;
   }
   return digits_seen > 0;
 }
@@ -119,7 +121,8 @@ bool value_fits(const json& d, const json& value) {
       return value.is_string() || value.is_number();
     case halo::kFieldDate: return value.is_string() && date_like(10);
     case halo::kFieldTime:
-      return value.is_string() && text.size() >= 4 && text.find(':') != std::string::npos && numeric_text(text.substr(0, text.find(':')), true);
+      return value.is_string() && text.size() >= 4 && text.find(':') != std::string::npos &&
+             numeric_text(text.substr(0, text.find(':')), true);
     case halo::kFieldSingleSelect:
     case halo::kFieldMultiSelect: return value.is_string() || value.is_number_integer();
     default: return value.is_string() || value.is_number();
@@ -135,22 +138,22 @@ long long resolve_client(halo::Client& halo, const json& ref, const char* argume
   if (name.empty()) throw InputError(std::string(argument) + ": the client name is empty; give an id or a name.");
   if (auto id = digits(name)) {
     // "12" is an id, unless a client is also named "12": then say which is meant instead of guessing.
-    for (const auto& c : halo::page(halo, Kind::client, halo::with_status({{"search", name}}, halo::Status::all), 1, 100).rows)
+    for (const auto& c :
+         halo::page(halo, Kind::client, halo::with_status({{"search", name}}, halo::Status::all), 1, 100).rows)
       if (trimmed(c.value("name", std::string())) == name && c.value("id", 0LL) != *id)
-        throw InputError(std::string(argument) + ": \"" + name + "\" is both the id of a client and the name of client " +
-                         c["id"].dump() + "; pass the id as a number (" + name + ") for the first, or " + c["id"].dump() +
+        throw InputError(std::string(argument) + ": \"" + name +
+                         "\" is both the id of a client and the name of client " + c["id"].dump() +
+                         "; pass the id as a number (" + name + ") for the first, or " + c["id"].dump() +
                          " for the client named \"" + name + "\".");
     return positive_id(json(*id), argument);
   }
-  halo::Page page = halo::page(halo, Kind::client,
-                              halo::with_status({{"search", name}}, halo::Status::all), 1, 100);
+  halo::Page page = halo::page(halo, Kind::client, halo::with_status({{"search", name}}, halo::Status::all), 1, 100);
   if (page.rows.empty()) {
     // No substring match: offer near names from a normalised search on the first word.
     const std::string norm = normalise_name(name);
     const std::string first = norm.substr(0, norm.find(' '));
     if (!first.empty() && first != lower(name))
-      page = halo::page(halo, Kind::client, halo::with_status({{"search", first}}, halo::Status::all),
-                       1, 100);
+      page = halo::page(halo, Kind::client, halo::with_status({{"search", first}}, halo::Status::all), 1, 100);
     std::vector<std::string> names;
     for (const auto& r : page.rows) names.push_back(r.value("name", std::string()));
     throw InputError(std::string(argument) + ": no client named \"" + name + "\"." + did_you_mean(name, names) +
@@ -179,15 +182,16 @@ json client_types(halo::Client& halo, std::string* source) {
   std::map<long long, std::string> seen;
   for (const auto& c : list.rows)
     if (c.contains("customertype") && c["customertype"].is_number_integer() && c["customertype"].get<long long>() > 0)
-      seen.emplace(c["customertype"].get<long long>(),
-                   c.value("customertype_new", std::string()).empty() ? ""
-                                                                     : c.value("customertype_new", std::string()));
+      seen.emplace(c["customertype"].get<long long>(), c.value("customertype_new", std::string()).empty()
+                                                           ? ""
+                                                           : c.value("customertype_new", std::string()));
   for (const auto& [id, name] : seen) out.push_back({{"id", id}, {"name", name}});
   if (source)
-    *source = "values in use on clients (" +
-              (table ? "lookup " + std::to_string(table->id) + " returned no values"
-                     : std::string("no client-type table in the table of lookup types; set HALOPSA_CLIENT_TYPE_LOOKUP_ID")) +
-              ")";
+    *source =
+        "values in use on clients (" +
+        (table ? "lookup " + std::to_string(table->id) + " returned no values"
+               : std::string("no client-type table in the table of lookup types; set HALOPSA_CLIENT_TYPE_LOOKUP_ID")) +
+        ")";
   return out;
 }
 
@@ -299,7 +303,8 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
     std::optional<long long> id = digits(trimmed(key));
     if (id && !defs.empty() && !defs.contains(*id)) {
       std::string known;
-      for (const auto& [fid, d] : defs) known += (known.empty() ? "" : ", ") + std::to_string(fid) + " " + d.value("name", std::string());
+      for (const auto& [fid, d] : defs)
+        known += (known.empty() ? "" : ", ") + std::to_string(fid) + " " + d.value("name", std::string());
       throw InputError("custom_fields: " + std::string(k.label) + " custom field id " + std::to_string(*id) +
                        " does not exist on this tenant. Known " + std::string(k.label) + " custom fields: " + known +
                        ". Give one of these ids, or the field's name or label.");
@@ -323,8 +328,11 @@ json map_custom_fields(halo::Client& halo, Kind kind, const json& custom_fields,
     }
     if (auto d = defs.find(*id); d != defs.end() && defined.contains(*id) && !value_fits(d->second, value))
       throw InputError("custom_fields." + key + ": " + d->second.value("name", std::string()) +
-                       (d->second.value("label", std::string()).empty() ? "" : " (\"" + d->second.value("label", std::string()) + "\")") +
-                       " is a " + type_name(d->second) + " field in HaloPSA; " + value.dump() + " does not fit it. Nothing was sent.");
+                       (d->second.value("label", std::string()).empty()
+                            ? ""
+                            : " (\"" + d->second.value("label", std::string()) + "\")") +
+                       " is a " + type_name(d->second) + " field in HaloPSA; " + value.dump() +
+                       " does not fit it. Nothing was sent.");
     // HaloPSA takes {id, value} only, so the audit cannot tell a secret field by its name: say so here.
     if (auto d = defs.find(*id); d != defs.end() && (mcp::is_secret_name(d->second.value("name", std::string())) ||
                                                      mcp::is_secret_name(d->second.value("label", std::string()))))
@@ -345,7 +353,8 @@ json custom_field_requirements(halo::Client& halo, Kind kind, const json& custom
           const json& v = cf.contains("value") ? cf["value"] : json();
           given = !v.is_null() && !(v.is_string() && trimmed(v.get<std::string>()).empty());
         }
-    out.push_back({{"id", d["id"]}, {"name", d["name"]}, {"label", d["label"]}, {"type", type_name(d)}, {"given", given}});
+    out.push_back(
+        {{"id", d["id"]}, {"name", d["name"]}, {"label", d["label"]}, {"type", type_name(d)}, {"given", given}});
   }
   return out;
 }

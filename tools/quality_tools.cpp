@@ -101,11 +101,15 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
   std::map<std::string, json> email_examples;
   for (const auto& c : contacts) {
     if (c.value("inactive", false) == true) continue;
-    const json brief{{"id", c.value("id", json(0))}, {"name", text_of(c, "name")}, {"client_id", c.value("client_id", json())},
-                     {"client_name", text_of(c, "client_name")}, {"emailaddress", c.value("emailaddress", json())}};
+    const json brief{{"id", c.value("id", json(0))},
+                     {"name", text_of(c, "name")},
+                     {"client_id", c.value("client_id", json())},
+                     {"client_name", text_of(c, "client_name")},
+                     {"emailaddress", c.value("emailaddress", json())}};
     const std::string email = normalise_email(text_of(c, "emailaddress"));
     if (email.empty()) note("contacts_without_email", "Active contacts without an e-mail address", brief);
-    else if (!valid_email(email)) note("contacts_with_invalid_email", "Active contacts whose e-mail address is not valid", brief);
+    else if (!valid_email(email))
+      note("contacts_with_invalid_email", "Active contacts whose e-mail address is not valid", brief);
     else {
       clients_of_email[email].insert(id_of(c.value("client_id", json())));
       email_examples[email].push_back(brief);
@@ -118,10 +122,13 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
   std::size_t address_unknown = 0;
   for (const auto& s : sites)
     if (s.value("inactive", false) == true) continue;
-    else if (!s.contains("delivery_address")) ++address_unknown;  // HaloPSA sent no address field: unknown, not empty
+    else if (!s.contains("delivery_address"))
+      ++address_unknown;  // HaloPSA sent no address field: unknown, not empty
     else if (address_text(s).empty())
       note("sites_without_address", "Active sites without an address",
-           json{{"id", s.value("id", json(0))}, {"name", text_of(s, "name")}, {"client_id", s.value("client_id", json())},
+           json{{"id", s.value("id", json(0))},
+                {"name", text_of(s, "name")},
+                {"client_id", s.value("client_id", json())},
                 {"client_name", text_of(s, "client_name")}});
 
   // Likely duplicate clients, summarised (find_duplicates has the full list).
@@ -130,12 +137,14 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
   for (const auto& c : clients)
     if (c.value("inactive", false) != true) records.push_back(dedupe_record(dedupe::Mode::clients, c));
   try {
-    const auto groups = dedupe::group(dedupe::find_candidates(dedupe::Mode::clients, records, [&ctx] { return ctx.cancelled(); }),
-                                      records.size(), dedupe::kDefaultThreshold);
+    const auto groups =
+        dedupe::group(dedupe::find_candidates(dedupe::Mode::clients, records, [&ctx] { return ctx.cancelled(); }),
+                      records.size(), dedupe::kDefaultThreshold);
     for (const auto& g : groups) {
       json members = json::array();
       for (auto m : g.members) members.push_back({{"id", records[m].id}, {"name", records[m].name}});
-      note("likely_duplicate_clients", "Groups of active clients that are probably the same company (see find_duplicates)",
+      note("likely_duplicate_clients",
+           "Groups of active clients that are probably the same company (see find_duplicates)",
            json{{"score", g.score}, {"reasons", dedupe::describe(g.reasons)}, {"members", members}});
     }
   } catch (const dedupe::Cancelled&) {
@@ -157,7 +166,8 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
       {"email_at_several_clients", "The same e-mail address on contacts at several clients"},
       {"sites_without_address", "Active sites without an address"},
       {"inactive_clients_with_active_contacts", "Inactive clients that still have active contacts"},
-      {"likely_duplicate_clients", "Groups of active clients that are probably the same company (see find_duplicates)"}};
+      {"likely_duplicate_clients",
+       "Groups of active clients that are probably the same company (see find_duplicates)"}};
   for (auto& [key, f] : findings) {
     if (f.description.empty()) f.description = kDescriptions.at(key);
     out["findings"][key] = {{"count", f.count}, {"description", f.description}, {"first", f.first}};
@@ -167,10 +177,12 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
       text += " (e.g.";
       for (const auto& item : f.first) {
         if (item.contains("name")) text += " " + item["name"].get<std::string>() + " (" + item["id"].dump() + ");";
-        else if (item.contains("emailaddress")) text += " " + item["emailaddress"].get<std::string>() + ";";
+        else if (item.contains("emailaddress"))
+          text += " " + item["emailaddress"].get<std::string>() + ";";
         else if (item.contains("members")) {
           text += " [";
-          for (std::size_t i = 0; i < item["members"].size(); ++i) text += (i ? " | " : "") + item["members"][i]["name"].get<std::string>();
+          for (std::size_t i = 0; i < item["members"].size(); ++i)
+            text += (i ? " | " : "") + item["members"][i]["name"].get<std::string>();
           text += "];";
         }
       }
@@ -187,8 +199,9 @@ mcp::ToolResult data_quality_report(halo::Client& halo, const json& args, mcp::R
   if (address_unknown)
     not_checked["sites_without_address"] = {
         {"count", address_unknown},
-        {"reason", "HaloPSA returned these sites without any address field even with includeaddress=true; run "
-                   "halopsa-mcp doctor"}};
+        {"reason",
+         "HaloPSA returned these sites without any address field even with includeaddress=true; run "
+         "halopsa-mcp doctor"}};
   if (!not_checked.empty()) {
     text += "\nNot checked:";
     for (const auto& [key, v] : not_checked.items())

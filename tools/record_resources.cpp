@@ -27,7 +27,8 @@ mcp::ResourceTemplateSpec record_template(std::shared_ptr<halo::Client> halo, Ki
   spec.title = title;
   spec.description = description;
   spec.tools = {reader};
-  spec.read = [halo, kind](const std::string& uri, const std::map<std::string, std::string>& vars, mcp::RequestContext&) {
+  spec.read = [halo, kind](const std::string& uri, const std::map<std::string, std::string>& vars,
+                           mcp::RequestContext&) {
     const std::string& text = vars.at("id");
     long long id = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -60,8 +61,7 @@ mcp::ResourceTemplateSpec record_template(std::shared_ptr<halo::Client> halo, Ki
         const bool named = digits || dedupe::fold(r.value("name", std::string())).find(wanted) != std::string::npos;
         if (named && (!digits || id.rfind(value, 0) == 0) && out.size() < 20) out.push_back(id);
       }
-    } catch (const halo::Error&) {
-    }
+    } catch (const halo::Error&) {}
     return out;
   };
   return spec;
@@ -74,7 +74,8 @@ void register_record_resources(mcp::McpServer& server, const Backend& backend) {
   backend.halo->on_change([subscriptions = server.subscriptions](std::string_view collection, const std::string& id) {
     for (Kind kind : {Kind::client, Kind::site, Kind::contact}) {
       const char* wire_name = halo::wire(kind).collection;
-      if (collection.size() == std::strlen(wire_name) && strncasecmp(collection.data(), wire_name, collection.size()) == 0)
+      if (collection.size() == std::strlen(wire_name) &&
+          strncasecmp(collection.data(), wire_name, collection.size()) == 0)
         subscriptions->updated(std::string("halopsa://") + kind_info(kind).plural + "/" + id);
     }
   });

@@ -37,7 +37,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t up = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      const bool same =
+          std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
       diag = up;
     }
@@ -56,11 +57,13 @@ constexpr std::string_view kCountries =
     "TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
 // Control arguments the tools read themselves: never sent to Halo as fields.
+// clang-format off
 const std::set<std::string> kControlArguments = {
     "id",         "client",  "site",        "dry_run",         "if_unchanged_since", "allow_duplicate",
     "fields",     "extra",   "custom_fields", "confirm",       "make_main_site",     "make_site_main_contact",
     "client_type", "toplevel", "billing_parent", "address",   "invoice_address",    "active",
     "add_popup_note"};
+// clang-format on
 
 // Longest text `extra` passes for a field whose schema states no limit: generous for a one-field value, far below
 // what would bloat a record (the named arguments carry their own, tighter caps).
@@ -127,7 +130,8 @@ const std::vector<std::string>& field_names(Kind kind) {
   static const auto tables = [] {
     std::array<std::vector<std::string>, 3> out;
     for (Kind k : {Kind::client, Kind::site, Kind::contact}) {
-      for (const auto& [field, spec] : halo::openapi::schema(halo::wire(k).schema)) out[static_cast<int>(k)].push_back(field);
+      for (const auto& [field, spec] : halo::openapi::schema(halo::wire(k).schema))
+        out[static_cast<int>(k)].push_back(field);
       std::sort(out[static_cast<int>(k)].begin(), out[static_cast<int>(k)].end());
     }
     return out;
@@ -152,7 +156,8 @@ std::vector<std::string> nearest(std::string_view word, const std::vector<std::s
   for (const auto& n : names) {
     const std::string l = lower(n);
     std::size_t d = edit_distance(w, l);
-    if (!w.empty() && (l.find(w) != std::string::npos || w.find(l) != std::string::npos)) d = std::min<std::size_t>(d, 1);
+    if (!w.empty() && (l.find(w) != std::string::npos || w.find(l) != std::string::npos))
+      d = std::min<std::size_t>(d, 1);
     if (d <= std::max<std::size_t>(2, w.size() / 3)) scored.emplace_back(d, n);
   }
   std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -168,22 +173,29 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   const auto near = nearest(word, names);
   if (near.empty()) return {};
   std::string text = " Did you mean ";
-  for (std::size_t i = 0; i < near.size(); ++i) text += (i ? (i + 1 == near.size() ? " or " : ", ") : "") + ("\"" + near[i] + "\"");
+  for (std::size_t i = 0; i < near.size(); ++i)
+    text += (i ? (i + 1 == near.size() ? " or " : ", ") : "") + ("\"" + near[i] + "\"");
   return text + "?";
 }
 
 const std::vector<std::string>& curated_fields(Kind kind) {
+  // clang-format off
   static const std::vector<std::string> client = {
       "id", "name", "inactive", "customertype", "toplevel_id", "toplevel_name", "client_to_invoice",
       "client_to_invoice_name", "main_site_id", "main_site_name", "main_phonenumber", "is_vip", "ref", "website",
       "accountmanagertech", "stopped", "alastupdate"};
+  // clang-format on
+  // clang-format off
   static const std::vector<std::string> site = {
       "id", "name", "client_id", "client_name", "inactive", "phonenumber", "delivery_address", "country_code",
       "maincontact_id", "maincontact_name", "isinvoicesite", "invoice_address", "invoice_address_isdelivery", "stopped",
       "slastupdate"};
+  // clang-format on
+  // clang-format off
   static const std::vector<std::string> contact = {
       "id", "name", "firstname", "surname", "title", "emailaddress", "phonenumber", "mobilenumber", "site_id",
       "site_name", "client_id", "client_name", "inactive", "isimportantcontact", "ulastupdate"};
+  // clang-format on
   switch (kind) {
     case Kind::client: return client;
     case Kind::site: return site;
@@ -201,7 +213,8 @@ std::vector<std::string> requested_fields(Kind kind, const json& args) {
     const std::string name = f.get<std::string>();
     if (!known.contains(name))
       throw InputError("fields: \"" + name + "\" is not a HaloPSA " + kind_info(kind).label + " field." +
-                       did_you_mean(name, field_names(kind)) + " Use Halo's field names (schema " + halo::wire(kind).schema + ").");
+                       did_you_mean(name, field_names(kind)) + " Use Halo's field names (schema " +
+                       halo::wire(kind).schema + ").");
     out.push_back(name);
   }
   return out;
@@ -223,19 +236,22 @@ std::string checked_line(std::string text, std::string_view field) {
   // DEL), the Unicode line and paragraph separators, and the bidirectional embedding, override and isolate marks.
   auto refuse = [&](std::size_t at, const char* what, const char* code) {
     throw InputError(std::string(field) + ": must be one line of plain text, but it contains " + what + " (" + code +
-                     ") at byte " + std::to_string(at + 1) + ". Remove it and call the tool again; only notes keep "
+                     ") at byte " + std::to_string(at + 1) +
+                     ". Remove it and call the tool again; only notes keep "
                      "line breaks.");
   };
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = s[i];
     if (c == '\n' || c == '\r') refuse(i, "a line break", c == '\n' ? "U+000A" : "U+000D");
-    if (c < 0x20 || c == 0x7f) refuse(i, "a control character", c == '\t' ? "U+0009, a tab" : "U+0000-U+001F or U+007F");
+    if (c < 0x20 || c == 0x7f)
+      refuse(i, "a control character", c == '\t' ? "U+0009, a tab" : "U+0000-U+001F or U+007F");
     if (c == 0xc2 && i + 1 < text.size() && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
       refuse(i, "a control character", "U+0080-U+009F");
     if (c == 0xe2 && i + 2 < text.size()) {
       const unsigned b = s[i + 1], d = s[i + 2];
-      if (b == 0x80 && (d == 0xa8 || d == 0xa9)) refuse(i, "a line or paragraph separator", d == 0xa8 ? "U+2028" : "U+2029");
+      if (b == 0x80 && (d == 0xa8 || d == 0xa9))
+        refuse(i, "a line or paragraph separator", d == 0xa8 ? "U+2028" : "U+2029");
       if ((b == 0x80 && ((d >= 0xaa && d <= 0xae) || d == 0x8e || d == 0x8f)) || (b == 0x81 && d >= 0xa6 && d <= 0xa9))
         refuse(i, "a bidirectional text control", "U+200E/F, U+202A-U+202E or U+2066-U+2069");
     }
@@ -258,7 +274,8 @@ std::string checked_name(const json& value, const char* field) {
   if (name.empty()) throw InputError(std::string(field) + ": must not be empty or only spaces.");
   const std::string seen = dedupe::fold(name);
   if (std::none_of(seen.begin(), seen.end(), [](unsigned char c) { return std::isalnum(c) || c >= 0x80; }))
-    throw InputError(std::string(field) + ": has no letter or digit once invisible characters and punctuation are "
+    throw InputError(std::string(field) +
+                     ": has no letter or digit once invisible characters and punctuation are "
                      "set aside; give the real name.");
   if (name.size() > 255)
     throw InputError(std::string(field) + ": at most 255 characters (got " + std::to_string(name.size()) + ").");
@@ -268,7 +285,8 @@ std::string checked_name(const json& value, const char* field) {
 std::string checked_country(const json& value, const char* field) {
   const std::string code = trim(value.is_string() ? value.get<std::string>() : std::string());
   std::string upper = code;
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   if (upper.size() != 2 || kCountries.find(upper) == std::string_view::npos || upper.find(' ') != std::string::npos)
     throw InputError(std::string(field) + ": \"" + code +
                      "\" is not an ISO 3166-1 alpha-2 country code; use two letters such as GB, US, DE or IE.");

@@ -44,7 +44,6 @@ struct FieldMapping {
 // The plain value fields of a record type (references, addresses and custom fields are handled separately).
 const std::vector<FieldMapping>& field_mappings(Kind kind);
 
-
 // The tool argument that writes Halo field `halo_field` of `kind` ("notes" -> "notes", "client_to_invoice" ->
 // "billing_parent"), or "" when none does; `extra` refuses such fields so their checks cannot be bypassed.
 std::string argument_for(Kind kind, std::string_view halo_field);
@@ -140,19 +139,20 @@ std::string plain(const json& value);
 namespace halo {
 struct Page;
 struct ListOptions;
-}
+}  // namespace halo
 
 namespace tools {
 
 // One page of a search, shaped like schemas/*search*.output.json ({items, total, page, page_size, has_more,
 // note?}). Without `filter` Halo pages (pageinate/page_no/page_size); with one, up to 1000 records are scanned,
 // filtered here, and paged locally (the note says so).
-json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query, const json& args,
-                 const std::function<bool(const json&)>& filter = {});
+json search_page(halo::Client& halo, Kind kind, std::vector<std::pair<std::string, std::string>> query,
+                 const json& args, const std::function<bool(const json&)>& filter = {});
 // List rows as the tools read them. HaloPSA's list rows are a cut-down record (Area_List, Site_List, Users_List in
 // its OpenAPI): a Site row carries its address only with includeaddress=true, and then as flat
 // delivery_address_line1..5 fields. These add the include parameters the tools need and give every row one shape.
-std::vector<std::pair<std::string, std::string>> list_query(Kind kind, std::vector<std::pair<std::string, std::string>> query);
+std::vector<std::pair<std::string, std::string>> list_query(Kind kind,
+                                                            std::vector<std::pair<std::string, std::string>> query);
 // A Site row's flat delivery_address_line1..5 (or nested delivery_address) become one delivery_address object
 // {line1..line4, postcode}; a row that carried no address field at all is left without one (unknown, not empty).
 void normalise_row(Kind kind, json& row);

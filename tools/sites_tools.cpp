@@ -56,7 +56,8 @@ json site_body(halo::Client& halo, const json& args, const json& current_or_null
 
 // A site's main contact must be one of its client's contacts.
 void check_main_contact(halo::Client& halo, const json& body, long long client_id) {
-  if (!body.contains("maincontact_id") || !body["maincontact_id"].is_number() || body["maincontact_id"].get<long long>() <= 0)
+  if (!body.contains("maincontact_id") || !body["maincontact_id"].is_number() ||
+      body["maincontact_id"].get<long long>() <= 0)
     return;
   const json contact = fetch_record(halo, Kind::contact, body["maincontact_id"].get<long long>());
   const long long owner = id_of(contact.value("client_id", json()));
@@ -65,12 +66,16 @@ void check_main_contact(halo::Client& halo, const json& body, long long client_i
                      contact.value("name", std::string()) + "\") belongs to " +
                      contact.value("client_name", std::string("another client")) + " (client " + std::to_string(owner) +
                      "), not to this site's client " + std::to_string(client_id) +
-                     ". Choose one of the client's own contacts (search_contacts with client " + std::to_string(client_id) + ").");
+                     ". Choose one of the client's own contacts (search_contacts with client " +
+                     std::to_string(client_id) + ").");
 }
 
-const std::vector<std::pair<std::string, std::string>> kSiteColumns = {
-    {"id", "Id"}, {"name", "Name"}, {"client_name", "Client"}, {"delivery_address", "Address"},
-    {"maincontact_name", "Main contact"}, {"inactive", "Inactive"}};
+const std::vector<std::pair<std::string, std::string>> kSiteColumns = {{"id", "Id"},
+                                                                       {"name", "Name"},
+                                                                       {"client_name", "Client"},
+                                                                       {"delivery_address", "Address"},
+                                                                       {"maincontact_name", "Main contact"},
+                                                                       {"inactive", "Inactive"}};
 
 mcp::ToolResult search_sites(halo::Client& halo, const json& args) {
   Query query;
@@ -92,22 +97,28 @@ mcp::ToolResult search_sites(halo::Client& halo, const json& args) {
       json address = s.value("delivery_address", json());
       if (!address.is_object()) {
         if (*fetched == kAddressFetches)
-          throw InputError("city: HaloPSA's site list returned no addresses (even with includeaddress=true), and "
-                           "fetching sites one by one stopped after " + std::to_string(kAddressFetches) +
-                           "; narrow the search with client or search. halopsa-mcp doctor checks this.");
+          throw InputError(
+              "city: HaloPSA's site list returned no addresses (even with includeaddress=true), and "
+              "fetching sites one by one stopped after " +
+              std::to_string(kAddressFetches) +
+              "; narrow the search with client or search. halopsa-mcp doctor checks this.");
         ++*fetched;
         address = fetch_record(halo, Kind::site, s.value("id", 0LL)).value("delivery_address", json::object());
       }
       for (const char* k : {"line1", "line2", "line3", "line4", "postcode"})
-        if (address.contains(k) && address[k].is_string() && lower(address[k].get<std::string>()).find(city) != std::string::npos)
+        if (address.contains(k) && address[k].is_string() &&
+            lower(address[k].get<std::string>()).find(city) != std::string::npos)
           return true;
       return false;
     };
   }
   json data = search_page(halo, Kind::site, query, args, filter);
   std::string text = std::to_string(data["total"].get<std::size_t>()) + " site(s) match";
-  text += data["items"].empty() ? "." : "; page " + data["page"].dump() + ":\n\n" + markdown_table(data["items"], kSiteColumns, data["items"].size());
-  if (data["has_more"].get<bool>()) text += "\nMore: call again with page " + std::to_string(data["page"].get<int>() + 1) + ".";
+  text += data["items"].empty() ? "."
+                                : "; page " + data["page"].dump() + ":\n\n" +
+                                      markdown_table(data["items"], kSiteColumns, data["items"].size());
+  if (data["has_more"].get<bool>())
+    text += "\nMore: call again with page " + std::to_string(data["page"].get<int>() + 1) + ".";
   if (data.contains("note")) text += "\n" + data["note"].get<std::string>();
   return mcp::ToolResult::data(std::move(data), text);
 }
@@ -137,7 +148,8 @@ mcp::ToolResult create_site(halo::Client& halo, CreateLocks& locks, const json& 
                        "). Use update_site to change it, or choose a different name.");
   }
   auto find_landed = [&halo, client_id, name, before]() -> std::optional<json> {
-    for (const auto& s : halo::page(halo, Kind::site, {{"client_id", std::to_string(client_id)}, {"search", name}}, 1, 100).rows)
+    for (const auto& s :
+         halo::page(halo, Kind::site, {{"client_id", std::to_string(client_id)}, {"search", name}}, 1, 100).rows)
       if (s.value("name", std::string()) == name && !before.contains(s.value("id", 0LL))) return s;
     return std::nullopt;
   };
@@ -145,11 +157,12 @@ mcp::ToolResult create_site(halo::Client& halo, CreateLocks& locks, const json& 
   WriteResult r = create_record(halo, Kind::site, body, args, fields, find_landed);
   // A client without a main site gets this one as its main site, set explicitly: HaloPSA is not known to make a
   // client's first site its main site by itself, and contacts created by client are placed on the main site.
-  const bool has_main_site = client.contains("main_site_id") && client["main_site_id"].is_number() &&
-                             client["main_site_id"].get<double>() > 0;
+  const bool has_main_site =
+      client.contains("main_site_id") && client["main_site_id"].is_number() && client["main_site_id"].get<double>() > 0;
   if (args.value("make_main_site", !has_main_site)) {
     const json site_id = r.data["record"].is_object() ? r.data["record"]["id"] : json("(id of the new site)");
-    if (client.value("main_site_id", json(0)) != site_id) make_main_site(halo, r, client_id, site_id, args.value("dry_run", false));
+    if (client.value("main_site_id", json(0)) != site_id)
+      make_main_site(halo, r, client_id, site_id, args.value("dry_run", false));
   }
   if (r.data["written"].get<bool>()) r.text += " Client: " + client.value("name", std::string()) + ".";
   return r.result();
@@ -163,7 +176,8 @@ mcp::ToolResult update_site(halo::Client& halo, const json& args) {
   const bool main_wanted = args.value("make_main_site", false);
   const bool note = args.contains("add_popup_note");
   if (body.empty() && !main_wanted && !note)
-    throw InputError("Nothing to update: give at least one field to change besides site_id (e.g. address, phonenumber).");
+    throw InputError(
+        "Nothing to update: give at least one field to change besides site_id (e.g. address, phonenumber).");
   const auto fields = requested_fields(Kind::site, args);
   WriteResult r;
   if (!body.empty()) {
@@ -171,12 +185,17 @@ mcp::ToolResult update_site(halo::Client& halo, const json& args) {
   } else if (note) {
     r = popup_only_result(Kind::site, current, fields, args.value("dry_run", false));
   } else {
-    r.data = {{"record", project(Kind::site, current, fields)}, {"dry_run", args.value("dry_run", false)},
-              {"written", false}, {"request", halo::save_request(Kind::site, {{"id", id}}).to_json()}, {"diff", json::array()}};
+    r.data = {{"record", project(Kind::site, current, fields)},
+              {"dry_run", args.value("dry_run", false)},
+              {"written", false},
+              {"request", halo::save_request(Kind::site, {{"id", id}}).to_json()},
+              {"diff", json::array()}};
     r.text = "Site " + std::to_string(id) + " itself is unchanged.";
   }
   if (main_wanted) {
-    const long long client_id = current.value("client_id", json(0)).is_number() ? static_cast<long long>(current["client_id"].get<double>()) : 0;
+    const long long client_id = current.value("client_id", json(0)).is_number()
+                                    ? static_cast<long long>(current["client_id"].get<double>())
+                                    : 0;
     const json client = fetch_record(halo, Kind::client, client_id);
     if (client.value("main_site_id", json(0)) == json(id))
       r.text += "\nIt already is the main site of " + describe(Kind::client, client) + ".";
@@ -200,12 +219,16 @@ mcp::ToolResult delete_site(halo::Client& halo, const json& args, mcp::RequestCo
                      " contact(s). Move them to another site (update_contact with site_id) or delete them first. " +
                      alternative);
   const halo::Request request = halo::delete_request(Kind::site, id);
-  json data{{"deleted", false}, {"dry_run", args.value("dry_run", false)}, {"record", project(Kind::site, current)},
+  json data{{"deleted", false},
+            {"dry_run", args.value("dry_run", false)},
+            {"record", project(Kind::site, current)},
             {"request", request.to_json()}};
   if (args.value("dry_run", false))
-    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE " + request.path() +
-                                           " for " + describe(Kind::site, current) + ".");
-  if (auto refusal = confirm_destructive(ctx, args, describe(Kind::site, current) + " of " + current.value("client_name", std::string("its client")), alternative))
+    return mcp::ToolResult::data(data, "DRY RUN, nothing deleted. Would send DELETE " + request.path() + " for " +
+                                           describe(Kind::site, current) + ".");
+  if (auto refusal = confirm_destructive(
+          ctx, args, describe(Kind::site, current) + " of " + current.value("client_name", std::string("its client")),
+          alternative))
     return mcp::ToolResult::error(*refusal);
   halo::send(halo, request);
   data["deleted"] = true;
@@ -240,7 +263,8 @@ void register_site_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("create_site.input"),
       .output_schema = schema("create_site.output"),
       .annotations = {.read_only = false, .destructive = false, .idempotent = false},
-      .handler = [halo, locks = backend.locks](const json& a, mcp::RequestContext&) { return create_site(*halo, *locks, a); },
+      .handler = [halo, locks = backend.locks](const json& a,
+                                               mcp::RequestContext&) { return create_site(*halo, *locks, a); },
   });
   server.tools.add({
       .name = "update_site",

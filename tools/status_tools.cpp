@@ -16,11 +16,10 @@ namespace {
 void describe_caller(const mcp::CallerInfo& caller, nlohmann::json& data, std::ostringstream& text) {
   std::string scopes;
   for (const auto& s : caller.scopes) scopes += (scopes.empty() ? "" : " ") + s;
-  data["caller"] = {{"agent_id", caller.subject},
-                    {"agent_name", caller.display_name},
-                    {"scopes", nlohmann::json(caller.scopes)}};
-  text << "Signed in as HaloPSA agent " << caller.display_name << " (id " << caller.subject << "), scopes: "
-       << (scopes.empty() ? "none" : scopes) << ". Every HaloPSA request runs as this agent.\n";
+  data["caller"] = {
+      {"agent_id", caller.subject}, {"agent_name", caller.display_name}, {"scopes", nlohmann::json(caller.scopes)}};
+  text << "Signed in as HaloPSA agent " << caller.display_name << " (id " << caller.subject
+       << "), scopes: " << (scopes.empty() ? "none" : scopes) << ". Every HaloPSA request runs as this agent.\n";
 }
 
 mcp::ToolResult status(const Backend& backend, bool deep, const mcp::CallerInfo* caller) {
@@ -45,8 +44,7 @@ mcp::ToolResult status(const Backend& backend, bool deep, const mcp::CallerInfo*
   if (backend.kind == "sandbox")
     text << "SANDBOX: an embedded demo tenant with made-up data (" << backend.sandbox_db << "), not a real HaloPSA.\n";
   text << "HaloPSA at " << s.base_url << " (tenant " << (s.tenant.empty() ? "-" : s.tenant) << "): ";
-  if (s.ok)
-    text << "reachable, probe took " << s.latency_ms << " ms.\n";
+  if (s.ok) text << "reachable, probe took " << s.latency_ms << " ms.\n";
   else
     text << "NOT reachable: " << s.error << "\n";
   if (backend.halo->agents_only())
@@ -87,9 +85,9 @@ void register_status_tools(mcp::McpServer& server, const Backend& backend) {
       .input_schema = schema("halopsa_status.input"),
       .output_schema = schema("halopsa_status.output"),
       .annotations = {.read_only = true, .idempotent = true},
-      .handler = [backend](const nlohmann::json& args, mcp::RequestContext& ctx) {
-        return status(backend, args.value("deep", false), ctx.caller());
-      },
+      .handler = [backend](
+                     const nlohmann::json& args,
+                     mcp::RequestContext& ctx) { return status(backend, args.value("deep", false), ctx.caller()); },
   });
 }
 

@@ -26,8 +26,9 @@ std::string instructions(const Backend& backend) {
       "client_to_invoice.\n"
       "Start with halopsa_status if anything fails, to see which tenant is connected and whether it answers.";
   if (backend.kind == "sandbox")
-    text += "\nSANDBOX MODE: no HaloPSA tenant is configured; every tool works on an embedded demo tenant with "
-            "made-up data. Say so to the user before presenting results as real.";
+    text +=
+        "\nSANDBOX MODE: no HaloPSA tenant is configured; every tool works on an embedded demo tenant with "
+        "made-up data. Say so to the user before presenting results as real.";
   return text;
 }
 

@@ -49,13 +49,15 @@ json load_all(halo::Client& halo, Kind kind, Query query, mcp::RequestContext& c
 json related_count(halo::Client& halo, halo::Kind kind, Query query, std::size_t first_items) {
   try {
     halo::Page p = halo::page(halo, kind, std::move(query), 1, static_cast<int>(std::max<std::size_t>(first_items, 1)));
-    json out{{"count", p.record_count_known ? std::max(p.record_count, p.rows.size()) : p.rows.size()}, {"visible", true}};
+    json out{{"count", p.record_count_known ? std::max(p.record_count, p.rows.size()) : p.rows.size()},
+             {"visible", true}};
     if (first_items) {
       out["items"] = json::array();
       for (const auto& r : p.rows) {
         if (out["items"].size() >= first_items) break;
         json item{{"id", r.value("id", json(0))}};
-        for (const char* f : {"summary", "ref", "contract_ref", "status_id", "start_date", "end_date", "dateoccurred", "user_name"})
+        for (const char* f :
+             {"summary", "ref", "contract_ref", "status_id", "start_date", "end_date", "dateoccurred", "user_name"})
           if (r.contains(f)) item[f] = r[f];
         out["items"].push_back(item);
       }
@@ -66,9 +68,9 @@ json related_count(halo::Client& halo, halo::Kind kind, Query query, std::size_t
     const std::string collection = halo::wire(kind).collection;
     return {{"count", nullptr},
             {"visible", false},
-            {"note", "Not visible with this API application's permissions (" + collection +
-                         " answered " + std::to_string(e.status()) + "; it needs the " +
-                         halo::probable_scope(collection, false) + " scope). Check in Halo directly."}};
+            {"note", "Not visible with this API application's permissions (" + collection + " answered " +
+                         std::to_string(e.status()) + "; it needs the " + halo::probable_scope(collection, false) +
+                         " scope). Check in Halo directly."}};
   }
 }
 

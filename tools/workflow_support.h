@@ -25,9 +25,9 @@ namespace tools {
 
 using Query = std::vector<std::pair<std::string, std::string>>;
 
-long long id_of(const json& value);          // integer id from a number or numeric string, else 0
+long long id_of(const json& value);                          // integer id from a number or numeric string, else 0
 std::string text_of(const json& record, const char* field);  // a string field, "" when absent or not text
-std::string address_text(const json& site);  // delivery_address lines and postcode, comma-joined
+std::string address_text(const json& site);                  // delivery_address lines and postcode, comma-joined
 
 // Every record of `kind` matching `query`, pages fetched concurrently; progress from `progress_from` to
 // `progress_to` (of 100) while pages arrive; honours cancellation.

@@ -49,9 +49,7 @@ std::string describe(Kind kind, const json& record) {
          record.value("name", std::string()) + "\"";
 }
 
-json fetch_record(halo::Client& halo, Kind kind, long long id) {
-  return halo::get(halo, kind, id);
-}
+json fetch_record(halo::Client& halo, Kind kind, long long id) { return halo::get(halo, kind, id); }
 
 WriteResult update_record(halo::Client& halo, Kind kind, long long id, json body, const json& args,
                           const std::vector<std::string>& fields, const json& current) {
@@ -61,15 +59,20 @@ WriteResult update_record(halo::Client& halo, Kind kind, long long id, json body
     const std::string stamp_field = halo::wire(kind).stamp;
     const std::string stamp = current.value(stamp_field, std::string());
     if (stamp.empty())  // the check was asked for and cannot be made: refuse rather than write blind
-      throw InputError("Not written: " + describe(kind, current) + " has no " + stamp_field + ", so whether it changed after " + since->get<std::string>() + " cannot be checked. Nothing was sent. Read it again, check with the user, and retry without if_unchanged_since if they agree.");
+      throw InputError(
+          "Not written: " + describe(kind, current) + " has no " + stamp_field + ", so whether it changed after " +
+          since->get<std::string>() +
+          " cannot be checked. Nothing was sent. Read it again, check with the user, and retry without if_unchanged_since if they agree.");
     if (!same_instant(stamp, since->get<std::string>())) {
       const json changes = diff(current, body);
       std::string text = "Not written: " + describe(kind, current) + " changed at " + stamp + ", after your copy (" +
                          stamp_field + " " + since->get<std::string>() + "). Nothing was sent.";
       text += changes.empty() ? "\nIts current values already match what you wanted to set."
                               : "\nIts current values against what you wanted to set:" + diff_text(changes);
-      text += "\nRead the record again (get_" + std::string(k.label) + "), check with the user, then retry with "
-              "if_unchanged_since " + stamp + ".";
+      text += "\nRead the record again (get_" + std::string(k.label) +
+              "), check with the user, then retry with "
+              "if_unchanged_since " +
+              stamp + ".";
       throw InputError(text);
     }
   }
@@ -114,16 +117,20 @@ WriteResult create_record(halo::Client& halo, Kind kind, const json& body, const
     out.text = "DRY RUN, nothing written. Would create " + std::string(k.label) + " \"" +
                body.value("name", std::string()) + "\" with POST " + request.path() + " " + request.body.dump();
     if (!required.empty())
-      out.text += "\nThis tenant requires these custom fields on a new " + std::string(k.label) + ": " +
-                  describe_custom_fields(required, false) + "." +
-                  (missing.empty() ? "" : " MISSING: " + missing + ". The create would be refused; add them in custom_fields.");
+      out.text +=
+          "\nThis tenant requires these custom fields on a new " + std::string(k.label) + ": " +
+          describe_custom_fields(required, false) + "." +
+          (missing.empty() ? "" : " MISSING: " + missing + ". The create would be refused; add them in custom_fields.");
     return out;
   }
   if (!missing.empty())
-    throw InputError("Not created: this tenant makes these " + std::string(k.label) + " custom fields mandatory and they "
-                     "are missing: " + missing + ". Add them in custom_fields (by name or label). Nothing was sent.");
+    throw InputError("Not created: this tenant makes these " + std::string(k.label) +
+                     " custom fields mandatory and they "
+                     "are missing: " +
+                     missing + ". Add them in custom_fields (by name or label). Nothing was sent.");
   json answer = halo::create(halo, kind, body, std::move(find_landed));
-  const long long id = answer.is_object() && answer.contains("id") && answer["id"].is_number() ? answer["id"].get<long long>() : 0;
+  const long long id =
+      answer.is_object() && answer.contains("id") && answer["id"].is_number() ? answer["id"].get<long long>() : 0;
   const json saved = id > 0 ? read_back(halo, kind, id, std::move(answer), body) : answer;
   out.data["record"] = project(kind, saved, fields);
   out.data["written"] = true;
@@ -169,10 +176,10 @@ void follow_up(halo::Client& halo, WriteResult& result, Kind kind, json body, bo
   if (!result.data.contains("not_applied")) result.data["not_applied"] = json::array();
   std::string list;
   for (const auto& m : missed) {
-    result.data["not_applied"].push_back({{"field", kind_info(kind).label + std::string(" ") + std::to_string(id) + "." +
-                                                        m["field"].get<std::string>()},
-                                          {"sent", m["after"]},
-                                          {"saved", m["before"]}});
+    result.data["not_applied"].push_back(
+        {{"field", kind_info(kind).label + std::string(" ") + std::to_string(id) + "." + m["field"].get<std::string>()},
+         {"sent", m["after"]},
+         {"saved", m["before"]}});
     list += " " + m["field"].get<std::string>() + " is " + (m["before"].is_null() ? "(empty)" : m["before"].dump()) +
             ", not " + m["after"].dump() + ";";
   }
@@ -183,16 +190,15 @@ void follow_up(halo::Client& halo, WriteResult& result, Kind kind, json body, bo
 std::optional<std::string> confirm_destructive(mcp::RequestContext& ctx, const json& args, const std::string& what,
                                                const std::string& alternative) {
   if (ctx.client_supports("elicitation")) {
-    json params{{"message", "Permanently delete " + what + "? This cannot be undone." +
-                                (alternative.empty() ? "" : " (Alternative: " + alternative + ")")},
-                {"requestedSchema",
-                 {{"type", "object"},
-                  {"properties",
-                   {{"confirm",
-                     {{"type", "boolean"},
-                      {"title", "Delete " + what},
-                      {"description", "Tick to delete permanently."}}}}},
-                  {"required", json::array({"confirm"})}}}};
+    json params{
+        {"message", "Permanently delete " + what + "? This cannot be undone." +
+                        (alternative.empty() ? "" : " (Alternative: " + alternative + ")")},
+        {"requestedSchema",
+         {{"type", "object"},
+          {"properties",
+           {{"confirm",
+             {{"type", "boolean"}, {"title", "Delete " + what}, {"description", "Tick to delete permanently."}}}}},
+          {"required", json::array({"confirm"})}}}};
     json answer;
     try {
       answer = ctx.request("elicitation/create", params, std::chrono::minutes(5));
@@ -204,7 +210,10 @@ std::optional<std::string> confirm_destructive(mcp::RequestContext& ctx, const j
     const bool confirmed = action == "accept" && answer.contains("content") && answer["content"].is_object() &&
                            answer["content"].value("confirm", false) == true;
     if (confirmed) return std::nullopt;
-    return "Not deleted: the user " + std::string(action == "accept" ? "did not tick confirm" : action == "decline" ? "declined" : "cancelled") +
+    return "Not deleted: the user " +
+           std::string(action == "accept"    ? "did not tick confirm"
+                       : action == "decline" ? "declined"
+                                             : "cancelled") +
            ". Nothing was changed. Do not retry unless the user asks again." +
            (alternative.empty() ? "" : " " + alternative);
   }

@@ -32,8 +32,7 @@ json fetch_record(halo::Client& halo, Kind kind, long long id);
 
 // Creates the record unless dry_run. `find_landed` recovers a create whose response was lost.
 WriteResult create_record(halo::Client& halo, Kind kind, const json& body, const json& args,
-                          const std::vector<std::string>& fields,
-                          std::function<std::optional<json>()> find_landed);
+                          const std::vector<std::string>& fields, std::function<std::optional<json>()> find_landed);
 
 // The WriteResult for a duplicate found before creating: the existing record and a warning, nothing written.
 WriteResult duplicate_result(Kind kind, const json& existing, const json& body, const std::string& why,
@@ -49,8 +48,8 @@ json update_and_check(halo::Client& halo, Kind kind, const json& body);
 
 // Asks the user to confirm a destructive step: elicitation when the client supports it, else `confirm: true` in
 // args. Returns nullopt to proceed, or why not (declined, or how to confirm): return it as an error result.
-std::optional<std::string> confirm_destructive(mcp::RequestContext& ctx, const json& args,
-                                                   const std::string& what, const std::string& alternative);
+std::optional<std::string> confirm_destructive(mcp::RequestContext& ctx, const json& args, const std::string& what,
+                                               const std::string& alternative);
 
 // " (client 12 \"Acme Corp\")"-style label.
 std::string describe(Kind kind, const json& record);

@@ -73,9 +73,10 @@ void add_tools(mcp::McpServer& s) {
   s.tools.add(tool("test_audio_content", "Returns audio", no_args(), [](const json&, RequestContext&) {
     return content({{{"type", "audio"}, {"data", kWav}, {"mimeType", "audio/wav"}}});
   }));
-  s.tools.add(tool("test_embedded_resource", "Returns an embedded resource", no_args(), [](const json&, RequestContext&) {
-    return content({embedded("test://embedded-resource", "This is an embedded resource content.")});
-  }));
+  s.tools.add(
+      tool("test_embedded_resource", "Returns an embedded resource", no_args(), [](const json&, RequestContext&) {
+        return content({embedded("test://embedded-resource", "This is an embedded resource content.")});
+      }));
   s.tools.add(tool("test_multiple_content_types", "Returns text, an image and a resource", no_args(),
                    [](const json&, RequestContext&) {
                      return content({text("Multiple content types test:"), image(),
@@ -110,17 +111,18 @@ void add_tools(mcp::McpServer& s) {
   s.tools.add(tool("test_error_handling", "Always fails", no_args(), [](const json&, RequestContext&) {
     return ToolResult::error("This tool intentionally returns an error for testing");
   }));
-  s.tools.add(tool("test_sampling", "Asks the client's LLM", string_arg("prompt", "The prompt to send to the LLM"),
-                   [](const json& args, RequestContext& ctx) {
-                     if (!ctx.client_supports("sampling")) return ToolResult::error("The client does not support sampling");
-                     json result = ctx.request(
-                         "sampling/createMessage",
-                         {{"messages", {{{"role", "user"}, {"content", text(args["prompt"].get<std::string>())}}}},
-                          {"maxTokens", 100}},
-                         std::chrono::seconds(30));
-                     json c = result.value("content", json::object());
-                     return ToolResult::text("LLM response: " + (c.is_object() ? c.value("text", std::string()) : c.dump()));
-                   }));
+  s.tools.add(
+      tool("test_sampling", "Asks the client's LLM", string_arg("prompt", "The prompt to send to the LLM"),
+           [](const json& args, RequestContext& ctx) {
+             if (!ctx.client_supports("sampling")) return ToolResult::error("The client does not support sampling");
+             json result =
+                 ctx.request("sampling/createMessage",
+                             {{"messages", {{{"role", "user"}, {"content", text(args["prompt"].get<std::string>())}}}},
+                              {"maxTokens", 100}},
+                             std::chrono::seconds(30));
+             json c = result.value("content", json::object());
+             return ToolResult::text("LLM response: " + (c.is_object() ? c.value("text", std::string()) : c.dump()));
+           }));
   s.tools.add(tool("test_elicitation", "Asks the user for a name and e-mail",
                    string_arg("message", "The message to show the user"), [](const json& args, RequestContext& ctx) {
                      json schema{{"type", "object"},
@@ -130,74 +132,84 @@ void add_tools(mcp::McpServer& s) {
                                  {"required", {"username", "email"}}};
                      return elicit(ctx, args["message"].get<std::string>(), schema, "User response: ");
                    }));
-  s.tools.add(tool("test_elicitation_sep1034_defaults", "Elicitation with defaults", no_args(),
-                   [](const json&, RequestContext& ctx) {
-                     json schema{
-                         {"type", "object"},
-                         {"properties",
-                          {{"name", {{"type", "string"}, {"default", "John Doe"}}},
-                           {"age", {{"type", "integer"}, {"default", 30}}},
-                           {"score", {{"type", "number"}, {"default", 95.5}}},
-                           {"status", {{"type", "string"}, {"enum", {"active", "inactive", "pending"}}, {"default", "active"}}},
-                           {"verified", {{"type", "boolean"}, {"default", true}}}}}};
-                     return elicit(ctx, "Please review your details", schema, "Elicitation completed: ");
-                   }));
-  s.tools.add(tool("test_elicitation_sep1330_enums", "Elicitation with every enum style", no_args(),
-                   [](const json&, RequestContext& ctx) {
-                     auto titled = [](const char* prefix, const char* word) {
-                       json out = json::array();
-                       const char* names[] = {"First", "Second", "Third"};
-                       for (int i = 0; i < 3; ++i)
-                         out.push_back({{"const", std::string(prefix) + std::to_string(i + 1)},
-                                        {"title", std::string(names[i]) + " " + word}});
-                       return out;
-                     };
-                     json schema{
-                         {"type", "object"},
-                         {"properties",
-                          {{"untitledSingle", {{"type", "string"}, {"enum", {"option1", "option2", "option3"}}}},
-                           {"titledSingle", {{"type", "string"}, {"oneOf", titled("value", "Option")}}},
-                           {"legacyEnum",
-                            {{"type", "string"},
-                             {"enum", {"opt1", "opt2", "opt3"}},
-                             {"enumNames", {"Option One", "Option Two", "Option Three"}}}},
-                           {"untitledMulti",
-                            {{"type", "array"}, {"items", {{"type", "string"}, {"enum", {"option1", "option2", "option3"}}}}}},
-                           {"titledMulti", {{"type", "array"}, {"items", {{"anyOf", titled("value", "Choice")}}}}}}}};
-                     return elicit(ctx, "Pick some options", schema, "Elicitation completed: ");
-                   }));
-  s.tools.add(tool("json_schema_2020_12_tool", "Tool with JSON Schema 2020-12 features",
-                   {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
-                    {"type", "object"},
-                    {"$defs",
-                     {{"address",
-                       {{"type", "object"},
-                        {"properties", {{"street", {{"type", "string"}}}, {"city", {{"type", "string"}}}}}}}}},
-                    {"properties", {{"name", {{"type", "string"}}}, {"address", {{"$ref", "#/$defs/address"}}}}},
-                    {"additionalProperties", false}},
-                   [](const json& args, RequestContext&) { return ToolResult::text("received " + args.dump()); }));
+  s.tools.add(
+      tool("test_elicitation_sep1034_defaults", "Elicitation with defaults", no_args(),
+           [](const json&, RequestContext& ctx) {
+             json schema{
+                 {"type", "object"},
+                 {"properties",
+                  {{"name", {{"type", "string"}, {"default", "John Doe"}}},
+                   {"age", {{"type", "integer"}, {"default", 30}}},
+                   {"score", {{"type", "number"}, {"default", 95.5}}},
+                   {"status", {{"type", "string"}, {"enum", {"active", "inactive", "pending"}}, {"default", "active"}}},
+                   {"verified", {{"type", "boolean"}, {"default", true}}}}}};
+             return elicit(ctx, "Please review your details", schema, "Elicitation completed: ");
+           }));
+  s.tools.add(
+      tool("test_elicitation_sep1330_enums", "Elicitation with every enum style", no_args(),
+           [](const json&, RequestContext& ctx) {
+             auto titled = [](const char* prefix, const char* word) {
+               json out = json::array();
+               const char* names[] = {"First", "Second", "Third"};
+               for (int i = 0; i < 3; ++i)
+                 out.push_back({{"const", std::string(prefix) + std::to_string(i + 1)},
+                                {"title", std::string(names[i]) + " " + word}});
+               return out;
+             };
+             json schema{
+                 {"type", "object"},
+                 {"properties",
+                  {{"untitledSingle", {{"type", "string"}, {"enum", {"option1", "option2", "option3"}}}},
+                   {"titledSingle", {{"type", "string"}, {"oneOf", titled("value", "Option")}}},
+                   {"legacyEnum",
+                    {{"type", "string"},
+                     {"enum", {"opt1", "opt2", "opt3"}},
+                     {"enumNames", {"Option One", "Option Two", "Option Three"}}}},
+                   {"untitledMulti",
+                    {{"type", "array"}, {"items", {{"type", "string"}, {"enum", {"option1", "option2", "option3"}}}}}},
+                   {"titledMulti", {{"type", "array"}, {"items", {{"anyOf", titled("value", "Choice")}}}}}}}};
+             return elicit(ctx, "Pick some options", schema, "Elicitation completed: ");
+           }));
+  s.tools.add(tool(
+      "json_schema_2020_12_tool", "Tool with JSON Schema 2020-12 features",
+      {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+       {"type", "object"},
+       {"$defs",
+        {{"address",
+          {{"type", "object"}, {"properties", {{"street", {{"type", "string"}}}, {"city", {{"type", "string"}}}}}}}}},
+       {"properties", {{"name", {{"type", "string"}}}, {"address", {{"$ref", "#/$defs/address"}}}}},
+       {"additionalProperties", false}},
+      [](const json& args, RequestContext&) { return ToolResult::text("received " + args.dump()); }));
 }
 
 void add_prompts(mcp::McpServer& s) {
   auto user = [](json c) { return json{{"role", "user"}, {"content", std::move(c)}}; };
-  s.prompts.add({"test_simple_prompt", "", "A simple prompt without arguments", {},
+  s.prompts.add({"test_simple_prompt",
+                 "",
+                 "A simple prompt without arguments",
+                 {},
                  [user](const auto&, RequestContext&) {
                    return json{{"messages", {user(text("This is a simple prompt for testing."))}}};
                  },
                  nullptr});
-  s.prompts.add({"test_prompt_with_arguments", "", "A prompt with two arguments",
-                 {{"arg1", "First test argument", true}, {"arg2", "Second test argument", true}},
-                 [user](const std::map<std::string, std::string>& a, RequestContext&) {
-                   return json{{"messages", {user(text("Prompt with arguments: arg1='" + a.at("arg1") +
-                                                       "', arg2='" + a.at("arg2") + "'"))}}};
-                 },
-                 [](const std::string&, const std::string& value, const json&) {
-                   std::vector<std::string> out;
-                   for (std::string c : {"paris", "park", "party", "test", "testing", "tested"})
-                     if (c.rfind(value, 0) == 0) out.push_back(c);
-                   return out;
-                 }});
-  s.prompts.add({"test_prompt_with_embedded_resource", "", "A prompt embedding a resource",
+  s.prompts.add(
+      {"test_prompt_with_arguments",
+       "",
+       "A prompt with two arguments",
+       {{"arg1", "First test argument", true}, {"arg2", "Second test argument", true}},
+       [user](const std::map<std::string, std::string>& a, RequestContext&) {
+         return json{{"messages",
+                      {user(text("Prompt with arguments: arg1='" + a.at("arg1") + "', arg2='" + a.at("arg2") + "'"))}}};
+       },
+       [](const std::string&, const std::string& value, const json&) {
+         std::vector<std::string> out;
+         for (std::string c : {"paris", "park", "party", "test", "testing", "tested"})
+           if (c.rfind(value, 0) == 0) out.push_back(c);
+         return out;
+       }});
+  s.prompts.add({"test_prompt_with_embedded_resource",
+                 "",
+                 "A prompt embedding a resource",
                  {{"resourceUri", "URI of the resource to embed", true}},
                  [user](const std::map<std::string, std::string>& a, RequestContext&) {
                    return json{{"messages",
@@ -205,7 +217,10 @@ void add_prompts(mcp::McpServer& s) {
                                  user(text("Please process the embedded resource above."))}}};
                  },
                  nullptr});
-  s.prompts.add({"test_prompt_with_image", "", "A prompt with an image", {},
+  s.prompts.add({"test_prompt_with_image",
+                 "",
+                 "A prompt with an image",
+                 {},
                  [user](const auto&, RequestContext&) {
                    return json{{"messages", {user(image()), user(text("Please analyze the image above."))}}};
                  },
@@ -214,8 +229,7 @@ void add_prompts(mcp::McpServer& s) {
 
 void add_resources(mcp::McpServer& s) {
   auto text_resource = [&s](std::string uri, std::string name, std::string body) {
-    s.resources.add(mcp::ResourceSpec{uri, name, "", name, "text/plain",
-                                      [body](const std::string& u, RequestContext&) {
+    s.resources.add(mcp::ResourceSpec{uri, name, "", name, "text/plain", [body](const std::string& u, RequestContext&) {
                                         return json::array({{{"uri", u}, {"mimeType", "text/plain"}, {"text", body}}});
                                       }});
   };

@@ -23,7 +23,8 @@ bool nested_quantifiers(const std::string& re) {
     }
     if (c == '(') group_has_quantifier.push_back(false);
     if (quantifier(c) || c == '?') {
-      if (i > 0 && (re[i - 1] == '*' || re[i - 1] == '+' || re[i - 1] == '}' || re[i - 1] == '?') && c != '?') return true;
+      if (i > 0 && (re[i - 1] == '*' || re[i - 1] == '+' || re[i - 1] == '}' || re[i - 1] == '?') && c != '?')
+        return true;
       if (!group_has_quantifier.empty() && c != '?') group_has_quantifier.back() = true;
     }
     if (c == ')' && !group_has_quantifier.empty()) {
@@ -67,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     auto compiled = mcp::JsonSchema::compile(schema);
     auto errors = compiled.validate(instance, 10);
-    if (errors.size() > 10) __builtin_trap();  // max_errors is a promise
+    if (errors.size() > 10) __builtin_trap();                             // max_errors is a promise
     if (compiled.is_valid(instance) != errors.empty()) __builtin_trap();  // the two answers must agree
     (void)mcp::describe(errors);
   } catch (const std::invalid_argument&) {

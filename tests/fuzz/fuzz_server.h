@@ -29,7 +29,8 @@ inline json load_schema(const std::string& name) {
 // Handler threads are detached and drop their reference to the session last, after their locals are gone. Waits
 // for that (the caller holds the only other reference), so a leak check after an input sees a quiet heap.
 inline void wait_for_handlers(const std::shared_ptr<mcp::Session>& session) {
-  for (int i = 0; i < 20000 && session.use_count() > 1; ++i) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  for (int i = 0; i < 20000 && session.use_count() > 1; ++i)
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
 }
 
 inline std::shared_ptr<const mcp::McpServer> make_server() {
@@ -48,18 +49,27 @@ inline std::shared_ptr<const mcp::McpServer> make_server() {
   server->tools.add({"throws", "Throws", "Fails", "misc", json{{"type", "object"}}, std::nullopt,
                      mcp::ToolAnnotations{.read_only = true},
                      [](const json&, mcp::RequestContext&) -> mcp::ToolResult { throw std::runtime_error("kaput"); }});
-  server->prompts.add({"triage", "Triage", "A prompt", {{"client", "Client name", true}},
-                       [](const std::map<std::string, std::string>& a, mcp::RequestContext&) {
-                         return json{{"messages", json::array({{{"role", "user"},
-                                                               {"content", {{"type", "text"}, {"text", a.at("client")}}}}})}};
-                       },
-                       [](const std::string&, const std::string& value, const json&) {
-                         return std::vector<std::string>{value + "a", value + "b"};
-                       }});
+  server->prompts.add(
+      {"triage",
+       "Triage",
+       "A prompt",
+       {{"client", "Client name", true}},
+       [](const std::map<std::string, std::string>& a, mcp::RequestContext&) {
+         return json{{"messages",
+                      json::array({{{"role", "user"}, {"content", {{"type", "text"}, {"text", a.at("client")}}}}})}};
+       },
+       [](const std::string&, const std::string& value, const json&) {
+         return std::vector<std::string>{value + "a", value + "b"};
+       }});
   server->resources.add(mcp::ResourceTemplateSpec{
-      "halopsa://clients/{id}", "client", "Client", "A client", "application/json",
+      "halopsa://clients/{id}",
+      "client",
+      "Client",
+      "A client",
+      "application/json",
       [](const std::string& uri, const std::map<std::string, std::string>& vars, mcp::RequestContext&) {
-        return json::array({{{"uri", uri}, {"mimeType", "application/json"},
+        return json::array({{{"uri", uri},
+                             {"mimeType", "application/json"},
                              {"text", json{{"id", vars.at("id")}, {"emailaddress", "a@b.com"}}.dump()}}});
       },
       {}});

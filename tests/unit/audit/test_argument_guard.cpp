@@ -26,9 +26,10 @@ TEST_CASE("ids beyond 64 bits and control characters are refused before the hand
   spec.toolset = "contacts";
   spec.annotations.read_only = true;
   spec.input_schema = {{"type", "object"},
-                       {"properties", {{"contact_id", {{"type", "integer"}, {"minimum", 1}}},
-                                       {"name", {{"type", "string"}}},
-                                       {"extra", {{"type", "object"}}}}}};
+                       {"properties",
+                        {{"contact_id", {{"type", "integer"}, {"minimum", 1}}},
+                         {"name", {{"type", "string"}}},
+                         {"extra", {{"type", "object"}}}}}};
   spec.handler = [&](const json& args, mcp::RequestContext&) {
     seen = args;
     return mcp::ToolResult::text("ran");

@@ -67,9 +67,12 @@ json update_result() {
           {"request",
            {{"method", "POST"},
             {"path", "/api/Users"},
-            {"body", json::array({{{"id", 1001}, {"emailaddress", "jane.new@acme.com"}, {"password", "hunter2"},
+            {"body", json::array({{{"id", 1001},
+                                   {"emailaddress", "jane.new@acme.com"},
+                                   {"password", "hunter2"},
                                    {"phonenumber", "+44 20 7946 0958"}}})}}},
-          {"diff", json::array({{{"field", "emailaddress"}, {"before", "jane@acme.com"}, {"after", "jane.new@acme.com"}}})}};
+          {"diff",
+           json::array({{{"field", "emailaddress"}, {"before", "jane@acme.com"}, {"after", "jane.new@acme.com"}}})}};
 }
 
 }  // namespace
@@ -86,7 +89,8 @@ TEST_CASE("a write call leaves a started line before the handler runs and a fini
   }));
   FakeChannel channel;
   mcp::RequestContext ctx(channel, nullptr, {});
-  auto result = registry.call(*registry.find("update_contact"), {{"id", 1001}, {"emailaddress", "jane.new@acme.com"}}, ctx);
+  auto result =
+      registry.call(*registry.find("update_contact"), {{"id", 1001}, {"emailaddress", "jane.new@acme.com"}}, ctx);
   CHECK_FALSE(result.is_error);
   CHECK(lines_seen_by_handler == 1);
 
@@ -111,7 +115,8 @@ TEST_CASE("a write call leaves a started line before the handler runs and a fini
   CHECK(sent["body"][0]["password"] == "***");
   CHECK(sent["body"][0]["phonenumber"] == "+** ** **** **58");
   // The undo information stays exact.
-  CHECK(done["diff"][0] == json{{"field", "emailaddress"}, {"before", "jane@acme.com"}, {"after", "jane.new@acme.com"}});
+  CHECK(done["diff"][0] ==
+        json{{"field", "emailaddress"}, {"before", "jane@acme.com"}, {"after", "jane.new@acme.com"}});
 
   struct stat st {};
   REQUIRE(::stat(file.path.c_str(), &st) == 0);
@@ -136,8 +141,8 @@ TEST_CASE("a signed-in caller's agent (id and name) is on every line of their wr
   mcp::RequestContext as_sarah(channel, nullptr, {}, sarah);
   const auto& tool = *registry.find("update_contact");
   registry.call(tool, {{"id", 1001}, {"emailaddress", "jane.new@acme.com"}}, as_sarah);  // started, finished
-  registry.call(tool, {{"id", "not a number"}}, as_sarah);                              // rejected (invalid)
-  CHECK_THROWS(registry.call(tool, {{"id", 1001}}, as_sarah));                          // started, failed
+  registry.call(tool, {{"id", "not a number"}}, as_sarah);                               // rejected (invalid)
+  CHECK_THROWS(registry.call(tool, {{"id", 1001}}, as_sarah));                           // started, failed
   mcp::RequestContext anonymous(channel, nullptr, {});
   registry.call(tool, {{"id", 1001}, {"emailaddress", "jane.new@acme.com"}}, anonymous);
 
@@ -186,7 +191,8 @@ TEST_CASE("read-only tools are not logged; invalid, failed, thrown and refused w
   CHECK(rejected.is_error);
   fail = true;
   CHECK_THROWS(registry.call(*registry.find("update_contact"), {{"id", 1001}}, ctx));
-  registry.record_refusal("delete_contact", {{"id", 1001}}, ctx, "Tool delete_contact is not available: not in --tools");
+  registry.record_refusal("delete_contact", {{"id", 1001}}, ctx,
+                          "Tool delete_contact is not available: not in --tools");
   registry.record_refusal("get_contact", json::object(), ctx, "reads are not audited");
 
   auto lines = file.lines();
@@ -223,9 +229,12 @@ TEST_CASE("when the audit log cannot be written, a write tool does nothing and s
 
 TEST_CASE("workflow steps and follow-up requests are all collected, with their status") {
   json structured = {{"dry_run", false},
-                     {"steps", json::array({{{"step", "create client"}, {"status", "created"}, {"id", 41},
+                     {"steps", json::array({{{"step", "create client"},
+                                             {"status", "created"},
+                                             {"id", 41},
                                              {"request", {{"method", "POST"}, {"path", "/api/Client"}}}},
-                                            {{"step", "create contact"}, {"status", "failed"},
+                                            {{"step", "create contact"},
+                                             {"status", "failed"},
                                              {"request", {{"method", "POST"}, {"path", "/api/Users"}}}}})},
                      {"request", {{"method", "POST"}, {"path", "/api/Site"}}},
                      {"additional_requests", json::array({{{"method", "POST"}, {"path", "/api/Client"}}})}};
@@ -268,8 +277,8 @@ TEST_CASE("secret fields are masked in the diff, custom fields and error text, n
 
   std::ifstream raw(file.path);
   std::string all((std::istreambuf_iterator<char>(raw)), {});
-  for (const char* secret : {"hunter2", "tok-old-1", "tok-new-2", "s3cr3t-sent", "s3cr3t-saved", "old-pw-4471",
-                             "new-pw-9932"}) {
+  for (const char* secret :
+       {"hunter2", "tok-old-1", "tok-new-2", "s3cr3t-sent", "s3cr3t-saved", "old-pw-4471", "new-pw-9932"}) {
     INFO(secret);
     CHECK(all.find(secret) == std::string::npos);
   }

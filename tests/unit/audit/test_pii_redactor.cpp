@@ -28,9 +28,9 @@ TEST_CASE("phone numbers keep their separators and last two digits") {
 
 TEST_CASE("dates, times, ids, amounts and versions are not mistaken for phone numbers") {
   PiiRedactor pii;
-  for (const char* text : {"2025-01-31T16:45:00.000Z", "updated 2025-01-31 12:30", "client 1001, site 101",
-                           "id 1700000000", "total 1234567.89", "v1.2.3", "550e8400-e29b-41d4-a716-446655440000",
-                           "ticket #012345678", "x_0123456789"})
+  for (const char* text :
+       {"2025-01-31T16:45:00.000Z", "updated 2025-01-31 12:30", "client 1001, site 101", "id 1700000000",
+        "total 1234567.89", "v1.2.3", "550e8400-e29b-41d4-a716-446655440000", "ticket #012345678", "x_0123456789"})
     CHECK(pii.scrub_text(text) == text);
 }
 

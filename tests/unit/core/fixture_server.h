@@ -42,31 +42,29 @@ inline std::shared_ptr<mcp::McpServer> fixture_server() {
                        slow_tool_finished++;
                        return mcp::ToolResult::text("done");
                      }});
-  server->tools.add({"confirm", "Confirm", "Asks the user through elicitation", "misc", object_schema(json::object()), std::nullopt,
-                     mcp::ToolAnnotations{.destructive = true},
+  server->tools.add({"confirm", "Confirm", "Asks the user through elicitation", "misc", object_schema(json::object()),
+                     std::nullopt, mcp::ToolAnnotations{.destructive = true},
                      [](const json&, mcp::RequestContext& ctx) {
                        if (!ctx.client_supports("elicitation")) return mcp::ToolResult::error("no elicitation");
-                       json answer = ctx.request("elicitation/create", {{"message", "Sure?"}},
-                                                 std::chrono::seconds(5));
+                       json answer = ctx.request("elicitation/create", {{"message", "Sure?"}}, std::chrono::seconds(5));
                        return mcp::ToolResult::text("answer: " + answer.value("action", std::string("?")));
                      }});
   server->tools.add({"boom", "Boom", "Throws", "misc", object_schema(json::object()), std::nullopt, ro,
-                     [](const json&, mcp::RequestContext&) -> mcp::ToolResult {
-                       throw std::runtime_error("kaput");
-                     }});
+                     [](const json&, mcp::RequestContext&) -> mcp::ToolResult { throw std::runtime_error("kaput"); }});
   server->tools.add({"bad_output", "Bad output", "Breaks its own output schema", "misc", object_schema(json::object()),
-                     json{{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}, {"required", {"n"}}},
-                     ro, [](const json&, mcp::RequestContext&) { return mcp::ToolResult::data({{"n", "text"}}); }});
-  server->tools.add({"chatty", "Chatty", "Logs at debug and error", "misc", object_schema(json::object()), std::nullopt, ro,
-                     [](const json&, mcp::RequestContext& ctx) {
+                     json{{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}, {"required", {"n"}}}, ro,
+                     [](const json&, mcp::RequestContext&) {
+                       return mcp::ToolResult::data({{"n", "text"}});
+                     }});
+  server->tools.add({"chatty", "Chatty", "Logs at debug and error", "misc", object_schema(json::object()), std::nullopt,
+                     ro, [](const json&, mcp::RequestContext& ctx) {
                        ctx.log(mcp::LogLevel::debug, "debug line");
                        ctx.log(mcp::LogLevel::error, "error line");
                        return mcp::ToolResult::text("ok");
                      }});
   server->tools.add({"create_thing", "Create", "Writes", "clients", object_schema(json::object()), std::nullopt,
-                     mcp::ToolAnnotations{}, [](const json&, mcp::RequestContext&) {
-                       return mcp::ToolResult::text("created");
-                     }});
+                     mcp::ToolAnnotations{},
+                     [](const json&, mcp::RequestContext&) { return mcp::ToolResult::text("created"); }});
   server->tools.set_validate_output(true);
   return server;
 }

@@ -34,17 +34,21 @@ struct Harness {
 
 std::shared_ptr<mcp::McpServer> server_with_prompts_and_resources() {
   auto server = fixture_server();
-  server->prompts.add({"greet", "Greet", "Says hello", {{"who", "whom", true}},
-                       [](const std::map<std::string, std::string>& args, mcp::RequestContext&) {
-                         return json{{"messages", json::array({{{"role", "user"},
-                                                                {"content", {{"type", "text"}, {"text", "hi " + args.at("who")}}}}})}};
-                       }});
-  server->resources.add(mcp::ResourceTemplateSpec{"thing://{id}", "thing", "Thing", "A thing", "application/json",
-                                                  [](const std::string& uri, const std::map<std::string, std::string>& vars,
-                                                     mcp::RequestContext&) {
-                                                    if (vars.at("id") == "0") return json::array();
-                                                    return json::array({{{"uri", uri}, {"text", "{}"}}});
-                                                  }});
+  server->prompts.add(
+      {"greet",
+       "Greet",
+       "Says hello",
+       {{"who", "whom", true}},
+       [](const std::map<std::string, std::string>& args, mcp::RequestContext&) {
+         return json{{"messages", json::array({{{"role", "user"},
+                                                {"content", {{"type", "text"}, {"text", "hi " + args.at("who")}}}}})}};
+       }});
+  server->resources.add(mcp::ResourceTemplateSpec{
+      "thing://{id}", "thing", "Thing", "A thing", "application/json",
+      [](const std::string& uri, const std::map<std::string, std::string>& vars, mcp::RequestContext&) {
+        if (vars.at("id") == "0") return json::array();
+        return json::array({{{"uri", uri}, {"text", "{}"}}});
+      }});
   return server;
 }
 
@@ -158,9 +162,9 @@ TEST_CASE("elicitation on a modern request is a multi round-trip: input_required
   // No server-to-client request went out: the modern era has none.
   for (const auto& m : h.sink->all()) CHECK_FALSE((m.contains("method") && m.contains("id")));
 
-  json retry = h.send(modern(2, "tools/call",
-                             {{"name", "confirm"}, {"inputResponses", {{key, {{"action", "accept"}, {"content", {{"ok", true}}}}}}}},
-                             caps));
+  json retry = h.send(modern(
+      2, "tools/call",
+      {{"name", "confirm"}, {"inputResponses", {{key, {{"action", "accept"}, {"content", {{"ok", true}}}}}}}}, caps));
   CHECK(retry["result"]["resultType"] == "complete");
   CHECK(retry["result"]["content"][0]["text"] == "answer: accept");
 
@@ -189,7 +193,8 @@ TEST_CASE("a modern request is cancelled by notifications/cancelled (stdio)") {
   Harness h;
   slow_tool_finished = 0;
   h.session->receive(modern(7, "tools/call", {{"name", "slow"}, {"arguments", {{"steps", 500}}}}).dump());
-  h.session->receive(json{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 7}}}}.dump());
+  h.session->receive(
+      json{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 7}}}}.dump());
   CHECK(h.session->drain(std::chrono::seconds(5)));
   CHECK(slow_tool_finished == 1);
   CHECK(h.sink->response(7, std::chrono::milliseconds(50)).is_null());  // no reply after cancellation
@@ -253,7 +258,8 @@ TEST_CASE("HTTP: headers that contradict the body are -32020; missing ones too")
 TEST_CASE("what claims the modern era") {
   CHECK(mcp::era::claims_modern(modern(1, "tools/list")));
   CHECK(mcp::era::claims_modern(request(1, "tools/list", {{"_meta", envelope(json::object(), "1900-01-01")}})));
-  CHECK(mcp::era::claims_modern(request(1, "tools/list", {{"_meta", {{"io.modelcontextprotocol/clientCapabilities", json::object()}}}})));
+  CHECK(mcp::era::claims_modern(
+      request(1, "tools/list", {{"_meta", {{"io.modelcontextprotocol/clientCapabilities", json::object()}}}})));
   CHECK_FALSE(mcp::era::claims_modern(request(1, "tools/list", {{"_meta", {{"progressToken", 1}}}})));
   CHECK_FALSE(mcp::era::claims_modern(request(1, "tools/list", {{"_meta", envelope(json::object(), "2025-11-25")}})));
   CHECK_FALSE(mcp::era::claims_modern(request(1, "tools/list")));
@@ -278,8 +284,9 @@ TEST_CASE("a modern request inside a 2025-03-26 batch is refused on its own; the
   Harness h;
   h.send(init_request("2025-03-26"));
   h.sink->clear();
-  json batch = json::array({request(1, "ping"), modern(2, "tools/list"),
-                            json{{"jsonrpc", "2.0"}, {"method", "notifications/x"}, {"params", {{"_meta", envelope()}}}}});
+  json batch =
+      json::array({request(1, "ping"), modern(2, "tools/list"),
+                   json{{"jsonrpc", "2.0"}, {"method", "notifications/x"}, {"params", {{"_meta", envelope()}}}}});
   h.session->receive(batch.dump());
   auto m = h.sink->wait_for(1);
   REQUIRE(m.size() == 1);
@@ -287,6 +294,7 @@ TEST_CASE("a modern request inside a 2025-03-26 batch is refused on its own; the
   REQUIRE(m[0].size() == 2);
   for (const auto& r : m[0]) {
     if (r["id"] == 1) CHECK(r["result"] == json::object());
-    else CHECK(r["error"]["code"] == -32600);
+    else
+      CHECK(r["error"]["code"] == -32600);
   }
 }

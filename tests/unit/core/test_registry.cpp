@@ -47,8 +47,10 @@ TEST_CASE("policies naming unknown tools or toolsets are start-up errors") {
 TEST_CASE("registration refuses bad names, duplicates, missing descriptions and non-object schemas") {
   mcp::ToolRegistry r;
   auto ok = [] {
-    return mcp::ToolSpec{"ok", "Ok", "desc", "misc", json{{"type", "object"}}, std::nullopt, {},
-                         [](const json&, mcp::RequestContext&) { return mcp::ToolResult::text(""); }};
+    return mcp::ToolSpec{
+        "ok", "Ok", "desc", "misc", json{{"type", "object"}}, std::nullopt, {}, [](const json&, mcp::RequestContext&) {
+          return mcp::ToolResult::text("");
+        }};
   };
   r.add(ok());
   CHECK_THROWS(r.add(ok()));
@@ -89,13 +91,14 @@ TEST_CASE("what a handler throws is translated once, by the registry: the model 
     json caps = json::object();
   } channel;
   mcp::ToolRegistry registry;
-  registry.add({.name = "refuse",
-                .title = "Refuse",
-                .description = "Always refuses.",
-                .toolset = "misc",
-                .input_schema = {{"type", "object"}},
-                .annotations = {.read_only = true},
-                .handler = [](const json&, mcp::RequestContext&) -> mcp::ToolResult { throw Refused("name: give one"); }});
+  registry.add(
+      {.name = "refuse",
+       .title = "Refuse",
+       .description = "Always refuses.",
+       .toolset = "misc",
+       .input_schema = {{"type", "object"}},
+       .annotations = {.read_only = true},
+       .handler = [](const json&, mcp::RequestContext&) -> mcp::ToolResult { throw Refused("name: give one"); }});
   mcp::RequestContext ctx(channel, nullptr, {});
   // No translator: an internal error the session reports without details.
   CHECK_THROWS_AS(registry.call(*registry.find("refuse"), json::object(), ctx), Refused);
@@ -119,11 +122,22 @@ TEST_CASE("a write gate refuses write tools with its reason before the handler r
   } channel;
   int writes_run = 0;
   mcp::ToolRegistry registry;
-  registry.add({.name = "write_thing", .title = "Write", .description = "Writes.", .toolset = "misc",
-                .input_schema = {{"type", "object"}}, .annotations = {.read_only = false},
-                .handler = [&](const json&, mcp::RequestContext&) { ++writes_run; return mcp::ToolResult::text("written"); }});
-  registry.add({.name = "read_thing", .title = "Read", .description = "Reads.", .toolset = "misc",
-                .input_schema = {{"type", "object"}}, .annotations = {.read_only = true},
+  registry.add({.name = "write_thing",
+                .title = "Write",
+                .description = "Writes.",
+                .toolset = "misc",
+                .input_schema = {{"type", "object"}},
+                .annotations = {.read_only = false},
+                .handler = [&](const json&, mcp::RequestContext&) {
+                  ++writes_run;
+                  return mcp::ToolResult::text("written");
+                }});
+  registry.add({.name = "read_thing",
+                .title = "Read",
+                .description = "Reads.",
+                .toolset = "misc",
+                .input_schema = {{"type", "object"}},
+                .annotations = {.read_only = true},
                 .handler = [](const json&, mcp::RequestContext&) { return mcp::ToolResult::text("read"); }});
   std::optional<std::string> closed = "writes are paused: the store is away";
   registry.set_write_gate([&] { return closed; });
@@ -177,9 +191,11 @@ TEST_CASE("the session refuses a tool call beyond the caller's scopes, whatever 
   json r = sink->response(7);
   REQUIRE(r.contains("error"));
   CHECK(r["error"]["message"].get<std::string>().find("needs the scope \"w\"") != std::string::npos);
-  session->receive_message(
-      {{"jsonrpc", "2.0"}, {"id", 8}, {"method", "tools/call"}, {"params", {{"name", "echo"}, {"arguments", {{"text", "hi"}}}}}},
-      sink, reader);
+  session->receive_message({{"jsonrpc", "2.0"},
+                            {"id", 8},
+                            {"method", "tools/call"},
+                            {"params", {{"name", "echo"}, {"arguments", {{"text", "hi"}}}}}},
+                           sink, reader);
   CHECK(sink->response(8)["result"]["content"][0]["text"] == "hi");
   session->close(std::chrono::seconds(1));
 }

@@ -79,7 +79,8 @@ TEST_CASE("stdio: an over-long line gets a clear error and the next line is serv
 
 TEST_CASE("stdio: invalid UTF-8 in input is answered, not fatal") {
   std::string input = line(test::init_request());
-  input += "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"\xff\xfe\"}}}\n";
+  input +=
+      "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"\xff\xfe\"}}}\n";
   input += line({{"jsonrpc", "2.0"}, {"id", 5}, {"method", "ping"}});
   auto lines = run_stdio(input);
   REQUIRE(lines.size() == 3);

@@ -13,14 +13,14 @@ namespace {
 std::shared_ptr<mcp::McpServer> server_with_resources() {
   auto server = std::make_shared<mcp::McpServer>();
   auto contents = [](const std::string& uri) { return json::array({{{"uri", uri}, {"text", "x"}}}); };
-  server->resources.add(mcp::ResourceSpec{"test://static", "static", "", "", "text/plain",
-                                          [contents](const std::string& u, mcp::RequestContext&) { return contents(u); }});
-  server->resources.add(mcp::ResourceTemplateSpec{
-      "test://records/{id}", "record", "", "", "application/json",
-      [contents](const std::string& u, const std::map<std::string, std::string>&, mcp::RequestContext&) {
-        return contents(u);
-      },
-      nullptr});
+  server->resources.add(
+      mcp::ResourceSpec{"test://static", "static", "", "", "text/plain",
+                        [contents](const std::string& u, mcp::RequestContext&) { return contents(u); }});
+  server->resources.add(
+      mcp::ResourceTemplateSpec{"test://records/{id}", "record", "", "", "application/json",
+                                [contents](const std::string& u, const std::map<std::string, std::string>&,
+                                           mcp::RequestContext&) { return contents(u); },
+                                nullptr});
   return server;
 }
 
@@ -30,7 +30,8 @@ struct Client {
   int next_id = 1;
   Client(std::shared_ptr<mcp::McpServer> server, bool server_push = true) {
     session = mcp::Session::create(server, sink, {.id = "s", .server_push = server_push});
-    json init = send("initialize", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
+    json init = send("initialize", {{"protocolVersion", "2025-11-25"},
+                                    {"capabilities", json::object()},
                                     {"clientInfo", {{"name", "t"}, {"version", "1"}}}});
     capabilities = init["result"]["capabilities"];
   }
@@ -137,7 +138,8 @@ TEST_CASE("a session's subscriptions are capped, so a client cannot make the ser
   auto server = server_with_resources();
   Client c(server);
   for (std::size_t i = 0; i < mcp::ResourceSubscriptions::kMaxPerSubscriber; ++i)
-    REQUIRE(c.send("resources/subscribe", {{"uri", "test://records/" + std::to_string(i)}})["result"] == json::object());
+    REQUIRE(c.send("resources/subscribe", {{"uri", "test://records/" + std::to_string(i)}})["result"] ==
+            json::object());
   json refused = c.send("resources/subscribe", {{"uri", "test://records/next"}});
   CHECK(refused["error"]["code"] == -32600);
   CHECK(refused["error"]["message"].get<std::string>().find("unsubscribe") != std::string::npos);

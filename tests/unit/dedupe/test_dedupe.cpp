@@ -46,7 +46,8 @@ TEST_CASE("company names are compared without case, punctuation, accents, 'The',
   CHECK(dd::company_key("The Carter Group") == dd::company_key("Carter Group Ltd"));
   CHECK(dd::company_key("Hartley & Moss LLP") == dd::company_key("Hartley and Moss"));
   CHECK(dd::company_key("Café Zürich GmbH") == "cafe zurich");
-  CHECK(dd::company_key("Pinnacle Mfg Intl, Inc.") == dd::company_key("Pinnacle Manufacturing International Incorporated"));
+  CHECK(dd::company_key("Pinnacle Mfg Intl, Inc.") ==
+        dd::company_key("Pinnacle Manufacturing International Incorporated"));
   CHECK(dd::company_key("  Brightwater   Logistics  Co Ltd ") == "brightwater logistics");
   CHECK(dd::company_key("St Mary's High School") == dd::company_key("Saint Marys High School"));
   CHECK(dd::company_key("A.B.C. Plumbing") == dd::company_key("A B C Plumbing"));
@@ -173,7 +174,8 @@ TEST_CASE("sites: the same address, loosely compared") {
     r.address = std::move(address);
     return r;
   };
-  const std::vector<dd::Record> records = {site(101, 1, "1 Acme Way, Leeds LS1 4AB"), site(102, 2, "1 ACME WAY LEEDS LS14AB"),
+  const std::vector<dd::Record> records = {site(101, 1, "1 Acme Way, Leeds LS1 4AB"),
+                                           site(102, 2, "1 ACME WAY LEEDS LS14AB"),
                                            site(103, 1, "2 Acme Way, Leeds LS1 4AB"), site(104, 3, "")};
   const auto groups = grouped(dd::Mode::sites, records);
   REQUIRE(groups.size() == 1);
@@ -188,7 +190,8 @@ TEST_CASE("a cancelled scan stops with Cancelled") {
 
 TEST_CASE("scale: 20,000 clients with a block of identical names group in linear time") {
   std::vector<dd::Record> records;
-  for (int i = 0; i < 20000; ++i) records.push_back(client(i + 1, i % 2 ? "Same Name Ltd" : "Unique " + std::to_string(i)));
+  for (int i = 0; i < 20000; ++i)
+    records.push_back(client(i + 1, i % 2 ? "Same Name Ltd" : "Unique " + std::to_string(i)));
   const auto candidates = dd::find_candidates(dd::Mode::clients, records);
   CHECK(candidates.edges.size() < 40000);  // a star per block, never all pairs
   const auto groups = dd::group(candidates, records.size(), dd::kDefaultThreshold);

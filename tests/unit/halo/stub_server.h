@@ -40,8 +40,8 @@ class StubServer {
         token_requests.push_back(req);
       }
       const int n = ++tokens_issued;
-      res.set_content("{\"access_token\":\"stub-token-" + std::to_string(n) + "\",\"token_type\":\"Bearer\",\"expires_in\":" +
-                          std::to_string(expires_in) + "}",
+      res.set_content("{\"access_token\":\"stub-token-" + std::to_string(n) +
+                          "\",\"token_type\":\"Bearer\",\"expires_in\":" + std::to_string(expires_in) + "}",
                       "application/json");
     });
   }

@@ -27,7 +27,8 @@ halo::Config stub_config(const test::StubServer& stub) {
 
 // An agent whose tokens are "agent-<name>-<n>"; refreshed() hands out the next one.
 struct FakeAgent : halo::AgentCredentials {
-  FakeAgent(std::string id, std::string name) : who{std::move(id), std::move(name), ""}, prefix("agent-" + who.id + "-") {}
+  FakeAgent(std::string id, std::string name)
+      : who{std::move(id), std::move(name), ""}, prefix("agent-" + who.id + "-") {}
   std::string access_token() override { return prefix + std::to_string(generation.load()); }
   std::string refreshed(const std::string& rejected) override {
     CHECK(rejected == access_token());
@@ -169,7 +170,7 @@ TEST_CASE("HaloPSA's 403 to an agent's write names the agent and what they may n
   CHECK(text.rfind("HaloPSA refused: agent Rory Reader may not edit clients", 0) == 0);
   CHECK(text.find("Nothing was written") != std::string::npos);
   CHECK(text.find("scope") == std::string::npos);  // not the API application's scope wording
-  CHECK(posts == 1);  // a refusal is not retried
+  CHECK(posts == 1);                               // a refusal is not retried
   CHECK(rory->refreshes == 0);
 }
 
@@ -212,7 +213,8 @@ TEST_CASE("agent login: authorize URL, code exchange with the verifier, refresh,
   stub.http().Post("/auth/token", [&](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mu);
     token_requests.push_back(req);
-    if (req.get_param_value("grant_type") == "refresh_token" && req.get_param_value("refresh_token") == "dead-refresh") {
+    if (req.get_param_value("grant_type") == "refresh_token" &&
+        req.get_param_value("refresh_token") == "dead-refresh") {
       res.status = 400;
       res.set_content(R"({"error":"invalid_grant"})", "application/json");
       return;
@@ -226,7 +228,8 @@ TEST_CASE("agent login: authorize URL, code exchange with the verifier, refresh,
       res.status = 401;
       return;
     }
-    res.set_content(R"({"id":11,"name":"Sarah Jones","email":"sarah.jones@northwind-msp.example"})", "application/json");
+    res.set_content(R"({"id":11,"name":"Sarah Jones","email":"sarah.jones@northwind-msp.example"})",
+                    "application/json");
   });
   stub.start();
   halo::Config c;

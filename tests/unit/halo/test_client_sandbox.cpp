@@ -245,7 +245,9 @@ TEST_CASE("sandbox: a 429 stating a smaller budget than ours is adopted for the 
   config.rate_window_seconds = 60;
   halo::Client client(config);
   client.get("Client/1");
-  fx.fault({{"status", 429}, {"count", 1}, {"path_prefix", "/api/Client"},
+  fx.fault({{"status", 429},
+            {"count", 1},
+            {"path_prefix", "/api/Client"},
             {"body", "{\"error\":\"Rate Limit Reached - 100 Requests per rolling 10 minute window\"}"},
             {"content_type", "application/json"}});
   auto e = error_of([&] { client.get("Client/1"); });
@@ -341,7 +343,8 @@ TEST_CASE("sandbox: a create whose reply was lost is checked, not repeated") {
 
   // The write commits, then the connection drops: a network error, still never repeated.
   seq = fx.mark();
-  fx.fault({{"drop_connections", true}, {"method", "POST"}, {"path_prefix", "/api/Client"}, {"apply_after_write", true}});
+  fx.fault(
+      {{"drop_connections", true}, {"method", "POST"}, {"path_prefix", "/api/Client"}, {"apply_after_write", true}});
   auto e = error_of([&] { client.create("Client", {{"name", "Dropped Reply Ltd"}}); });
   CHECK(e.kind() == halo::ErrorKind::network);
   CHECK(contains(e.what(), "may have landed"));
@@ -529,7 +532,8 @@ TEST_CASE("sandbox: every accepted write tells the change listener which records
   const std::string site_id = std::to_string(site["id"].get<long long>());
   CHECK(changes.back() == "Site/" + site_id);
   changes.clear();
-  client.post_batch("Site", json::array({{{"id", site["id"]}, {"notes", "a"}}, {{"name", "Listened Annex"}, {"client_id", created["id"]}}}));
+  client.post_batch("Site", json::array({{{"id", site["id"]}, {"notes", "a"}},
+                                         {{"name", "Listened Annex"}, {"client_id", created["id"]}}}));
   REQUIRE(changes.size() == 2);  // the updated site once, and the one the batch created
   CHECK(std::count(changes.begin(), changes.end(), "Site/" + site_id) == 1);
 

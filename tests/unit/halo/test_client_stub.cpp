@@ -217,9 +217,8 @@ TEST_CASE("client: a delete whose first answer was lost succeeds when the retry 
   test::StubServer stub;
   stub.serve_tokens();
   std::atomic<int> calls{0};
-  stub.http().Delete("/api/Site/9", [&](const httplib::Request&, httplib::Response& res) {
-    res.status = ++calls == 1 ? 503 : 404;
-  });
+  stub.http().Delete("/api/Site/9",
+                     [&](const httplib::Request&, httplib::Response& res) { res.status = ++calls == 1 ? 503 : 404; });
   stub.start();
   halo::Client client(stub_config(stub));
   CHECK_NOTHROW(client.remove("Site/9"));
@@ -279,7 +278,8 @@ TEST_CASE("client: a burst of 401s from concurrent calls causes one token refres
   CHECK(stub.tokens_issued == 2);
 }
 
-TEST_CASE("lookup tables: rows bare or enveloped, the id-0 default and other tables' rows left out; found by name once") {
+TEST_CASE(
+    "lookup tables: rows bare or enveloped, the id-0 default and other tables' rows left out; found by name once") {
   test::StubServer stub;
   stub.serve_tokens();
   std::atomic<int> type_reads{0};
@@ -291,7 +291,8 @@ TEST_CASE("lookup tables: rows bare or enveloped, the id-0 default and other tab
       ++type_reads;
       // The table of lookup types, enveloped as HaloAPI unwraps it.
       res.set_content(R"({"lookup":[{"id":0,"name":"None","lookupid":11},{"id":17,"name":"Charge Type","lookupid":11},
-                                     {"id":64,"name":"Customer  Types","lookupid":11}]})", "application/json");
+                                     {"id":64,"name":"Customer  Types","lookupid":11}]})",
+                      "application/json");
     } else if (id == "64") {
       res.set_content(R"J([{"id":0,"name":"(none)","lookupid":64},{"id":1,"name":"Customer","lookupid":64},
                           {"id":2,"name":"Prospect","lookupid":64,"inactive":true},{"id":9,"name":"Stray","lookupid":17}])J",
@@ -309,7 +310,8 @@ TEST_CASE("lookup tables: rows bare or enveloped, the id-0 default and other tab
   CHECK(halo::find_client_type_table(client)->id == 64);
   CHECK(type_reads == 1);  // remembered: one look-up per client
   const json rows = halo::lookup_rows(client, 64);
-  CHECK(rows == json::parse(R"([{"id":1,"name":"Customer","inactive":false},{"id":2,"name":"Prospect","inactive":true}])"));
+  CHECK(rows ==
+        json::parse(R"([{"id":1,"name":"Customer","inactive":false},{"id":2,"name":"Prospect","inactive":true}])"));
   CHECK(halo::is_client_type_table_name("CustomerType"));
   CHECK(halo::is_client_type_table_name("client types"));
   CHECK_FALSE(halo::is_client_type_table_name("Customer Relationship"));

@@ -91,7 +91,8 @@ TEST_CASE("config: http:// only for loopback hosts") {
   c.client_secret = "secret";
   c.base_url = "http://acme.halopsa.com";
   CHECK(validation_message(c).find("http://, which is accepted for loopback hosts only") != std::string::npos);
-  for (const char* ok : {"http://127.0.0.1:8080", "http://localhost:1234", "http://[::1]:99", "https://acme.halopsa.com"}) {
+  for (const char* ok :
+       {"http://127.0.0.1:8080", "http://localhost:1234", "http://[::1]:99", "https://acme.halopsa.com"}) {
     c.base_url = ok;
     CHECK_MESSAGE(validation_message(c).empty(), ok);
   }

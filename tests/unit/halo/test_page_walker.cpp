@@ -17,8 +17,8 @@ namespace {
 // counters for what the walker asked.
 struct FakeList {
   std::size_t total = 0;
-  std::size_t server_cap = 1000;      // the server serves at most this many rows a page
-  bool ignores_page_size = false;     // always serves server_cap rows a page
+  std::size_t server_cap = 1000;   // the server serves at most this many rows a page
+  bool ignores_page_size = false;  // always serves server_cap rows a page
   bool send_count = true;
   std::chrono::milliseconds delay{0};
   std::atomic<int> in_flight{0};
@@ -29,8 +29,7 @@ struct FakeList {
   halo::Page fetch(int page_no, int page_size) {
     const int now = ++in_flight;
     int seen = max_in_flight.load();
-    while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {
-    }
+    while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {}
     if (delay.count()) std::this_thread::sleep_for(delay);
     {
       std::lock_guard lock(mu);
@@ -38,7 +37,8 @@ struct FakeList {
     }
     const std::size_t size = ignores_page_size ? server_cap : std::min<std::size_t>(page_size, server_cap);
     halo::Page page;
-    for (std::size_t i = (page_no - 1) * size; i < std::min(total, page_no * size); ++i) page.rows.push_back({{"id", i + 1}});
+    for (std::size_t i = (page_no - 1) * size; i < std::min(total, page_no * size); ++i)
+      page.rows.push_back({{"id", i + 1}});
     page.record_count = send_count ? total : page.rows.size();
     page.record_count_known = send_count;
     --in_flight;

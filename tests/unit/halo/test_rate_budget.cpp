@@ -121,9 +121,9 @@ TEST_CASE("rate budget: a 429 without Retry-After holds everyone until the oldes
   clock.now += 100s;
   CHECK(budget.try_acquire() == 0ms);  // t=100
   clock.now += 100s;
-  CHECK(budget.try_acquire() == 0ms);  // t=200: refused by HaloPSA
+  CHECK(budget.try_acquire() == 0ms);           // t=200: refused by HaloPSA
   CHECK(budget.refused(std::nullopt) == 100s);  // the request of t=0 leaves at t=300
-  CHECK(budget.try_acquire() == 100s);  // held
+  CHECK(budget.try_acquire() == 100s);          // held
   clock.now += 100s;
   CHECK(budget.try_acquire() == 0ms);
   // Past every own request of the window: at least a second, never a tight loop.
@@ -147,7 +147,8 @@ TEST_CASE("Halo's 429 message: the stated budget, as text or inside JSON, any ca
   REQUIRE(stated);
   CHECK(stated->limit == 300);
   CHECK(stated->window == 300s);
-  stated = halo::parse_rate_limit_message("{\"error\":\"rate limit reached - 60 requests per rolling 30 second window\"}");
+  stated =
+      halo::parse_rate_limit_message("{\"error\":\"rate limit reached - 60 requests per rolling 30 second window\"}");
   REQUIRE(stated);
   CHECK(stated->limit == 60);
   CHECK(stated->window == 30s);
@@ -199,7 +200,8 @@ TEST_CASE("rate budget shared by replicas: the shared window decides while it an
   CHECK(snap.used == 40);
 }
 
-TEST_CASE("rate budget shared by replicas: while the store is away, and one window after, a replica keeps to its share") {
+TEST_CASE(
+    "rate budget shared by replicas: while the store is away, and one window after, a replica keeps to its share") {
   FakeClock clock;
   halo::RateBudget budget(60, 30s, clock.fn());
   auto shared = std::make_shared<FakeShared>();

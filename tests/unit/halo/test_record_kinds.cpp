@@ -10,7 +10,8 @@ using nlohmann::json;
 
 TEST_CASE("record kinds: a save or delete request reports Halo's method, path and body") {
   const halo::Request save = halo::save_request(halo::Kind::site, {{"id", 7}, {"inactive", true}});
-  CHECK(save.to_json() == json{{"method", "POST"}, {"path", "/api/Site"}, {"body", json::array({{{"id", 7}, {"inactive", true}}})}});
+  CHECK(save.to_json() ==
+        json{{"method", "POST"}, {"path", "/api/Site"}, {"body", json::array({{{"id", 7}, {"inactive", true}}})}});
   const halo::Request removal = halo::delete_request(halo::Kind::contact, 12);
   CHECK(removal.to_json() == json{{"method", "DELETE"}, {"path", "/api/Users/12"}});
   CHECK(halo::save_request(halo::Kind::client, {{"name", "Acme"}}).path() == "/api/Client");
@@ -31,7 +32,8 @@ TEST_CASE("record kinds: send() puts exactly the reported request on the wire") 
   test::SandboxFixture sb;
   halo::Client halo(sb.config());
   const json site = halo::page(halo, halo::Kind::site, {}, 1, 1).rows.at(0);
-  const halo::Request request = halo::save_request(halo::Kind::site, {{"id", site["id"]}, {"phonenumber", "0100 000 001"}});
+  const halo::Request request =
+      halo::save_request(halo::Kind::site, {{"id", site["id"]}, {"phonenumber", "0100 000 001"}});
   const auto mark = sb.mark();
   halo::send(halo, request);
   const json sent = sb.requests(mark, "/api/Site");

@@ -9,11 +9,13 @@
 using nlohmann::json;
 
 TEST_CASE("responses: list pages come from the envelope, the first array, or a bare array") {
-  auto page = halo::page_from_answer(json::parse(R"({"record_count": 7, "clients": [{"id": 1}]})"), "clients", "Client");
+  auto page =
+      halo::page_from_answer(json::parse(R"({"record_count": 7, "clients": [{"id": 1}]})"), "clients", "Client");
   CHECK(page.rows.size() == 1);
   CHECK(page.record_count == 7);
   CHECK(page.record_count_known);
-  page = halo::page_from_answer(json::parse(R"({"record_count": "12", "other": [{"id": 2}, {"id": 3}]})"), "clients", "Client");
+  page = halo::page_from_answer(json::parse(R"({"record_count": "12", "other": [{"id": 2}, {"id": 3}]})"), "clients",
+                                "Client");
   CHECK(page.rows.size() == 2);
   CHECK(page.record_count == 12);
   page = halo::page_from_answer(json::parse(R"([{"id": 1}, {"id": 2}])"), "clients", "Client");

@@ -51,9 +51,9 @@ TEST_CASE("secrets: sandbox token fetch, 401 refresh and failed token requests l
   {
     CapturedLog captured;
     halo::Client client(fx.config());
-    client.get("Client/1");                 // discovery + token fetch
+    client.get("Client/1");  // discovery + token fetch
     fx.fault({{"expire_tokens", true}});
-    client.get("Client/1");                 // 401, refresh, retry
+    client.get("Client/1");  // 401, refresh, retry
     fx.fault({{"expire_tokens", true}});
     fx.fault({{"token_html_500", 1}});
     errors += what_of([&] { client.get("Client/1"); });  // 401, then the token request fails

@@ -26,12 +26,14 @@ struct SelfSigned {
     X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
     X509_set_pubkey(cert, key);
     X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1,
+                               0);
     X509_set_issuer_name(cert, name);
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-    for (auto [nid, value] : {std::pair{NID_subject_alt_name, "IP:127.0.0.1"}, std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
+    for (auto [nid, value] :
+         {std::pair{NID_subject_alt_name, "IP:127.0.0.1"}, std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
       X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
       X509_add_ext(cert, ext, -1);
       X509_EXTENSION_free(ext);
@@ -84,7 +86,8 @@ TEST_CASE("tls: the server certificate is verified; a custom CA file makes a pri
       CHECK(std::string(e.what()).find("HALOPSA_CA_FILE") != std::string::npos);
     }
   }
-  const std::string ca = (std::filesystem::temp_directory_path() / ("halo-test-ca-" + std::to_string(getpid()) + ".pem")).string();
+  const std::string ca =
+      (std::filesystem::temp_directory_path() / ("halo-test-ca-" + std::to_string(getpid()) + ".pem")).string();
   identity.write_pem(ca);
   config.ca_file = ca;
   {

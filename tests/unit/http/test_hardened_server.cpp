@@ -131,7 +131,8 @@ TEST_CASE("bodies: exactly the limit is served (Content-Length and chunked), one
 TEST_CASE("keep-alive: pipelined requests are all answered (bytes read ahead stay for the next request)") {
   Served s({});
   Conn c(s.port);
-  c.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\nGET /ping HTTP/1.1\r\nHost: x\r\n\r\nGET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+  c.send(
+      "GET /ping HTTP/1.1\r\nHost: x\r\n\r\nGET /ping HTTP/1.1\r\nHost: x\r\n\r\nGET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
   const std::string text = c.until("pong", 3);
   int answers = 0;
   for (auto p = text.find("HTTP/1.1 200 "); p != std::string::npos; p = text.find("HTTP/1.1 200 ", p + 1)) ++answers;

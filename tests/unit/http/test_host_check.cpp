@@ -15,19 +15,19 @@ TEST_CASE("a Host header is exactly host[:port]") {
   CHECK(net::parse_host(" localhost ")->host == "localhost");
   CHECK_FALSE(net::parse_host("localhost")->port.has_value());
   for (const char* bad : {"127.0.0.1:8080@evil.example", "evil.example@127.0.0.1", "127.0.0.1/evil", "a b",
-                          "127.0.0.1:80:80", "127.0.0.1:65536", "127.0.0.1:8o", "[::1", "[evil.example]:80",
-                          "[::1]x", ":8080", "", "user@localhost", "localhost?x", "localhost#x", "ex%41mple.com"})
+                          "127.0.0.1:80:80", "127.0.0.1:65536", "127.0.0.1:8o", "[::1", "[evil.example]:80", "[::1]x",
+                          ":8080", "", "user@localhost", "localhost?x", "localhost#x", "ex%41mple.com"})
     CHECK_MESSAGE(!net::parse_host(bad), bad);
 }
 
 TEST_CASE("every loopback spelling is loopback, and nothing else is") {
-  for (const char* h : {"127.0.0.1", "127.1", "127.0.1", "127.9.8.7", "2130706433", "0x7f.1", "0177.0.0.1",
-                        "localhost", "LOCALHOST", "localhost.", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1",
-                        "[::ffff:127.1.2.3]"})
+  for (const char* h :
+       {"127.0.0.1", "127.1", "127.0.1", "127.9.8.7", "2130706433", "0x7f.1", "0177.0.0.1", "localhost", "LOCALHOST",
+        "localhost.", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "[::ffff:127.1.2.3]"})
     CHECK_MESSAGE(net::is_loopback_host(h), h);
-  for (const char* h : {"0.0.0.0", "10.0.0.1", "128.0.0.1", "126.255.255.255", "::", "::2", "::ffff:10.0.0.1",
-                        "localhost.evil.com", "127.0.0.1.evil.com", "127.0.0.1.ad", "evil.localhost.com", "",
-                        "127.0.0.1 evil", "1.2.3.4.5", "bad"})
+  for (const char* h :
+       {"0.0.0.0", "10.0.0.1", "128.0.0.1", "126.255.255.255", "::", "::2", "::ffff:10.0.0.1", "localhost.evil.com",
+        "127.0.0.1.evil.com", "127.0.0.1.ad", "evil.localhost.com", "", "127.0.0.1 evil", "1.2.3.4.5", "bad"})
     CHECK_MESSAGE(!net::is_loopback_host(h), h);
 }
 

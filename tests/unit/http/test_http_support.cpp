@@ -17,7 +17,7 @@ TEST_CASE("an event queue hands events over in order, then reports idle, then cl
   CHECK(q.pop(out, 10ms) == EventQueue::Next::event);
   CHECK(out == "a");
   q.close();
-  CHECK_FALSE(q.push("c"));  // nobody is listening any more
+  CHECK_FALSE(q.push("c"));                            // nobody is listening any more
   CHECK(q.pop(out, 10ms) == EventQueue::Next::event);  // what was queued before close still goes out
   CHECK(out == "b");
   CHECK(q.pop(out, 10ms) == EventQueue::Next::closed);

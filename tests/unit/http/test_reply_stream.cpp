@@ -11,7 +11,9 @@ using mcp::http::ReplyStream;
 using namespace std::chrono_literals;
 
 namespace {
-json progress(int n) { return {{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", {{"progress", n}}}}; }
+json progress(int n) {
+  return {{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", {{"progress", n}}}};
+}
 json response(int id) { return {{"jsonrpc", "2.0"}, {"id", id}, {"result", json::object()}}; }
 }  // namespace
 

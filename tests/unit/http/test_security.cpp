@@ -10,8 +10,8 @@ using namespace mcp;
 TEST_CASE("loopback hosts are recognised, others are not") {
   for (const char* h : {"127.0.0.1", "127.0.0.2", "localhost", "LOCALHOST", "::1", "[::1]"})
     CHECK_MESSAGE(is_loopback_host(h), h);
-  for (const char* h : {"0.0.0.0", "10.0.0.1", "evil.example.com", "localhost.evil.com", "127.0.0.1.evil.com",
-                        "::", "128.0.0.1", ""})
+  for (const char* h :
+       {"0.0.0.0", "10.0.0.1", "evil.example.com", "localhost.evil.com", "127.0.0.1.evil.com", "::", "128.0.0.1", ""})
     CHECK_MESSAGE(!is_loopback_host(h), h);
 }
 

@@ -67,8 +67,10 @@ TEST_CASE("concurrent HTTP sessions are served independently, and shutdown waits
   for (int s = 0; s < kSessions; ++s)
     clients.emplace_back([&, s] {
       Peer peer(port);
-      auto init = peer.post(rpc(0, "initialize", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
-                                                  {"clientInfo", {{"name", "t"}, {"version", "1"}}}}));
+      auto init = peer.post(rpc(0, "initialize",
+                                {{"protocolVersion", "2025-11-25"},
+                                 {"capabilities", json::object()},
+                                 {"clientInfo", {{"name", "t"}, {"version", "1"}}}}));
       if (!init || init->status != 200 || !init->has_header("Mcp-Session-Id")) return (void)++wrong;
       peer.session = init->get_header_value("Mcp-Session-Id");
       for (int c = 1; c <= kCalls; ++c) {
@@ -80,7 +82,8 @@ TEST_CASE("concurrent HTTP sessions are served independently, and shutdown waits
         }
         json m = json::parse(r->body);
         if (m["id"] == c && m["result"]["structuredContent"]["text"] == text) ++answered;
-        else ++wrong;
+        else
+          ++wrong;
       }
       if (s % 2 == 0) {  // half end their session, the rest leave it to shutdown
         httplib::Headers h{{"Mcp-Session-Id", peer.session}};
@@ -94,8 +97,10 @@ TEST_CASE("concurrent HTTP sessions are served independently, and shutdown waits
 
   // A slow call in flight when the server is told to stop: it finishes and is answered.
   Peer slow(port);
-  auto init = slow.post(rpc(0, "initialize", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
-                                              {"clientInfo", {{"name", "t"}, {"version", "1"}}}}));
+  auto init = slow.post(rpc(0, "initialize",
+                            {{"protocolVersion", "2025-11-25"},
+                             {"capabilities", json::object()},
+                             {"clientInfo", {{"name", "t"}, {"version", "1"}}}}));
   REQUIRE(init);
   slow.session = init->get_header_value("Mcp-Session-Id");
   int late_status = 0;

@@ -95,9 +95,11 @@ inline std::shared_ptr<mcp::McpServer> scoped_server() {
                        if (!c) return mcp::ToolResult::text("nobody");
                        std::string scopes;
                        for (const auto& s : c->scopes) scopes += (scopes.empty() ? "" : " ") + s;
-                       return mcp::ToolResult::data(
-                           {{"subject", c->subject}, {"name", c->display_name}, {"scopes", scopes},
-                            {"grant", c->grant_id}, {"client", c->client_id}});
+                       return mcp::ToolResult::data({{"subject", c->subject},
+                                                     {"name", c->display_name},
+                                                     {"scopes", scopes},
+                                                     {"grant", c->grant_id},
+                                                     {"client", c->client_id}});
                      }});
   server->tools.add({"write_thing", "Write", "Writes", "misc", empty, std::nullopt, mcp::ToolAnnotations{},
                      [](const json&, mcp::RequestContext&) { return mcp::ToolResult::text("written"); }});
@@ -110,7 +112,8 @@ inline std::string encode(const std::string& value) {
   std::string out;
   for (unsigned char c : value) {
     if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
-    else out += {'%', kHex[c >> 4], kHex[c & 0xF]};
+    else
+      out += {'%', kHex[c >> 4], kHex[c & 0xF]};
   }
   return out;
 }
@@ -140,7 +143,8 @@ inline std::multimap<std::string, std::string> query_of(const std::string& locat
     if (end == std::string::npos) end = rest.size();
     std::string pair = rest.substr(start, end - start);
     auto eq = pair.find('=');
-    if (!pair.empty()) out.emplace(decode(pair.substr(0, eq)), eq == std::string::npos ? "" : decode(pair.substr(eq + 1)));
+    if (!pair.empty())
+      out.emplace(decode(pair.substr(0, eq)), eq == std::string::npos ? "" : decode(pair.substr(eq + 1)));
     start = end + 1;
   }
   return out;
@@ -156,9 +160,7 @@ struct Rig {
   explicit Rig(std::function<void(oauth::ServerConfig&)> tweak = {}) {
     port = free_port();
     issuer = "http://127.0.0.1:" + std::to_string(port);
-    oauth::ServerConfig config{.issuer = issuer,
-                               .scopes_supported = {"t:read", "t:write"},
-                               .default_scope = "t:read"};
+    oauth::ServerConfig config{.issuer = issuer, .scopes_supported = {"t:read", "t:write"}, .default_scope = "t:read"};
     if (tweak) tweak(config);
     upstream = std::make_shared<FakeUpstream>(now);
     store = std::make_shared<oauth::SqliteStore>(":memory:");
@@ -207,9 +209,14 @@ struct Rig {
   std::map<std::string, std::string> request(const std::string& client_id, const std::string& verifier,
                                              const std::string& scope = "t:read",
                                              const std::string& redirect_uri = "http://127.0.0.1:9/callback") {
-    return {{"response_type", "code"},       {"client_id", client_id},   {"redirect_uri", redirect_uri},
-            {"state", "client-state-1"},     {"scope", scope},           {"code_challenge", oauth::s256(verifier)},
-            {"code_challenge_method", "S256"}, {"resource", issuer + "/mcp"}};
+    return {{"response_type", "code"},
+            {"client_id", client_id},
+            {"redirect_uri", redirect_uri},
+            {"state", "client-state-1"},
+            {"scope", scope},
+            {"code_challenge", oauth::s256(verifier)},
+            {"code_challenge_method", "S256"},
+            {"resource", issuer + "/mcp"}};
   }
 
   // The browser's trip: /authorize → the identity provider (signs the user in) → /oauth/callback. Returns where the
@@ -221,9 +228,7 @@ struct Rig {
     const std::string to_idp = start->get_header_value("Location");
     REQUIRE(to_idp.rfind("https://idp.test/authorize?", 0) == 0);
     const std::string state = param(to_idp, "state");
-    auto back = http().Get(("/oauth/callback?code=" + encode("idp-code:" + state) +
-                            "&state=" + encode(state))
-                               .c_str());
+    auto back = http().Get(("/oauth/callback?code=" + encode("idp-code:" + state) + "&state=" + encode(state)).c_str());
     REQUIRE(back);
     REQUIRE(back->status == 302);
     return back->get_header_value("Location");
@@ -262,9 +267,13 @@ struct Rig {
 
   // initialize → the session id (or "" when refused).
   std::string open_session(const std::string& access_token) {
-    auto r = mcp(access_token, {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
-                                {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
-                                            {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
+    auto r = mcp(access_token, {{"jsonrpc", "2.0"},
+                                {"id", 1},
+                                {"method", "initialize"},
+                                {"params",
+                                 {{"protocolVersion", "2025-11-25"},
+                                  {"capabilities", json::object()},
+                                  {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
     if (!r || r->status != 200) return "";
     std::string session = r->get_header_value("Mcp-Session-Id");
     mcp(access_token, {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, session);
@@ -272,7 +281,10 @@ struct Rig {
   }
 
   static json call(const std::string& tool, int id = 2) {
-    return {{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", {{"name", tool}, {"arguments", json::object()}}}};
+    return {{"jsonrpc", "2.0"},
+            {"id", id},
+            {"method", "tools/call"},
+            {"params", {{"name", tool}, {"arguments", json::object()}}}};
   }
 
   std::atomic<long long> now{1'700'000'000};

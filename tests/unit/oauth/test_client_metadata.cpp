@@ -8,11 +8,13 @@
 using test::json;
 
 TEST_CASE("internal addresses are recognised in every spelling") {
+  // clang-format off
   for (const char* ip : {"127.0.0.1", "127.8.9.10", "10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.1",
                          "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "198.18.0.1",
                          "::1", "::", "fe80::1", "fe80::1%eth0", "fc00::1", "fd12:3456::1", "::ffff:127.0.0.1",
                          "::ffff:10.1.2.3", "64:ff9b::a9fe:a9fe", "2002:c0a8:0101::1", "ff02::1", "[::1]",
                          "not-an-ip", ""}) {
+    // clang-format on
     CAPTURE(ip);
     CHECK(oauth::is_internal_address(ip));
   }
@@ -93,8 +95,8 @@ TEST_CASE("the metadata fetch is fenced") {
     // https, as a real client_id would be: refused on the address, before any connection.
     const std::string url = "https://127.0.0.1:" + std::to_string(doc.port) + "/client.json";
     CHECK(fetch_error(url, {}).find("internal address") != std::string::npos);
-    CHECK(fetch_error("https://localhost:" + std::to_string(doc.port) + "/client.json", {})
-              .find("internal address") != std::string::npos);
+    CHECK(fetch_error("https://localhost:" + std::to_string(doc.port) + "/client.json", {}).find("internal address") !=
+          std::string::npos);
     CHECK(doc.hits == 0);
   }
   SUBCASE("plain http is refused unless the operator allows the host") {
@@ -146,8 +148,8 @@ TEST_CASE("/authorize with a metadata document on a private address shows why, a
   DocServer doc;
   doc.body = doc.document().dump();
   test::Rig rig;
-  auto r = rig.authorize(rig.request("https://127.0.0.1:" + std::to_string(doc.port) + "/client.json",
-                                     test::kVerifier));
+  auto r =
+      rig.authorize(rig.request("https://127.0.0.1:" + std::to_string(doc.port) + "/client.json", test::kVerifier));
   REQUIRE(r);
   CHECK(r->status == 400);
   CHECK(r->body.find("internal address") != std::string::npos);

@@ -55,7 +55,8 @@ TEST_CASE("keys: 64 hex digits or base64 of 32 bytes; weak or malformed ones are
   ::unsetenv("OAUTH_TEST_KEY");
   CHECK_THROWS_WITH(oauth::load_key("", "OAUTH_TEST_KEY"), doctest::Contains("set OAUTH_TEST_KEY"));
   ::setenv("OAUTH_TEST_KEY", std::string(64, '0').c_str(), 1);
-  CHECK_THROWS_WITH(oauth::load_key("", "OAUTH_TEST_KEY"), doctest::Contains("OAUTH_TEST_KEY: the encryption key is one byte"));
+  CHECK_THROWS_WITH(oauth::load_key("", "OAUTH_TEST_KEY"),
+                    doctest::Contains("OAUTH_TEST_KEY: the encryption key is one byte"));
   ::setenv("OAUTH_TEST_KEY", hex.c_str(), 1);
   CHECK(oauth::load_key("", "OAUTH_TEST_KEY") == key);
 
@@ -77,10 +78,16 @@ TEST_CASE("the SQLite store keeps records across connections and holds no secret
   std::filesystem::remove(path);
   {
     oauth::SqliteStore store(path.string());
-    store.put_grant({.grant_id = "g", .client_id = "c", .user = {"u1", "Una"}, .scopes = {"a", "b"},
-                     .resource = "https://x/mcp", .created_at = 5});
-    store.put_token({.token_hash = oauth::hash_secret("the-token"), .kind = oauth::TokenRecord::Kind::refresh,
-                     .grant_id = "g", .expires_at = 100});
+    store.put_grant({.grant_id = "g",
+                     .client_id = "c",
+                     .user = {"u1", "Una"},
+                     .scopes = {"a", "b"},
+                     .resource = "https://x/mcp",
+                     .created_at = 5});
+    store.put_token({.token_hash = oauth::hash_secret("the-token"),
+                     .kind = oauth::TokenRecord::Kind::refresh,
+                     .grant_id = "g",
+                     .expires_at = 100});
     CHECK(!store.use_refresh(oauth::hash_secret("the-token"))->used);
     CHECK(store.use_refresh(oauth::hash_secret("the-token"))->used);
   }

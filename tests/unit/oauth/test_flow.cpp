@@ -98,9 +98,9 @@ TEST_CASE("a client discovers, registers, authorizes through the upstream and ca
   spdlog::set_default_logger(previous);
   const std::string lines = log->str();
   CHECK(lines.find("signed in") != std::string::npos);  // the capture worked
-  for (const std::string& secret : {access, refresh, code, kVerifier, std::string(second["access_token"]),
-                                   std::string(second["refresh_token"]), std::string("idp-access-1"),
-                                   std::string("idp-refresh-1")})
+  for (const std::string& secret :
+       {access, refresh, code, kVerifier, std::string(second["access_token"]), std::string(second["refresh_token"]),
+        std::string("idp-access-1"), std::string("idp-refresh-1")})
     CHECK_MESSAGE(lines.find(secret) == std::string::npos, "a secret reached the log");
 }
 

@@ -21,9 +21,10 @@ json refused(const httplib::Result& r) {
 
 TEST_CASE("registration checks redirect URIs and answers a public client") {
   test::Rig rig;
-  auto ok = post_register(rig, {{"client_name", "Claude"},
-                                {"redirect_uris", {"https://claude.ai/api/mcp/auth_callback", "http://localhost:6274/cb"}},
-                                {"token_endpoint_auth_method", "client_secret_post"}});
+  auto ok =
+      post_register(rig, {{"client_name", "Claude"},
+                          {"redirect_uris", {"https://claude.ai/api/mcp/auth_callback", "http://localhost:6274/cb"}},
+                          {"token_endpoint_auth_method", "client_secret_post"}});
   REQUIRE(ok);
   REQUIRE(ok->status == 201);
   json client = json::parse(ok->body);
@@ -37,8 +38,8 @@ TEST_CASE("registration checks redirect URIs and answers a public client") {
     CHECK(refused(post_register(rig, {{"redirect_uris", {bad}}}))["error"] == "invalid_redirect_uri");
   }
   CHECK(refused(post_register(rig, {{"redirect_uris", json::array()}}))["error"] == "invalid_redirect_uri");
-  CHECK(refused(post_register(rig, {{"redirect_uris", {"https://a.example/cb"}}, {"grant_types", {"implicit"}}}))
-            ["error"] == "invalid_client_metadata");
+  CHECK(refused(post_register(rig, {{"redirect_uris", {"https://a.example/cb"}},
+                                    {"grant_types", {"implicit"}}}))["error"] == "invalid_client_metadata");
 }
 
 TEST_CASE("an allowlist limits redirect URIs to its patterns") {

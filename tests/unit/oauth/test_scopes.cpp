@@ -13,8 +13,7 @@ std::string tool_names(const httplib::Result& r) {
   REQUIRE(r->status == 200);
   std::string names;
   const json body = json::parse(r->body);
-  for (const auto& t : body["result"]["tools"])
-    names += (names.empty() ? "" : " ") + t["name"].get<std::string>();
+  for (const auto& t : body["result"]["tools"]) names += (names.empty() ? "" : " ") + t["name"].get<std::string>();
   return names;
 }
 
@@ -44,8 +43,7 @@ TEST_CASE("a read-only grant sees only read tools, and a write call asks for the
   // Step up: authorize again with both scopes; now the write tool is listed and runs.
   json both = rig.exchange(client_id, rig.code_for(client_id, kVerifier, "t:read t:write"), kVerifier);
   const std::string session2 = rig.open_session(both["access_token"]);
-  CHECK(tool_names(rig.mcp(both["access_token"], list_tools(), session2)) ==
-        "whoami write_thing");
+  CHECK(tool_names(rig.mcp(both["access_token"], list_tools(), session2)) == "whoami write_thing");
   auto wrote = rig.mcp(both["access_token"], test::Rig::call("write_thing"), session2);
   REQUIRE(wrote);
   CHECK(wrote->status == 200);

@@ -17,9 +17,12 @@ json error_of(const httplib::Result& r) {
 
 httplib::Params code_form(const test::Rig& rig, const std::string& client_id, const std::string& code,
                           const std::string& verifier) {
-  return {{"grant_type", "authorization_code"}, {"code", code},
-          {"client_id", client_id},             {"redirect_uri", "http://127.0.0.1:9/callback"},
-          {"code_verifier", verifier},          {"resource", rig.issuer + "/mcp"}};
+  return {{"grant_type", "authorization_code"},
+          {"code", code},
+          {"client_id", client_id},
+          {"redirect_uri", "http://127.0.0.1:9/callback"},
+          {"code_verifier", verifier},
+          {"resource", rig.issuer + "/mcp"}};
 }
 
 }  // namespace
@@ -126,7 +129,10 @@ TEST_CASE("a token issued for another server (audience) is refused") {
                                [&] { return now.load(); });
   oauth::AuthorizationServer b({.issuer = "https://b.example", .scopes_supported = {"t:read"}}, store, upstream, cipher,
                                [&] { return now.load(); });
-  store->put_grant({.grant_id = "g1", .client_id = "c", .user = {"u", "U"}, .scopes = {"t:read"},
+  store->put_grant({.grant_id = "g1",
+                    .client_id = "c",
+                    .user = {"u", "U"},
+                    .scopes = {"t:read"},
                     .resource = "https://a.example/mcp"});
   store->put_token({.token_hash = oauth::hash_secret("tok"), .grant_id = "g1", .expires_at = now + 60});
   CHECK(a.authenticate("tok").status == mcp::AuthOutcome::Status::ok);

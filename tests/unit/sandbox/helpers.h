@@ -41,8 +41,9 @@ struct Tenant {
   }
 
   std::string fetch_token() const {
-    auto r = token_request("grant_type=client_credentials&client_id=halopsa-sandbox&client_secret=sandbox-secret"
-                           "&scope=all");
+    auto r = token_request(
+        "grant_type=client_credentials&client_id=halopsa-sandbox&client_secret=sandbox-secret"
+        "&scope=all");
     REQUIRE(r);
     REQUIRE(r->status == 200);
     return json::parse(r->body).at("access_token").get<std::string>();

@@ -55,7 +55,7 @@ std::string sign_in(const Tenant& t, const std::string& user, const std::string&
 }
 
 httplib::Result redeem(const Tenant& t, const std::string& code, const std::string& verifier = kVerifier,
-                         const std::string& redirect = kRedirect) {
+                       const std::string& redirect = kRedirect) {
   return t.token_request("grant_type=authorization_code&client_id=" + kClient + "&code=" + enc(code) +
                          "&redirect_uri=" + enc(redirect) + "&code_verifier=" + enc(verifier));
 }
@@ -95,7 +95,7 @@ TEST_CASE("PKCE S256 matches RFC 7636's example; loopback redirect URIs are reco
   CHECK(sandbox::is_loopback_redirect("http://localhost:8080/"));
   CHECK(sandbox::is_loopback_redirect("http://[::1]:9/x?y=1"));
   CHECK_FALSE(sandbox::is_loopback_redirect("https://127.0.0.1:5000/cb"));
-  CHECK_FALSE(sandbox::is_loopback_redirect("http://127.0.0.1:5000"));           // no path
+  CHECK_FALSE(sandbox::is_loopback_redirect("http://127.0.0.1:5000"));  // no path
   CHECK_FALSE(sandbox::is_loopback_redirect("http://127.0.0.1.evil.example/cb"));
   CHECK_FALSE(sandbox::is_loopback_redirect("http://localhost@evil.example/cb"));
   CHECK_FALSE(sandbox::is_loopback_redirect("http://127.0.0.1:5000/cb#frag"));
@@ -141,8 +141,8 @@ TEST_CASE("the authorize endpoint shows a login page listing the demo logins") {
   CHECK(r->body.find("<form method=\"post\" action=\"/auth/authorize\">") != std::string::npos);
   CHECK(r->body.find("name=\"code_challenge\" value=\"" + kChallenge + "\"") != std::string::npos);
   CHECK(r->body.find("name=\"redirect_uri\" value=\"" + kRedirect + "\"") != std::string::npos);
-  for (const char* s : {"sarah.jones", "sandbox-sarah", "sarah.connor", "sandbox-connor", "rory.reader",
-                        "sandbox-rory", "read only"})
+  for (const char* s :
+       {"sarah.jones", "sandbox-sarah", "sarah.connor", "sandbox-connor", "rory.reader", "sandbox-rory", "read only"})
     CHECK_MESSAGE(r->body.find(s) != std::string::npos, s);
 }
 
@@ -235,8 +235,8 @@ TEST_CASE("a code is exchanged once, with the right verifier and redirect URI, f
     check_invalid_grant(redeem(t, code));
   }
   SUBCASE("a redirect URI other than the code's is invalid_grant") {
-    check_invalid_grant(redeem(t, sign_in(t, "sarah.jones", "sandbox-sarah"), kVerifier,
-                                 "http://127.0.0.1:43111/other"));
+    check_invalid_grant(
+        redeem(t, sign_in(t, "sarah.jones", "sandbox-sarah"), kVerifier, "http://127.0.0.1:43111/other"));
   }
   SUBCASE("the right verifier gets tokens; a replayed code is refused and revokes them") {
     const std::string code = sign_in(t, "sarah.jones", "sandbox-sarah");
@@ -290,7 +290,7 @@ TEST_CASE("refresh tokens rotate: the old one is spent, and reusing it revokes t
   CHECK(second["access_token"] != first["access_token"]);
   CHECK(me(t, second["access_token"])["id"] == 11);
 
-  check_invalid_grant(refresh(t, first["refresh_token"]));  // reuse
+  check_invalid_grant(refresh(t, first["refresh_token"]));   // reuse
   check_invalid_grant(refresh(t, second["refresh_token"]));  // the whole sign-in is revoked
   auto revoked = t.client()->Get("/api/Agent/me", bearer(second["access_token"]));
   REQUIRE(revoked);
@@ -340,8 +340,8 @@ TEST_CASE("writes act as the signed-in agent: a read-only agent is refused 403 a
   REQUIRE(write);
   CHECK(write->status == 403);
   CHECK(json::parse(write->body)["Message"].get<std::string>().find("Rory Reader") != std::string::npos);
-  auto created = c->Post("/api/Client", bearer(rory), json::array({{{"name", "Rory's Client"}}}).dump(),
-                         "application/json");
+  auto created =
+      c->Post("/api/Client", bearer(rory), json::array({{{"name", "Rory's Client"}}}).dump(), "application/json");
   REQUIRE(created);
   CHECK(created->status == 403);
   auto removed = c->Delete("/api/Users/1001", bearer(rory));
@@ -360,7 +360,8 @@ TEST_CASE("writes act as the signed-in agent: a read-only agent is refused 403 a
   const json log = t.control("GET", "/_sandbox/requests?since=" + std::to_string(mark))["requests"];
   std::vector<std::pair<std::string, json>> seen;
   for (const auto& e : log)
-    if (e["path"] != "/api/Agent/me") seen.emplace_back(e["method"].get<std::string>() + " " + e["path"].get<std::string>(), e["agent"]);
+    if (e["path"] != "/api/Agent/me")
+      seen.emplace_back(e["method"].get<std::string>() + " " + e["path"].get<std::string>(), e["agent"]);
   const json rory_agent = {{"id", 13}, {"name", "Rory Reader"}};
   const json sarah_agent = {{"id", 11}, {"name", "Sarah Jones"}};
   const json api_agent = {{"id", 1}, {"name", "API User"}};

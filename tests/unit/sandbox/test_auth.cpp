@@ -9,8 +9,9 @@ using sbtest::Tenant;
 
 TEST_CASE("token endpoint issues opaque bearer tokens for the documented credentials") {
   Tenant t;
-  auto r = t.token_request("grant_type=client_credentials&client_id=halopsa-sandbox&client_secret=sandbox-secret"
-                           "&scope=read%3Acustomers%20edit%3Acustomers");
+  auto r = t.token_request(
+      "grant_type=client_credentials&client_id=halopsa-sandbox&client_secret=sandbox-secret"
+      "&scope=read%3Acustomers%20edit%3Acustomers");
   REQUIRE(r);
   CHECK(r->status == 200);
   const json body = json::parse(r->body);
@@ -54,9 +55,9 @@ TEST_CASE("a malformed grant answers 400 unsupported_grant_type") {
   CHECK(r->status == 400);
   CHECK(json::parse(r->body)["error"] == "unsupported_grant_type");
 
-  auto as_json = t.client()->Post("/auth/token?tenant=sandbox",
-                                  R"({"grant_type":"client_credentials","client_id":"halopsa-sandbox"})",
-                                  "application/json");
+  auto as_json =
+      t.client()->Post("/auth/token?tenant=sandbox",
+                       R"({"grant_type":"client_credentials","client_id":"halopsa-sandbox"})", "application/json");
   REQUIRE(as_json);
   CHECK(as_json->status == 400);
   CHECK(json::parse(as_json->body)["error"] == "unsupported_grant_type");

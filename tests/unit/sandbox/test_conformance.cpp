@@ -71,7 +71,8 @@ class Conformance {
     if (prop.contains("$ref")) {
       const std::string ref = prop["$ref"];
       if (schema_of(ref)) object(ref.substr(ref.rfind('/') + 1), v, where);
-      else if (!v.is_object()) problems.push_back(where + ": expected an object, got " + v.dump());
+      else if (!v.is_object())
+        problems.push_back(where + ": expected an object, got " + v.dump());
       return;
     }
     if (v.is_null()) {
@@ -82,9 +83,12 @@ class Conformance {
     const std::string type = prop["type"];
     bool ok = true;
     if (type == "integer") ok = v.is_number_integer();
-    else if (type == "number") ok = v.is_number();
-    else if (type == "boolean") ok = v.is_boolean();
-    else if (type == "object") ok = v.is_object();
+    else if (type == "number")
+      ok = v.is_number();
+    else if (type == "boolean")
+      ok = v.is_boolean();
+    else if (type == "object")
+      ok = v.is_object();
     else if (type == "string") {
       ok = v.is_string();
       if (ok && prop.value("format", "") == "date-time") {
@@ -111,9 +115,9 @@ class Conformance {
 json walk(const Tenant& t, const std::string& path, const std::string& key) {
   json all = json::array();
   for (int page = 1; page < 100; ++page) {
-    const json p = t.get_json(path + (path.find('?') == std::string::npos ? "?" : "&") +
-                              "includeactive=true&includeinactive=true&pageinate=true&page_size=100&page_no=" +
-                              std::to_string(page));
+    const json p = t.get_json(
+        path + (path.find('?') == std::string::npos ? "?" : "&") +
+        "includeactive=true&includeinactive=true&pageinate=true&page_size=100&page_no=" + std::to_string(page));
     if (p[key].empty()) break;
     for (const auto& r : p[key]) all.push_back(r);
   }
@@ -178,12 +182,13 @@ TEST_CASE("the embedded field tables match the OpenAPI subset and the 2025-03 li
       if (p.contains("$ref")) expected = 'o';
       else if (p.contains("type")) {
         const std::string type = p["type"], format = p.value("format", "");
-        expected = type == "integer" ? (format == "int64" ? 'l' : 'i')
-                   : type == "number" ? 'n'
-                   : type == "boolean" ? 'b'
-                   : type == "array"   ? 'a'
-                   : type == "object"  ? 'o'
-                   : format == "date-time" ? 'd' : 's';
+        expected = type == "integer"       ? (format == "int64" ? 'l' : 'i')
+                   : type == "number"      ? 'n'
+                   : type == "boolean"     ? 'b'
+                   : type == "array"       ? 'a'
+                   : type == "object"      ? 'o'
+                   : format == "date-time" ? 'd'
+                                           : 's';
       }
       CHECK(static_cast<char>(found->second.type) == expected);
       CHECK(found->second.nullable == p.value("nullable", false));
@@ -195,7 +200,8 @@ TEST_CASE("the conformance check itself rejects unknown fields and wrong types")
   Conformance c;
   c.object("Area", {{"id", 1}, {"name", "X"}, {"emailaddress", "x@y.z"}}, "probe");
   c.object("Site", {{"id", 1}, {"delivery_address", {{"line1", 5}}}}, "probe");
-  c.object("Users", {{"id", 1}, {"ulastupdate", "yesterday"}, {"customfields", json::array({{{"bogus", 1}}})}}, "probe");
+  c.object("Users", {{"id", 1}, {"ulastupdate", "yesterday"}, {"customfields", json::array({{{"bogus", 1}}})}},
+           "probe");
   CHECK(c.problems.size() == 4);
 }
 
@@ -211,13 +217,19 @@ TEST_CASE("every seeded record from every list and get endpoint conforms to the 
 TEST_CASE("records written through the API (loose types, onboarding, custom fields) still conform") {
   Tenant t;
   t.post_json("/api/Client",
-              json::array({{{"name", 12345}, {"toplevel_id", "2"}, {"is_vip", 1}, {"hourlyrate", "95.5"},
-                            {"startdate", "2024-03-01"}, {"newclient_sitename", "HQ"},
+              json::array({{{"name", 12345},
+                            {"toplevel_id", "2"},
+                            {"is_vip", 1},
+                            {"hourlyrate", "95.5"},
+                            {"startdate", "2024-03-01"},
+                            {"newclient_sitename", "HQ"},
                             {"newclient_delivery_address", {{"line1", "1 High St"}, {"postcode", "BS1 1AA"}}},
                             {"newclient_contactname", "Pat Doe"},
                             {"customfields", json::array({{{"id", 7}, {"name", "CFx"}, {"value", {1, 2}}}})},
                             {"unknown_thing", true}}}));
-  t.post_json("/api/Users", json::array({{{"id", 1001}, {"site_id", "102"}, {"telpref", "2"},
+  t.post_json("/api/Users", json::array({{{"id", 1001},
+                                          {"site_id", "102"},
+                                          {"telpref", "2"},
                                           {"primary_address", {{"line1", "Home"}, {"nonsense", 1}}}}}));
   t.post_json("/api/Lookup", json::array({{{"lookupid", 57}, {"name", "Reseller"}, {"sequence", "7"}}}));
   Conformance c;

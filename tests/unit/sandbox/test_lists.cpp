@@ -65,8 +65,9 @@ TEST_CASE("without pageinate the quiet default page is served, record_count stil
   SUBCASE("pageinate + page_no walks every record exactly once") {
     std::vector<long long> seen;
     for (int page = 1;; ++page) {
-      const json p = t.get_json("/api/Client?includeactive=true&includeinactive=true&pageinate=true&page_size=7&page_no=" +
-                                std::to_string(page));
+      const json p =
+          t.get_json("/api/Client?includeactive=true&includeinactive=true&pageinate=true&page_size=7&page_no=" +
+                     std::to_string(page));
       CHECK(p["record_count"] == 40);
       CHECK(p["page_no"] == page);
       if (p["clients"].empty()) break;

@@ -24,8 +24,10 @@ json row_with_id(const json& rows, long long id) {
 }
 
 std::string token_for(const Tenant& t, const std::string& scope) {
-  auto r = t.token_request("grant_type=client_credentials&client_id=halopsa-sandbox&client_secret=sandbox-secret"
-                           "&scope=" + scope);
+  auto r = t.token_request(
+      "grant_type=client_credentials&client_id=halopsa-sandbox&client_secret=sandbox-secret"
+      "&scope=" +
+      scope);
   REQUIRE(r);
   REQUIRE_MESSAGE(r->status == 200, r->body);
   return json::parse(r->body).at("access_token").get<std::string>();
@@ -71,8 +73,8 @@ TEST_CASE("quirks control API: strict defaults, changes, presets, bad input name
     CHECK(json::parse(r->body)["error"].get<std::string>().find(named) != std::string::npos);
   }
   // A bad request changes nothing, not even the valid names in it.
-  auto mixed = t.client()->Post("/_sandbox/quirks", json{{"post_answer", "array"}, {"bogus", 1}}.dump(),
-                                "application/json");
+  auto mixed =
+      t.client()->Post("/_sandbox/quirks", json{{"post_answer", "array"}, {"bogus", 1}}.dump(), "application/json");
   REQUIRE(mixed);
   CHECK(mixed->status == 400);
   CHECK(t.control("GET", "/_sandbox/quirks")["post_answer"] == "object");
@@ -271,7 +273,8 @@ TEST_CASE("first_site_becomes_main: false leaves a new client's first site as ju
 
 TEST_CASE("null_clears_billing_parent: false ignores client_to_invoice: null (0 clears); true clears") {
   Tenant t;
-  CHECK(t.post_json("/api/Client", json::array({{{"id", 8}, {"client_to_invoice", nullptr}}}))["client_to_invoice"] == 7);
+  CHECK(t.post_json("/api/Client", json::array({{{"id", 8}, {"client_to_invoice", nullptr}}}))["client_to_invoice"] ==
+        7);
   CHECK(t.get_json("/api/Client/8")["client_to_invoice_name"] == "Harbour Health Group");
   const json cleared = t.post_json("/api/Client", json::array({{{"id", 8}, {"client_to_invoice", 0}}}));
   CHECK(cleared["client_to_invoice"] == 0);
@@ -288,26 +291,29 @@ TEST_CASE("address_update_needs_id: an address update without the address record
   const json before = t.get_json("/api/Site/102");
   const long long address_id = before["delivery_address"]["id"];
   const json ignored = t.post_json(
-      "/api/Site", json::array({{{"id", 102}, {"delivery_address", {{"line1", "9 New Road"}, {"postcode", "BS2 0AA"}}}}}));
+      "/api/Site",
+      json::array({{{"id", 102}, {"delivery_address", {{"line1", "9 New Road"}, {"postcode", "BS2 0AA"}}}}}));
   CHECK(ignored["delivery_address"]["line1"] == "Unit 4, Avonmouth Way");
   const json taken = t.post_json(
       "/api/Site",
-      json::array({{{"id", 102}, {"delivery_address", {{"id", address_id}, {"line1", "9 New Road"}, {"postcode", "BS2 0AA"}}}}}));
+      json::array({{{"id", 102},
+                    {"delivery_address", {{"id", address_id}, {"line1", "9 New Road"}, {"postcode", "BS2 0AA"}}}}}));
   CHECK(taken["delivery_address"]["line1"] == "9 New Road");
   CHECK(taken["delivery_address"]["postcode"] == "BS2 0AA");
   CHECK(taken["delivery_address"]["id"] == address_id);
 
   t.quirks({{"address_update_needs_id", false}});
-  const json lenient = t.post_json("/api/Site", json::array({{{"id", 102}, {"delivery_address", {{"line1", "10 New Road"}}}}}));
+  const json lenient =
+      t.post_json("/api/Site", json::array({{{"id", 102}, {"delivery_address", {{"line1", "10 New Road"}}}}}));
   CHECK(lenient["delivery_address"]["line1"] == "10 New Road");
   CHECK(lenient["delivery_address"]["id"] == address_id);
 }
 
 TEST_CASE("client_search_scope: \"wide\" search also matches ref, trading name, website and notes; \"name\" the name") {
   Tenant t;
-  CHECK(ids(t.get_json("/api/Client?search=HHG01")["clients"]) == std::vector<long long>{8});  // a ref
+  CHECK(ids(t.get_json("/api/Client?search=HHG01")["clients"]) == std::vector<long long>{8});            // a ref
   CHECK(ids(t.get_json("/api/Client?search=acmecorporation")["clients"]) == std::vector<long long>{2});  // website
-  CHECK(ids(t.get_json("/api/Client?search=alarm%20code")["clients"]) == std::vector<long long>{1});  // notes
+  CHECK(ids(t.get_json("/api/Client?search=alarm%20code")["clients"]) == std::vector<long long>{1});     // notes
   CHECK(t.get_json("/api/Client?search_name_only=HHG01")["record_count"] == 0);
   CHECK(t.get_json("/api/Client?search_name_only=Kingsway")["record_count"] == 1);
 
@@ -363,7 +369,8 @@ TEST_CASE("rate_limit: a rolling window counted over /api requests; 429 body and
   CHECK_FALSE(over->has_header("Retry-After"));
   CHECK(t.post("/api/Client", json::array({{{"name", "Blocked"}}}))->status == 429);  // writes count too
   CHECK(t.token_request("grant_type=client_credentials&client_id=halopsa-sandbox&client_secret=sandbox-secret"
-                        "&scope=all")->status == 200);  // the token endpoint is not /api
+                        "&scope=all")
+            ->status == 200);  // the token endpoint is not /api
 
   t.quirks({{"rate_limit_retry_after", true}, {"rate_limit_body", "text"}});
   auto told = t.get("/api/Client");
@@ -403,7 +410,8 @@ TEST_CASE("always: _merge_client_into really merges the client into another") {
   CHECK(answer["id"] == 13);
   CHECK(t.get("/api/Client/14")->status == 404);
   CHECK(t.get_json("/api/Site/119")["client_id"] == 13);
-  for (const auto& u : moved_users) CHECK(t.get_json("/api/Users/" + std::to_string(u["id"].get<long long>()))["client_id"] == 13);
+  for (const auto& u : moved_users)
+    CHECK(t.get_json("/api/Users/" + std::to_string(u["id"].get<long long>()))["client_id"] == 13);
   CHECK(t.get_json("/api/Tickets?client_id=14")["record_count"] == 0);
   CHECK(t.get_json("/api/Tickets?client_id=13")["record_count"] == tickets_13 + tickets_14);
 
@@ -446,8 +454,9 @@ TEST_CASE("always: scopes are enforced; a read:customers token cannot write, an 
   t.token = token_for(t, "edit:customers");
   CHECK(t.post("/api/Client", json::array({{{"name", "Allowed Ltd"}}}))->status == 201);
 
-  auto bad = t.token_request("grant_type=client_credentials&client_id=halopsa-sandbox&client_secret=sandbox-secret"
-                             "&scope=read:actions");
+  auto bad = t.token_request(
+      "grant_type=client_credentials&client_id=halopsa-sandbox&client_secret=sandbox-secret"
+      "&scope=read:actions");
   REQUIRE(bad);
   CHECK(bad->status == 400);
   CHECK(json::parse(bad->body)["error"] == "invalid_scope");
@@ -459,8 +468,9 @@ long long mandatory_count(const json& defs) {
 }
 }  // namespace
 
-TEST_CASE("FieldInfo serves custom-field definitions by typeid (2 clients, 3 sites, 4 contacts) for the tenant the "
-          "custom_fields switch picks") {
+TEST_CASE(
+    "FieldInfo serves custom-field definitions by typeid (2 clients, 3 sites, 4 contacts) for the tenant the "
+    "custom_fields switch picks") {
   Tenant t;
   const json clients = t.get_json("/api/FieldInfo?typeid=2");
   REQUIRE(clients.is_array());
@@ -491,16 +501,20 @@ TEST_CASE("mandatory_custom_fields_enforced: a create missing a mandatory custom
   CHECK(t.get_json("/api/Client?search=No%20Code&includeactive=true&includeinactive=true")["record_count"] == 0);
 
   // Given by id (a blank value does not count), or by name: created. An update never needs it.
-  CHECK(t.post("/api/Client", json::array({{{"name", "Blank Code Ltd"}, {"customfields", {{{"id", 103}, {"value", " "}}}}}}))
+  CHECK(t.post("/api/Client",
+               json::array({{{"name", "Blank Code Ltd"}, {"customfields", {{{"id", 103}, {"value", " "}}}}}}))
             ->status == 400);
-  const json saved = t.post_json("/api/Client", json::array({{{"name", "Coded Ltd"}, {"customfields", {{{"id", 103}, {"value", "NW-1"}}}}}}));
+  const json saved = t.post_json(
+      "/api/Client", json::array({{{"name", "Coded Ltd"}, {"customfields", {{{"id", 103}, {"value", "NW-1"}}}}}}));
   t.post_json("/api/Client", json::array({{{"id", saved["id"]}, {"notes", "updated"}}}));
   auto site = t.post("/api/Site", json::array({{{"name", "Depot"}, {"client_id", saved["id"]}}}));
   REQUIRE(site);
   CHECK(site->status == 400);
   CHECK(json::parse(site->body)["[0].customfields"] == "'Site code' is mandatory.");
-  const json made = t.post_json("/api/Site", json::array({{{"name", "Depot"}, {"client_id", saved["id"]},
-                                                           {"customfields", {{{"name", "CFSiteCode"}, {"value", "D1"}}}}}}));
+  const json made =
+      t.post_json("/api/Site", json::array({{{"name", "Depot"},
+                                             {"client_id", saved["id"]},
+                                             {"customfields", {{{"name", "CFSiteCode"}, {"value", "D1"}}}}}}));
   auto user = t.post("/api/Users", json::array({{{"name", "Ann Lee"}, {"site_id", made["id"]}}}));
   REQUIRE(user);
   CHECK(user->status == 400);
@@ -510,8 +524,9 @@ TEST_CASE("mandatory_custom_fields_enforced: a create missing a mandatory custom
   CHECK(t.post("/api/Client", json::array({{{"name", "Lenient Ltd"}}}))->status == 201);
 }
 
-TEST_CASE("agents: GET /api/Agent lists enabled non-API agents by default, the include parameters widen it; "
-          "Agent/{id} and Agent/me") {
+TEST_CASE(
+    "agents: GET /api/Agent lists enabled non-API agents by default, the include parameters widen it; "
+    "Agent/{id} and Agent/me") {
   Tenant t;
   auto names = [](const json& rows) {
     std::vector<std::string> out;

@@ -55,8 +55,12 @@ TEST_CASE("written values are converted the way Halo's binder converts them") {
                     {"main_delivery_address", {{"line1", "x"}}}});
 
   json bad = json::object();
-  sandbox::coerce_object(area, {{"toplevel_id", "three"}, {"inactive", "maybe"}, {"portalcolour", "#12345678"},
-                                {"customfields", json::array({1})}, {"toplevel_name", "skip me"}},
+  sandbox::coerce_object(area,
+                         {{"toplevel_id", "three"},
+                          {"inactive", "maybe"},
+                          {"portalcolour", "#12345678"},
+                          {"customfields", json::array({1})},
+                          {"toplevel_name", "skip me"}},
                          "[1]", bad, {"toplevel_name"});
   CHECK(bad.size() == 4);
   CHECK(bad["[1].toplevel_id"] == "Error converting value \"three\" to type 'System.Int32'.");
@@ -66,9 +70,10 @@ TEST_CASE("written values are converted the way Halo's binder converts them") {
 }
 
 TEST_CASE("secrets are masked at any depth before a request is logged") {
-  const json masked = sandbox::mask_secrets(
-      {{"client_secret", "s3cret"}, {"nested", {{"new_password", "p"}, {"Access_Token", "t"}}}, {"name", "ok"},
-       {"list", json::array({{{"api_access_clientsecret", "x"}}})}});
+  const json masked = sandbox::mask_secrets({{"client_secret", "s3cret"},
+                                             {"nested", {{"new_password", "p"}, {"Access_Token", "t"}}},
+                                             {"name", "ok"},
+                                             {"list", json::array({{{"api_access_clientsecret", "x"}}})}});
   CHECK(masked == json{{"client_secret", "***"},
                        {"nested", {{"new_password", "***"}, {"Access_Token", "***"}}},
                        {"name", "ok"},
@@ -99,8 +104,12 @@ TEST_CASE("default_db_path follows XDG_DATA_HOME, else ~/.local/share, and creat
   CHECK(sandbox::default_db_path() == (tmp / "home" / ".local" / "share" / "halopsa-mcp" / "sandbox.db").string());
   CHECK(fs::is_directory(tmp / "home" / ".local" / "share" / "halopsa-mcp"));
 
-  if (old_xdg) ::setenv("XDG_DATA_HOME", saved_xdg.c_str(), 1); else ::unsetenv("XDG_DATA_HOME");
-  if (old_home) ::setenv("HOME", saved_home.c_str(), 1); else ::unsetenv("HOME");
+  if (old_xdg) ::setenv("XDG_DATA_HOME", saved_xdg.c_str(), 1);
+  else
+    ::unsetenv("XDG_DATA_HOME");
+  if (old_home) ::setenv("HOME", saved_home.c_str(), 1);
+  else
+    ::unsetenv("HOME");
   fs::remove_all(tmp);
 }
 
@@ -125,7 +134,8 @@ TEST_CASE("run_standalone serves until SIGINT and reports a busy port") {
 
   // Our own SIGINT handler stays as the fallback, so a signal that lands before run_standalone installs its
   // handler does not kill the test run; we keep raising until the server has stopped.
-  struct sigaction quiet {}, previous {};
+  struct sigaction quiet {
+  }, previous{};
   quiet.sa_handler = [](int) {};
   sigemptyset(&quiet.sa_mask);
   sigaction(SIGINT, &quiet, &previous);

@@ -23,8 +23,10 @@ TEST_CASE("create, first site becomes the main site (first_site_becomes_main: tr
   Tenant t;
   // The kind side of the switch; the strict default (no main site made) is in test_quirks.cpp.
   t.quirks({{"first_site_becomes_main", true}});
-  const json client = t.post_json("/api/Client", json::array({{{"name", "Quayside Opticians"}, {"toplevel_id", 1},
-                                                               {"customertype", 2}, {"notes", "Referred by Acme"}}}));
+  const json client = t.post_json(
+      "/api/Client",
+      json::array(
+          {{{"name", "Quayside Opticians"}, {"toplevel_id", 1}, {"customertype", 2}, {"notes", "Referred by Acme"}}}));
   REQUIRE(client.is_object());
   const long long id = client["id"];
   CHECK(id == 41);
@@ -35,9 +37,11 @@ TEST_CASE("create, first site becomes the main site (first_site_becomes_main: tr
   CHECK(client["alastupdate"].get<std::string>() > "2025-01-01");
   CHECK_FALSE(client.contains("main_site_id"));
 
-  const json site = t.post_json("/api/Site", json::array({{{"name", "Practice"}, {"client_id", id},
-                                                            {"phonenumber", "0117 555 0000"},
-                                                            {"delivery_address", {{"line1", "1 Quay St"}, {"postcode", "BS1 1AA"}}}}}));
+  const json site = t.post_json(
+      "/api/Site", json::array({{{"name", "Practice"},
+                                 {"client_id", id},
+                                 {"phonenumber", "0117 555 0000"},
+                                 {"delivery_address", {{"line1", "1 Quay St"}, {"postcode", "BS1 1AA"}}}}}));
   CHECK(site["client_name"] == "Quayside Opticians");
   CHECK(is_iso_utc(site["slastupdate"]));
   const json after = t.get_json("/api/Client/" + std::to_string(id));
@@ -49,8 +53,10 @@ TEST_CASE("create, first site becomes the main site (first_site_becomes_main: tr
   const json second = t.post_json("/api/Site", json::array({{{"name", "Lab"}, {"client_id", id}}}));
   CHECK(t.get_json("/api/Client/" + std::to_string(id))["main_site_id"] == site["id"]);
 
-  const json contact = t.post_json("/api/Users", json::array({{{"firstname", "Ada"}, {"surname", "Quayle"},
-                                                               {"site_id", second["id"]}, {"title", "Optometrist"},
+  const json contact = t.post_json("/api/Users", json::array({{{"firstname", "Ada"},
+                                                               {"surname", "Quayle"},
+                                                               {"site_id", second["id"]},
+                                                               {"title", "Optometrist"},
                                                                {"sendwelcomeemail", true}}}));
   CHECK(contact["name"] == "Ada Quayle");  // built from first name and surname
   CHECK(contact["client_id"] == id);
@@ -95,8 +101,11 @@ TEST_CASE("updates are partial and stamped; batches answer arrays") {
   CHECK(batch[1]["name"] == "Batch Two");
 
   // Custom fields merge by id or name; other values stay.
-  const json cf = t.post_json("/api/Client", json::array({{{"id", 1}, {"customfields", json::array({
-      {{"id", 101}, {"value", "Platinum"}}, {{"name", "CFRenewalMonth"}, {"value", "April"}}})}}}));
+  const json cf =
+      t.post_json("/api/Client",
+                  json::array({{{"id", 1},
+                                {"customfields", json::array({{{"id", 101}, {"value", "Platinum"}},
+                                                              {{"name", "CFRenewalMonth"}, {"value", "April"}}})}}}));
   REQUIRE(cf["customfields"].size() == 2);
   CHECK(cf["customfields"][0]["value"] == "Platinum");
   CHECK(cf["customfields"][0]["label"] == "Contract tier");
@@ -104,8 +113,11 @@ TEST_CASE("updates are partial and stamped; batches answer arrays") {
 
   // Numbers sent as strings are converted like Halo's binder does; unknown fields and the "_" helpers the sandbox
   // does not act on are ignored (_merge_client_into really merges: test_quirks.cpp).
-  const json coerced = t.post_json("/api/Client", json::array({{{"id", 2}, {"toplevel_id", "1"}, {"is_vip", "true"},
-                                                                {"_dont_fire_automations", true}, {"no_such_field", 5}}}));
+  const json coerced = t.post_json("/api/Client", json::array({{{"id", 2},
+                                                                {"toplevel_id", "1"},
+                                                                {"is_vip", "true"},
+                                                                {"_dont_fire_automations", true},
+                                                                {"no_such_field", 5}}}));
   CHECK(coerced["toplevel_id"] == 1);
   CHECK(coerced["is_vip"] == true);
   CHECK_FALSE(coerced.contains("no_such_field"));
@@ -125,8 +137,7 @@ TEST_CASE("validation errors are Halo-shaped maps keyed by model path") {
     CHECK(r->status == status);
     return json::parse(r->body);
   };
-  CHECK(error_of("/api/Client", json::array({{{"name", "  "}}})) ==
-        json{{"[0].name", "The name field is required."}});
+  CHECK(error_of("/api/Client", json::array({{{"name", "  "}}})) == json{{"[0].name", "The name field is required."}});
   CHECK(error_of("/api/Client", json::array({{{"notes", "no name"}}})).contains("[0].name"));
   CHECK(error_of("/api/Client", json::array({{{"name", "X"}, {"client_to_invoice", 999}}})) ==
         json{{"[0].client_to_invoice", "Client 999 does not exist."}});
@@ -144,9 +155,9 @@ TEST_CASE("validation errors are Halo-shaped maps keyed by model path") {
   CHECK(error_of("/api/Client", json::array({{{"id", 4242}, {"name", "Ghost"}}}), 404).contains("Message"));
 
   SUBCASE("a bad item rolls back the whole batch") {
-    const json errors = error_of("/api/Client", json::array({{{"name", "Good Co"}},
-                                                             {{"id", 5}, {"name", "Renamed Brightwater"}},
-                                                             {{"name", ""}}}));
+    const json errors =
+        error_of("/api/Client",
+                 json::array({{{"name", "Good Co"}}, {{"id", 5}, {"name", "Renamed Brightwater"}}, {{"name", ""}}}));
     CHECK(errors == json{{"[2].name", "The name field is required."}});
     CHECK(t.get_json("/api/Client?search=Good%20Co")["record_count"] == 0);
     CHECK(t.get_json("/api/Client/5")["name"] == "Brightwater Logistics");
@@ -175,8 +186,8 @@ TEST_CASE("delete: refused while history depends on the record, cascades a clien
   REQUIRE(refused);
   CHECK(refused->status == 400);
   CHECK(json::parse(refused->body)["Message"].get<std::string>().find("ticket") != std::string::npos);
-  CHECK(t.del("/api/Client/7")->status == 400);     // billing parent of 8 and 9 (and has a contract)
-  CHECK(t.del("/api/Users/1003")->status == 400);   // raised ticket 5001
+  CHECK(t.del("/api/Client/7")->status == 400);    // billing parent of 8 and 9 (and has a contract)
+  CHECK(t.del("/api/Users/1003")->status == 400);  // raised ticket 5001
   CHECK(t.del("/api/Client/9999")->status == 404);
 
   CHECK(t.del("/api/Client/22")->status == 200);  // Kestrel Ventures: nothing attached

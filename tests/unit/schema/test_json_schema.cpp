@@ -72,8 +72,7 @@ TEST_CASE("messages name the offending value and paths point at it") {
   CHECK(only_error(schema, json::object()) == "name|is required");
   CHECK(only_error(schema, {{"name", "A"}, {"sites", {{{"name", "HQ"}}, {{"name", "B"}}, {{"id", 3}}}}}) ==
         "sites[2].name|is required");
-  CHECK(only_error(schema, {{"name", "A"}, {"sites", {{{"name", 7}}}}}) ==
-        "sites[0].name|expected a string, got 7");
+  CHECK(only_error(schema, {{"name", "A"}, {"sites", {{{"name", 7}}}}}) == "sites[0].name|expected a string, got 7");
   CHECK(only_error(schema, {{"name", "A"}, {"kind", "partner"}}) ==
         "kind|must be one of \"customer\", \"supplier\"; got \"partner\"");
   CHECK(only_error(schema, {{"name", ""}}) == "name|must be at least 1 characters, got \"\"");
@@ -89,8 +88,8 @@ TEST_CASE("messages name the offending value and paths point at it") {
         "website|expected an absolute URI such as https://example.com/page, got \"example.com\"");
   CHECK(only_error(schema, {{"name", "A"}, {"startdate", "2024-02-30"}}) ==
         "startdate|expected a date as YYYY-MM-DD, got \"2024-02-30\"");
-  CHECK(only_error(schema, {{"name", "A"}, {"lastseen", "2024-02-01 10:00"}}).starts_with(
-      "lastseen|expected a date-time as YYYY-MM-DDThh:mm:ss"));
+  CHECK(only_error(schema, {{"name", "A"}, {"lastseen", "2024-02-01 10:00"}})
+            .starts_with("lastseen|expected a date-time as YYYY-MM-DDThh:mm:ss"));
   CHECK(only_error(JsonSchema::compile(json::parse(R"({"type": "object"})")), json::array()) ==
         "|expected an object, got []");
 }
@@ -109,7 +108,7 @@ TEST_CASE("an unknown field lists the allowed ones and suggests a near miss") {
 
 TEST_CASE("strings are measured in characters, not bytes, and patterns are not anchored") {
   const auto short_text = JsonSchema::compile(json::parse(R"({"maxLength": 2, "minLength": 2})"));
-  CHECK(short_text.is_valid("é€"));                // 2 characters, 5 bytes
+  CHECK(short_text.is_valid("é€"));                 // 2 characters, 5 bytes
   CHECK(short_text.is_valid("\xF0\x9F\x92\xA9x"));  // U+1F4A9 and x
   CHECK_FALSE(short_text.is_valid("abc"));
 
@@ -157,15 +156,16 @@ TEST_CASE("anyOf and oneOf failures are summarised, not dumped") {
   const auto exactly_one =
       JsonSchema::compile(json::parse(R"({"oneOf": [{"type": "integer"}, {"minimum": 0}, {"type": "string"}]})"));
   CHECK(exactly_one.is_valid(-3));
-  CHECK(only_error(exactly_one, 4) == "|matches more than one of the allowed forms (1 and 2); it must match exactly one");
+  CHECK(only_error(exactly_one, 4) ==
+        "|matches more than one of the allowed forms (1 and 2); it must match exactly one");
 
   const auto negated = JsonSchema::compile(json::parse(R"({"not": {"type": "null"}})"));
   CHECK(only_error(negated, nullptr) == "|must not match {\"type\":\"null\"}");
 }
 
 TEST_CASE("other keywords speak plainly") {
-  CHECK(only_error(JsonSchema::compile(json::parse(R"({"dependentRequired": {"start": ["end"]}})")),
-                   {{"start", 1}}) == "end|is required when \"start\" is present");
+  CHECK(only_error(JsonSchema::compile(json::parse(R"({"dependentRequired": {"start": ["end"]}})")), {{"start", 1}}) ==
+        "end|is required when \"start\" is present");
   CHECK(only_error(JsonSchema::compile(json::parse(R"({"propertyNames": {"maxLength": 3}})")), {{"toolong", 1}}) ==
         "|field name \"toolong\" is not allowed: must be at most 3 characters, got 7: \"toolong\"");
   CHECK(only_error(JsonSchema::compile(json::parse(R"({"minProperties": 1})")), json::object()) ==
@@ -248,8 +248,8 @@ TEST_CASE("a schema that refers to itself without consuming input is rejected, n
                                       "$ref": "#/$defs/a"})"))
             .find("refers back to itself") != std::string::npos);
   // Recursion through a property or an item descends into the value, so it is fine.
-  const auto tree = JsonSchema::compile(json::parse(
-      R"({"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#"}}}})"));
+  const auto tree = JsonSchema::compile(
+      json::parse(R"({"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#"}}}})"));
   CHECK(tree.is_valid(json::parse(R"({"children": [{"children": []}, {}]})")));
   CHECK(only_error(tree, json::parse(R"({"children": [{"children": [3]}]})")) ==
         "children[0].children[0]|expected an object, got 3");
@@ -309,10 +309,10 @@ TEST_CASE("compiled once: the schema text is not needed afterwards and other doc
     if (uri == "https://schemas.example/site.json") return json::parse(R"({"required": ["name"]})");
     return std::nullopt;
   };
-  const auto remote = JsonSchema::compile(
-      json::parse(R"({"items": {"$ref": "https://schemas.example/site.json"}, "prefixItems": [
+  const auto remote =
+      JsonSchema::compile(json::parse(R"({"items": {"$ref": "https://schemas.example/site.json"}, "prefixItems": [
                      {"$ref": "https://schemas.example/site.json"}]})"),
-      options);
+                          options);
   CHECK(loads == 1);
   CHECK(only_error(remote, json::parse(R"([{"name": "a"}, {}])")) == "[1].name|is required");
   CHECK(loads == 1);
@@ -323,19 +323,18 @@ TEST_CASE("compiled once: the schema text is not needed afterwards and other doc
 
 TEST_CASE("validation is fast and safe to share between threads") {
   const auto schema = JsonSchema::compile(kContactSchema);
-  const json call = {{"name", "Ann Smith"},          {"emailaddress", "ann@example.com"},
-                     {"website", "https://a.example"}, {"startdate", "2024-01-31"},
-                     {"lastseen", "2024-01-31T09:00:00Z"}, {"age", 42},
-                     {"kind", "customer"},           {"tags", {"vip", "north"}},
-                     {"sites", {{{"name", "HQ"}, {"id", 1}}}}, {"code", "ABC123"}};
+  const json call = {
+      {"name", "Ann Smith"},       {"emailaddress", "ann@example.com"},  {"website", "https://a.example"},
+      {"startdate", "2024-01-31"}, {"lastseen", "2024-01-31T09:00:00Z"}, {"age", 42},
+      {"kind", "customer"},        {"tags", {"vip", "north"}},           {"sites", {{{"name", "HQ"}, {"id", 1}}}},
+      {"code", "ABC123"}};
   REQUIRE(schema.is_valid(call));
 
   constexpr int kRounds = 2000;
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kRounds; ++i) REQUIRE(schema.validate(call).empty());
   const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count() /
-      kRounds;
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count() / kRounds;
   MESSAGE("validating a 10-field call takes " << micros << " µs");
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   // About 5 µs optimised and 30 µs in a debug build; the bound is generous for a busy machine, yet far below what

@@ -47,9 +47,8 @@ void RedisServer::start() {
   pid_ = fork();
   if (pid_ == 0) {
     const std::string port = std::to_string(port_);
-    execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
-           "--appendonly", "no", "--dir", dir_.c_str(), "--logfile", (dir_ + "/redis.log").c_str(),
-           static_cast<char*>(nullptr));
+    execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+           "no", "--dir", dir_.c_str(), "--logfile", (dir_ + "/redis.log").c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   shared_state::Redis probe(url(), {.retry_pause = std::chrono::milliseconds(0)});

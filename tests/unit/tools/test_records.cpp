@@ -10,7 +10,8 @@
 
 using tools::json;
 
-TEST_CASE("normalise_name folds case, punctuation, a leading 'the', legal suffixes, abbreviations and invisible characters") {
+TEST_CASE(
+    "normalise_name folds case, punctuation, a leading 'the', legal suffixes, abbreviations and invisible characters") {
   CHECK(tools::normalise_name("ACME Corporation") == "acme");
   CHECK(tools::normalise_name("Acme Corp.") == "acme");
   CHECK(tools::normalise_name("  The Carter Group  ") == "carter group");
@@ -24,7 +25,8 @@ TEST_CASE("normalise_name folds case, punctuation, a leading 'the', legal suffix
   CHECK(tools::normalise_name("Acme\u00A0Corp") == tools::normalise_name("Acme Corp"));
   CHECK(tools::normalise_name("\uFF21\uFF23\uFF2D\uFF25 Corp") == "acme");
   CHECK(tools::normalise_email(" Jane.Doe@ACME.com\u200B ") == "jane.doe@acme.com");
-  CHECK_THROWS_WITH_AS(tools::checked_name(json("\u200B\u200B"), "name"), doctest::Contains("no letter or digit"), tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::checked_name(json("\u200B\u200B"), "name"), doctest::Contains("no letter or digit"),
+                       tools::InputError);
   // Real differences survive.
   CHECK(tools::normalise_name("Summit Dental") != tools::normalise_name("Summit Legal LLP"));
   CHECK(tools::normalise_name("Brightwater Logistics") != tools::normalise_name("Brightwater Logistcs"));
@@ -32,7 +34,9 @@ TEST_CASE("normalise_name folds case, punctuation, a leading 'the', legal suffix
   CHECK(tools::normalise_name("Ltd") == "ltd");
 }
 
-TEST_CASE("normalise_email trims and lower-cases") { CHECK(tools::normalise_email(" Jane.Doe@ACME.com ") == "jane.doe@acme.com"); }
+TEST_CASE("normalise_email trims and lower-cases") {
+  CHECK(tools::normalise_email(" Jane.Doe@ACME.com ") == "jane.doe@acme.com");
+}
 
 TEST_CASE("diff lists only changed fields, nested address lines and custom fields by name") {
   json current = {{"id", 5},
@@ -74,17 +78,27 @@ TEST_CASE("checked_country and checked_name") {
   CHECK_THROWS_AS(tools::checked_country(json("XX"), "country_code"), tools::InputError);
   CHECK_THROWS_AS(tools::checked_country(json("G B"), "country_code"), tools::InputError);
   CHECK(tools::checked_name(json("  Acme  "), "name") == "Acme");
-  CHECK_THROWS_WITH_AS(tools::checked_name(json("   "), "name"), "name: must not be empty or only spaces.", tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::checked_name(json("   "), "name"), "name: must not be empty or only spaces.",
+                       tools::InputError);
   CHECK_THROWS_AS(tools::checked_name(json(std::string(256, 'x')), "name"), tools::InputError);
 }
 
 TEST_CASE("map_arguments maps friendly names to Halo's and validates extra against the OpenAPI list") {
-  json body = tools::map_arguments(tools::Kind::client, {{"name", " Acme "}, {"account_manager_id", 2},
-                                                          {"accounts_email", "ap@acme.com"}, {"payment_terms", 30},
-                                                          {"dry_run", true}, {"tax_number", "GB1"}, {"extra", {{"excludefrominvoicesync", true}}}});
-  CHECK(body == json{{"name", "Acme"}, {"accountmanagertech", 2}, {"accountsemailaddress", "ap@acme.com"},
-                     {"paymentterms", 30}, {"tax_number", "GB1"}, {"excludefrominvoicesync", true}});
-  json contact = tools::map_arguments(tools::Kind::contact, {{"job_title", "CEO"}, {"email", "a@b.co"}, {"first_name", "Al"}});
+  json body = tools::map_arguments(tools::Kind::client, {{"name", " Acme "},
+                                                         {"account_manager_id", 2},
+                                                         {"accounts_email", "ap@acme.com"},
+                                                         {"payment_terms", 30},
+                                                         {"dry_run", true},
+                                                         {"tax_number", "GB1"},
+                                                         {"extra", {{"excludefrominvoicesync", true}}}});
+  CHECK(body == json{{"name", "Acme"},
+                     {"accountmanagertech", 2},
+                     {"accountsemailaddress", "ap@acme.com"},
+                     {"paymentterms", 30},
+                     {"tax_number", "GB1"},
+                     {"excludefrominvoicesync", true}});
+  json contact =
+      tools::map_arguments(tools::Kind::contact, {{"job_title", "CEO"}, {"email", "a@b.co"}, {"first_name", "Al"}});
   CHECK(contact == json{{"title", "CEO"}, {"emailaddress", "a@b.co"}, {"firstname", "Al"}});
   CHECK_THROWS_WITH_AS(tools::map_arguments(tools::Kind::client, {{"extra", {{"trading_nam", "x"}}}}),
                        doctest::Contains("Did you mean \"trading_name\""), tools::InputError);
@@ -103,11 +117,12 @@ TEST_CASE("map_arguments maps friendly names to Halo's and validates extra again
 
 TEST_CASE("one-line fields refuse line breaks, control characters and bidi overrides; notes keep line breaks") {
   using tools::Kind;
-  CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::client, {{"name", "Evil\r\nX-Injected: 1"}}),
-                       doctest::Contains("name: must be one line of plain text, but it contains a line break (U+000D) at byte 5"),
-                       tools::InputError);
-  CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::client, {{"ref", "A\tB"}}), doctest::Contains("ref: must be one line"),
-                       tools::InputError);
+  CHECK_THROWS_WITH_AS(
+      tools::map_arguments(Kind::client, {{"name", "Evil\r\nX-Injected: 1"}}),
+      doctest::Contains("name: must be one line of plain text, but it contains a line break (U+000D) at byte 5"),
+      tools::InputError);
+  CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::client, {{"ref", "A\tB"}}),
+                       doctest::Contains("ref: must be one line"), tools::InputError);
   CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::contact, {{"job_title", "CEO\u2028Owner"}}),
                        doctest::Contains("U+2028"), tools::InputError);
   CHECK_THROWS_WITH_AS(tools::map_arguments(Kind::contact, {{"email", "a@b.co\u0085"}}),

@@ -69,20 +69,22 @@ TEST_CASE("a follow-up write that does not take is reported, not announced as do
   halo::Client halo(tenant.config());
   tools::WriteResult r;
   r.data = json::object();
-  tools::follow_up(halo, r, tools::Kind::client, {{"id", 5}, {"main_site_id", 101}}, false, "make site 101 the main site");
+  tools::follow_up(halo, r, tools::Kind::client, {{"id", 5}, {"main_site_id", 101}}, false,
+                   "make site 101 the main site");
   REQUIRE(r.data.contains("not_applied"));
   CHECK(r.data["not_applied"][0]["field"] == "client 5.main_site_id");
   CHECK(r.data["not_applied"][0]["saved"] == 0);
   CHECK(r.text.find("Also make site 101") == std::string::npos);
-  CHECK(r.text.find("WARNING: HaloPSA did not take the follow-up write to make site 101 the main site") != std::string::npos);
+  CHECK(r.text.find("WARNING: HaloPSA did not take the follow-up write to make site 101 the main site") !=
+        std::string::npos);
 }
 
 TEST_CASE("a write whose values all took carries no not_applied") {
   Tenant tenant;
   halo::Client halo(tenant.config());
   const json current = tools::fetch_record(halo, tools::Kind::client, 5);
-  tools::WriteResult r =
-      tools::update_record(halo, tools::Kind::client, 5, {{"website", "https://c.example"}}, json::object(), {}, current);
+  tools::WriteResult r = tools::update_record(halo, tools::Kind::client, 5, {{"website", "https://c.example"}},
+                                              json::object(), {}, current);
   CHECK(r.data["written"] == true);
   CHECK_FALSE(r.data.contains("not_applied"));
   CHECK_FALSE(r.data.contains("warning"));
