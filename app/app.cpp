@@ -56,7 +56,7 @@ struct Options {
   std::string sandbox_db;
   int sandbox_port = 0;
   std::string sandbox_quirks;  // sandbox --quirks (else env HALOPSA_SANDBOX_QUIRKS)
-  std::string doctor_json;  // doctor --json FILE ("-" = stdout)
+  std::string doctor_json;     // doctor --json FILE ("-" = stdout)
   std::string audit_log;
   bool redact_pii = false;
   // Transport: stdio unless --http.
@@ -136,7 +136,7 @@ Environment (a flag wins over its variable; blank values and unexpanded ${...} c
   HALOPSA_MCP_PUBLIC_URL  --auth halo: the https URL clients reach this server at (the OAuth issuer)
   HALOPSA_MCP_KEY_FILE, HALOPSA_MCP_KEY  --auth halo: 32-byte key (64 hex digits or base64) sealing the agents'
                           HaloPSA tokens at rest; required on a real tenant (never logged)
-  HALOPSA_MCP_OAUTH_DB    --auth halo: SQLite file of registrations, grants and tokens
+  HALOPSA_MCP_OAUTH_DB    --auth halo: SQLite file of registrations, grants and tokens (with --redis: kept in Redis)
                           (default ~/.local/share/halopsa-mcp/oauth.db; :memory: on the sandbox)
   HALOPSA_MCP_REGISTRATION  --auth halo: dynamic client registration open (default), token, off
   HALOPSA_MCP_REGISTRATION_TOKEN  the initial access token registration=token requires
@@ -165,7 +165,8 @@ app::ReplicaSettings replica_settings(const Options& o) {
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used != text.size()) throw halo::ConfigError("HALOPSA_EXPECTED_REPLICAS: \"" + text + "\" is not a whole number");
+    if (used != text.size())
+      throw halo::ConfigError("HALOPSA_EXPECTED_REPLICAS: \"" + text + "\" is not a whole number");
   }
   return s;
 }
@@ -270,12 +271,14 @@ std::string default_oauth_db() {
 int serve(const Options& o) {
   const std::string auth_mode = o.auth_mode.empty() ? env_or("HALOPSA_MCP_AUTH", "token") : o.auth_mode;
   if (auth_mode != "token" && auth_mode != "halo")
-    throw halo::ConfigError("--auth '" + auth_mode + "': use token (one shared bearer token) or halo (each user signs in "
+    throw halo::ConfigError("--auth '" + auth_mode +
+                            "': use token (one shared bearer token) or halo (each user signs in "
                             "as their HaloPSA agent)");
   const bool team_mode = auth_mode == "halo";
   if (team_mode && !o.http) throw halo::ConfigError("--auth halo is for --http: over stdio the user is the process");
   if (team_mode && (!o.token.empty() || !halo::is_unset_value(halo::system_getenv("HALOPSA_MCP_TOKEN"))))
-    throw halo::ConfigError("--auth halo and a static token (--token / HALOPSA_MCP_TOKEN) exclude each other: unset one");
+    throw halo::ConfigError(
+        "--auth halo and a static token (--token / HALOPSA_MCP_TOKEN) exclude each other: unset one");
   sigset_t signals = block_shutdown_signals();
   halo::Config config = halo_config(o);
   std::unique_ptr<sandbox::Sandbox> embedded;
@@ -345,6 +348,11 @@ int serve(const Options& o) {
     take(t.metadata_internal_hosts, "HALOPSA_MCP_METADATA_INTERNAL_HOSTS");
     t.sandbox = embedded != nullptr;
     if (t.store_path.empty()) t.store_path = t.sandbox ? ":memory:" : default_oauth_db();
+    if (replicas) {
+      const auto shared = replicas->oauth();
+      t.shared_store = shared.store;
+      t.refresh_locks = shared.refresh_locks;
+    }
     t.host = o.http_options.host;
     t.port = o.http_options.port;
     team = make_team_server(t, config, *server);
@@ -367,8 +375,9 @@ int serve(const Options& o) {
     end_watcher(watcher);  // before the transport it may be stopping goes away
   } else {
     if (isatty(STDIN_FILENO))
-      spdlog::info("waiting for MCP messages on stdin; connect an MCP client to this binary (see README), "
-                   "or type JSON-RPC lines; Ctrl-D ends");
+      spdlog::info(
+          "waiting for MCP messages on stdin; connect an MCP client to this binary (see README), "
+          "or type JSON-RPC lines; Ctrl-D ends");
     mcp::StdioTransport transport;
     watcher = watch_signals(signals, [&transport] { transport.stop(); });
     code = transport.run(server);
@@ -418,12 +427,14 @@ int run(int argc, char** argv) {
   cli.add_option("--log-level", o.log_level, "Log level on stderr (env HALOPSA_LOG_LEVEL; default info)");
   cli.add_flag("--read-only", o.read_only_flag, "Expose and allow no tool that writes (env HALOPSA_READ_ONLY=1)");
   cli.add_option("--tools", o.tools, "Comma list: expose only these tools (env HALOPSA_TOOLS)");
-  cli.add_option("--toolsets", o.toolsets,
-                 "Comma list: expose only these toolsets, e.g. clients,sites,contacts,workflows (env HALOPSA_TOOLSETS)");
+  cli.add_option(
+      "--toolsets", o.toolsets,
+      "Comma list: expose only these toolsets, e.g. clients,sites,contacts,workflows (env HALOPSA_TOOLSETS)");
   cli.add_option("--audit-log", o.audit_log,
                  "Append a JSON line for every write tool call to FILE, flushed per line (env HALOPSA_AUDIT_LOG)");
-  cli.add_flag("--redact-pii", o.redact_pii_flag,
-               "Mask e-mail addresses and phone numbers in tool results, for shared deployments (env HALOPSA_REDACT_PII=1)");
+  cli.add_flag(
+      "--redact-pii", o.redact_pii_flag,
+      "Mask e-mail addresses and phone numbers in tool results, for shared deployments (env HALOPSA_REDACT_PII=1)");
   cli.add_option("--allow-writes", o.allow_writes,
                  "Comma list of toolsets whose write tools are allowed, e.g. clients,sites (env HALOPSA_ALLOW_WRITES)");
   auto* halo_group = "HaloPSA tenant (override the HALOPSA_* environment)";
@@ -442,9 +453,9 @@ int run(int argc, char** argv) {
 
   auto* http_group = "HTTP transport (instead of stdio)";
   auto& ho = o.http_options;
-  cli.add_flag("--http", o.http_flag, "Serve Streamable HTTP at /mcp and legacy SSE at /sse + /messages")->group(http_group);
-  cli.add_option("--host", ho.host, "Address to bind (default 127.0.0.1; elsewhere, set a token)")
+  cli.add_flag("--http", o.http_flag, "Serve Streamable HTTP at /mcp and legacy SSE at /sse + /messages")
       ->group(http_group);
+  cli.add_option("--host", ho.host, "Address to bind (default 127.0.0.1; elsewhere, set a token)")->group(http_group);
   cli.add_option("--port", ho.port, "Port (default 8080; 0 picks a free one, logged on stderr)")
       ->check(CLI::Range(0, 65535))
       ->group(http_group);
@@ -493,12 +504,14 @@ int run(int argc, char** argv) {
                  "redis://[:password@]host[:port][/db]: share the rate budget, duplicate-guard locks and resource "
                  "changes with the other replicas there (env HALOPSA_REDIS_URL; prefer it: flags show in ps)")
       ->group(replica_group);
-  cli.add_option("--expected-replicas", o.expected_replicas,
-                 "Replicas sharing the budget; each keeps to 1/N of it while Redis is away (env HALOPSA_EXPECTED_REPLICAS; default 3)")
+  cli.add_option(
+         "--expected-replicas", o.expected_replicas,
+         "Replicas sharing the budget; each keeps to 1/N of it while Redis is away (env HALOPSA_EXPECTED_REPLICAS; default 3)")
       ->check(CLI::Range(1, 1000))
       ->group(replica_group);
-  cli.add_option("--replica-id", o.replica_id,
-                 "This replica's name; it starts every session id so a load balancer can keep a session on it (env HALOPSA_REPLICA_ID)")
+  cli.add_option(
+         "--replica-id", o.replica_id,
+         "This replica's name; it starts every session id so a load balancer can keep a session on it (env HALOPSA_REPLICA_ID)")
       ->group(replica_group);
   cli.add_option("--max-sessions", ho.max_sessions, "Open sessions at most (default 1000)")
       ->check(CLI::PositiveNumber)
@@ -506,7 +519,8 @@ int run(int argc, char** argv) {
   cli.add_option("--session-idle-timeout", o.session_idle_seconds, "Seconds before an idle session ends (default 1800)")
       ->check(CLI::PositiveNumber)
       ->group(http_group);
-  cli.add_option("--max-body-bytes", ho.max_body_bytes, "Largest request body accepted, counted as read whatever the transfer encoding (chunked too); "
+  cli.add_option("--max-body-bytes", ho.max_body_bytes,
+                 "Largest request body accepted, counted as read whatever the transfer encoding (chunked too); "
                  "more is answered 413 as soon as it arrives (default 4194304)")
       ->check(CLI::PositiveNumber)
       ->group(http_group);
@@ -531,7 +545,8 @@ int run(int argc, char** argv) {
   cli.add_option("--max-streams", ho.max_streams, "Long-lived SSE streams open at once (default 32)")
       ->check(CLI::PositiveNumber)
       ->group(http_group);
-  cli.add_option("--sse-keepalive", o.sse_keepalive_seconds, "Seconds between keep-alive comments on idle SSE streams (default 15)")
+  cli.add_option("--sse-keepalive", o.sse_keepalive_seconds,
+                 "Seconds between keep-alive comments on idle SSE streams (default 15)")
       ->check(CLI::PositiveNumber)
       ->group(http_group);
 
@@ -546,8 +561,7 @@ int run(int argc, char** argv) {
       "doctor",
       "Read-only self-check of the configured HaloPSA tenant (else the embedded sandbox): token and scopes, paging, "
       "what list rows carry, lookup tables, custom fields, search, rate-limit headers. GETs only, at most " +
-          std::to_string(halo::doctor::kMaxRequests) +
-          " requests. Prints a table; exit 1 when a tool would misbehave");
+          std::to_string(halo::doctor::kMaxRequests) + " requests. Prints a table; exit 1 when a tool would misbehave");
   doctor_cmd->add_option("--json", o.doctor_json,
                          "Also write the report as JSON to FILE (- for stdout): no secret, no record values");
 

@@ -35,23 +35,16 @@ namespace {
 // One caller's agent for the length of one request.
 class GrantAgent : public halo::AgentCredentials {
  public:
-  GrantAgent(GrantTokens tokens, std::string grant_id, halo::AgentIdentity who)
+  GrantAgent(std::shared_ptr<oauth::UpstreamTokenSource> tokens, std::string grant_id, halo::AgentIdentity who)
       : tokens_(std::move(tokens)), grant_id_(std::move(grant_id)), who_(std::move(who)) {}
 
   std::string access_token() override {
-    return guarded([&] { return tokens_.source->access_token(grant_id_); });
+    return guarded([&] { return tokens_->access_token(grant_id_); });
   }
-  // HaloPSA answered 401 before the token's expiry (revoked, or its lifetime shorter than it said): mark the stored
-  // tokens expired, so the token source refreshes them (one refresh at a time per grant) and hands out the new one.
+  // HaloPSA answered 401 before the token's expiry (revoked, or its lifetime shorter than it said): the token source
+  // decides under the grant's refresh lock whether another call already replaced it or it must refresh now.
   std::string refreshed(const std::string& rejected) override {
-    return guarded([&] {
-      if (const std::string current = tokens_.source->access_token(grant_id_); current != rejected) return current;
-      if (auto stored = tokens_.store->upstream(grant_id_)) {
-        stored->expires_at = 0;
-        tokens_.store->put_upstream(grant_id_, *stored);
-      }
-      return tokens_.source->access_token(grant_id_);
-    });
+    return guarded([&] { return tokens_->refreshed(grant_id_, rejected); });
   }
   const halo::AgentIdentity& identity() const override { return who_; }
 
@@ -65,17 +58,23 @@ class GrantAgent : public halo::AgentCredentials {
       throw halo::Error(halo::ErrorKind::auth_failed,
                         "HaloPSA no longer accepts agent " + who_.name + "'s sign-in (" + e.what() +
                             "): nothing was sent to HaloPSA; sign in to this server again");
+    } catch (const oauth::StoreUnavailable&) {
+      throw halo::Error(halo::ErrorKind::network,
+                        "agent " + who_.name +
+                            "'s HaloPSA sign-in is kept in this server's shared store, which is unreachable right "
+                            "now: nothing was sent to HaloPSA; try again in a moment");
     }
   }
 
-  GrantTokens tokens_;
+  std::shared_ptr<oauth::UpstreamTokenSource> tokens_;
   std::string grant_id_;
   halo::AgentIdentity who_;
 };
 
 }  // namespace
 
-std::shared_ptr<halo::AgentCredentials> agent_for(const mcp::CallerInfo* caller, const GrantTokens& tokens) {
+std::shared_ptr<halo::AgentCredentials> agent_for(const mcp::CallerInfo* caller,
+                                                  const std::shared_ptr<oauth::UpstreamTokenSource>& tokens) {
   if (!caller || caller->grant_id.empty()) return nullptr;
   return std::make_shared<GrantAgent>(tokens, caller->grant_id,
                                       halo::AgentIdentity{caller->subject, caller->display_name, ""});

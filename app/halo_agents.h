@@ -9,7 +9,6 @@
 #include "halo/agent.h"
 #include "halo/agent_login.h"
 #include "oauth/clock.h"
-#include "oauth/store.h"
 #include "oauth/token_source.h"
 #include "oauth/upstream.h"
 #include "server/caller.h"
@@ -33,15 +32,9 @@ class HaloUpstream : public oauth::Upstream {
   oauth::Clock clock_;
 };
 
-// Where a grant's HaloPSA tokens come from: the token source (refreshed ahead of expiry), and the store it keeps
-// them in (a token HaloPSA refused early is marked expired there, so the next one asked for is a fresh one).
-struct GrantTokens {
-  std::shared_ptr<oauth::UpstreamTokenSource> source;
-  std::shared_ptr<oauth::Store> store;
-};
-
-// The agent a signed-in caller is, with their grant's HaloPSA token (null for a caller without one: stdio, the
-// static-token mode).
-std::shared_ptr<halo::AgentCredentials> agent_for(const mcp::CallerInfo* caller, const GrantTokens& tokens);
+// The agent a signed-in caller is, with their grant's HaloPSA token from `tokens` (refreshed ahead of expiry, and
+// when HaloPSA refuses it early); null for a caller without a grant (stdio, the static-token mode).
+std::shared_ptr<halo::AgentCredentials> agent_for(const mcp::CallerInfo* caller,
+                                                  const std::shared_ptr<oauth::UpstreamTokenSource>& tokens);
 
 }  // namespace app

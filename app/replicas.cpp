@@ -10,6 +10,7 @@
 
 #ifdef HALOPSA_REDIS
 #include "shared_state/change_channel.h"
+#include "app/redis_oauth_store.h"
 #include "shared_state/redis.h"
 #include "shared_state/redis_lock.h"
 #include "shared_state/shared_window.h"
@@ -24,8 +25,9 @@ void check_replica_id(const std::string& id) {
     return std::isalnum(c) || c == '-' || c == '_';
   });
   if (!ok)
-    throw halo::ConfigError("HALOPSA_REPLICA_ID / --replica-id: use 1-32 letters, digits, '-' or '_' (it starts "
-                            "every session id, so the load balancer can route by it)");
+    throw halo::ConfigError(
+        "HALOPSA_REPLICA_ID / --replica-id: use 1-32 letters, digits, '-' or '_' (it starts "
+        "every session id, so the load balancer can route by it)");
 }
 
 #ifdef HALOPSA_REDIS
@@ -90,9 +92,12 @@ class RedisLocks : public tools::CreateLocks {
       for (const auto& key : keys) {
         auto lock = shared_state::RedisLock::acquire(redis_, prefix_ + key, kLockLease, kLockWait);
         if (!lock)
-          throw tools::GuardUnavailable("Not done: another call (on this or another replica) is creating the same "
-                                        "record right now (" + key + ") and has not finished; call again in a few "
-                                        "seconds, it will then find that record.");
+          throw tools::GuardUnavailable(
+              "Not done: another call (on this or another replica) is creating the same "
+              "record right now (" +
+              key +
+              ") and has not finished; call again in a few "
+              "seconds, it will then find that record.");
         held->locks.push_back(std::move(lock));
       }
     } catch (const Unavailable&) {
@@ -108,10 +113,11 @@ class RedisLocks : public tools::CreateLocks {
       try {
         for (auto& lock : locks)
           if (!lock->verify())
-            throw tools::GuardUnavailable("Not done: this call's hold on the record it was about to create lapsed "
-                                          "(the server stalled for longer than the lease), so another call may be "
-                                          "creating it; nothing was sent. Call again: it will find the record if "
-                                          "the other call made it.");
+            throw tools::GuardUnavailable(
+                "Not done: this call's hold on the record it was about to create lapsed "
+                "(the server stalled for longer than the lease), so another call may be "
+                "creating it; nothing was sent. Call again: it will find the record if "
+                "the other call made it.");
       } catch (const Unavailable&) {
         throw tools::GuardUnavailable(down_message(*redis));
       }
@@ -140,15 +146,16 @@ class RedisReplicas : public Replicas {
     backend.halo->share_budget(std::make_shared<RedisBudget>(redis_, prefix_, owner_), settings.expected_replicas);
     backend.locks = std::make_shared<RedisLocks>(redis_, prefix_ + "lock:");
     const bool up = redis_->up();
-    spdlog::info("replicas: shared state in Redis at {} ({}); rate budget shared, {} while Redis is away",
-                 url.shown(), up ? "up" : "DOWN: writes refused until it answers",
+    spdlog::info("replicas: shared state in Redis at {} ({}); rate budget shared, {} while Redis is away", url.shown(),
+                 up ? "up" : "DOWN: writes refused until it answers",
                  "1/" + std::to_string(settings.expected_replicas) + " of it per replica");
   }
 
   void finish(mcp::McpServer& server, mcp::HttpOptions& http) override {
     auto subscriptions = server.subscriptions;
     channel_ = std::make_unique<shared_state::ChangeChannel>(
-        redis_, prefix_ + "changes", owner_, [subscriptions](const std::string& uri) { subscriptions->updated_elsewhere(uri); });
+        redis_, prefix_ + "changes", owner_,
+        [subscriptions](const std::string& uri) { subscriptions->updated_elsewhere(uri); });
     subscriptions->set_relay([channel = channel_.get()](const std::string& uri) { channel->publish(uri); });
     server.tools.set_write_gate([redis = redis_]() -> std::optional<std::string> {
       if (redis->up()) return std::nullopt;
@@ -159,17 +166,21 @@ class RedisReplicas : public Replicas {
       const bool up = redis_->up();
       const auto budget = halo_->budget();
       return nlohmann::json{{"status", up ? "ok" : "degraded"},
-                  {"replica", settings_.replica_id},
-                  {"shared_state",
-                   {{"redis", up ? "up" : "down"},
-                    {"writes", up ? "allowed" : "refused until Redis answers"},
-                    {"subscriptions_relay", channel_->listening() ? "listening" : "reconnecting"},
-                    {"rate_budget",
-                     {{"mode", budget.share_only ? "per-replica share" : "shared"},
-                      {"limit", budget.limit},
-                      {"used", budget.used},
-                      {"window_seconds", budget.window_seconds}}}}}};
+                            {"replica", settings_.replica_id},
+                            {"shared_state",
+                             {{"redis", up ? "up" : "down"},
+                              {"writes", up ? "allowed" : "refused until Redis answers"},
+                              {"subscriptions_relay", channel_->listening() ? "listening" : "reconnecting"},
+                              {"rate_budget",
+                               {{"mode", budget.share_only ? "per-replica share" : "shared"},
+                                {"limit", budget.limit},
+                                {"used", budget.used},
+                                {"window_seconds", budget.window_seconds}}}}}};
     };
+  }
+
+  SharedOAuth oauth() const override {
+    return {std::make_shared<RedisOAuthStore>(redis_, prefix_), std::make_shared<RedisRefreshLocks>(redis_, prefix_)};
   }
 
  private:
@@ -193,8 +204,9 @@ std::unique_ptr<Replicas> Replicas::join(const ReplicaSettings& settings, tools:
   return std::make_unique<RedisReplicas>(settings, backend);
 #else
   (void)backend;
-  throw halo::ConfigError("HALOPSA_REDIS_URL / --redis: this build has no Redis support (the portable binary is "
-                          "built without hiredis); run the Debian build (docs/deployment.md) for replicas");
+  throw halo::ConfigError(
+      "HALOPSA_REDIS_URL / --redis: this build has no Redis support (the portable binary is "
+      "built without hiredis); run the Debian build (docs/deployment.md) for replicas");
 #endif
 }
 

@@ -8,22 +8,28 @@
 #include <string>
 
 #include "halo/config.h"
+#include "oauth/store.h"
+#include "oauth/token_source.h"
 #include "server/http_auth.h"
 #include "server/mcp_server.h"
 
 namespace app {
 
 struct TeamServerOptions {
-  std::string public_url;     // --public-url / HALOPSA_MCP_PUBLIC_URL: how clients reach this server (the issuer)
-  std::string key_file;       // --key-file / HALOPSA_MCP_KEY_FILE, else HALOPSA_MCP_KEY: encrypts stored Halo tokens
-  std::string store_path;     // --oauth-db / HALOPSA_MCP_OAUTH_DB: the SQLite file of clients, grants and tokens
-  std::string registration;   // --registration / HALOPSA_MCP_REGISTRATION: open (default), token, off
+  std::string public_url;    // --public-url / HALOPSA_MCP_PUBLIC_URL: how clients reach this server (the issuer)
+  std::string key_file;      // --key-file / HALOPSA_MCP_KEY_FILE, else HALOPSA_MCP_KEY: encrypts stored Halo tokens
+  std::string store_path;    // --oauth-db / HALOPSA_MCP_OAUTH_DB: the SQLite file of clients, grants and tokens
+  std::string registration;  // --registration / HALOPSA_MCP_REGISTRATION: open (default), token, off
   std::string registration_token;  // HALOPSA_MCP_REGISTRATION_TOKEN, for registration=token
-  std::string redirect_uris;  // --redirect-uris / HALOPSA_MCP_REDIRECT_URIS: comma list of allowed patterns
+  std::string redirect_uris;       // --redirect-uris / HALOPSA_MCP_REDIRECT_URIS: comma list of allowed patterns
   std::string metadata_documents;  // --client-metadata-documents / HALOPSA_MCP_CLIENT_METADATA_DOCUMENTS: on/off
   // HALOPSA_MCP_METADATA_INTERNAL_HOSTS: host names a client ID metadata document may be fetched from though they
   // resolve to internal addresses, over plain http (tests and intranet clients only; off by default).
   std::string metadata_internal_hosts;
+  // Replicas (--redis): the OAuth store and refresh locks they share (app/replicas.h); store_path is then unused and a
+  // key is required even on the sandbox, since every replica must open the tokens another one sealed.
+  std::shared_ptr<oauth::Store> shared_store;
+  std::shared_ptr<oauth::RefreshLocks> refresh_locks;
   bool sandbox = false;  // the embedded sandbox: a missing key is generated for this run, and said so
   std::string host;      // the address the HTTP transport binds (for the default public URL)
   int port = 0;

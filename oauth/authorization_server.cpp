@@ -115,19 +115,21 @@ AuthorizationServer::AuthorizationServer(ServerConfig config, std::shared_ptr<St
   const bool absolute = config_.issuer.rfind("https://", 0) == 0 || config_.issuer.rfind("http://", 0) == 0;
   if (!absolute || config_.issuer.find_first_of("?#", 0) != std::string::npos)
     throw std::invalid_argument("the OAuth issuer must be the server's public base URL, e.g. https://mcp.example.com");
-  if (!store || !upstream || !cipher) throw std::invalid_argument("the authorization server needs a store, an "
-                                                                  "upstream and a cipher");
+  if (!store || !upstream || !cipher)
+    throw std::invalid_argument(
+        "the authorization server needs a store, an "
+        "upstream and a cipher");
   for (const auto& scope : space_split(config_.default_scope))
     if (std::find(config_.scopes_supported.begin(), config_.scopes_supported.end(), scope) ==
         config_.scopes_supported.end())
       throw std::invalid_argument("the default scope \"" + scope + "\" is not among the supported scopes");
   impl_.reset(new Impl{.config = config_,
-                                      .store = std::move(store),
-                                      .upstream = std::move(upstream),
-                                      .cipher = std::move(cipher),
-                                      .clock = clock ? std::move(clock) : Clock(system_now),
-                                      .resource = resource(),
-                                      .callback = callback_uri()});  // in place: Impl holds an atomic
+                       .store = std::move(store),
+                       .upstream = std::move(upstream),
+                       .cipher = std::move(cipher),
+                       .clock = clock ? std::move(clock) : Clock(system_now),
+                       .resource = resource(),
+                       .callback = callback_uri()});  // in place: Impl holds an atomic
 }
 
 AuthorizationServer::~AuthorizationServer() = default;
@@ -135,6 +137,16 @@ AuthorizationServer::~AuthorizationServer() = default;
 mcp::AuthOutcome AuthorizationServer::authenticate(std::string_view bearer_token) {
   using Status = mcp::AuthOutcome::Status;
   if (bearer_token.empty()) return {Status::missing, nullptr};
+  try {
+    return check_token(bearer_token);
+  } catch (const StoreUnavailable& e) {
+    spdlog::warn("oauth: an access token could not be checked: {}", e.what());
+    return {Status::unavailable, nullptr};
+  }
+}
+
+mcp::AuthOutcome AuthorizationServer::check_token(std::string_view bearer_token) {
+  using Status = mcp::AuthOutcome::Status;
   auto token = impl_->store->token(hash_secret(bearer_token));
   // Unknown covers a token of the upstream presented directly: this server accepts only what it issued.
   if (!token || token->kind != TokenRecord::Kind::access || token->revoked || token->expires_at <= impl_->now())
@@ -153,8 +165,9 @@ std::string AuthorizationServer::challenge(mcp::AuthOutcome::Status status) cons
   std::string value = "Bearer resource_metadata=" + auth_param(config_.issuer + kPrmMcp);
   if (!config_.default_scope.empty()) value += ", scope=" + auth_param(config_.default_scope);
   if (status == mcp::AuthOutcome::Status::invalid)
-    value += ", error=\"invalid_token\", error_description=\"the access token is expired, revoked or not for this "
-             "server\"";
+    value +=
+        ", error=\"invalid_token\", error_description=\"the access token is expired, revoked or not for this "
+        "server\"";
   return value;
 }
 
@@ -200,13 +213,30 @@ void AuthorizationServer::mount(httplib::Server& server) {
   server.Get(kPrmRoot, serve_json(prm));
   server.Get(kPrmMcp, serve_json(prm));
   server.Get(kAsMetadata, serve_json(as));
-  server.Get("/authorize", [impl](const httplib::Request& q, httplib::Response& r) { impl->authorize(q, r); });
-  server.Get("/oauth/callback",
-             [impl](const httplib::Request& q, httplib::Response& r) { impl->callback_from_upstream(q, r); });
-  server.Post("/token", [impl](const httplib::Request& q, httplib::Response& r) { impl->token(q, r); });
-  server.Post("/revoke", [impl](const httplib::Request& q, httplib::Response& r) { impl->revoke(q, r); });
-  if (config_.dynamic_registration)
-    server.Post("/register", [impl](const httplib::Request& q, httplib::Response& r) { impl->register_client(q, r); });
+  // A shared store that is away fails the request with 503 temporarily_unavailable (RFC 6749's code for it), so a
+  // client retries rather than starting over; nothing was half-written (each store call is atomic).
+  using Endpoint = void (Impl::*)(const httplib::Request&, httplib::Response&);
+  auto endpoint = [impl](Endpoint serve) {
+    return [impl, serve](const httplib::Request& q, httplib::Response& r) {
+      try {
+        (impl->*serve)(q, r);
+      } catch (const StoreUnavailable& e) {
+        spdlog::warn("oauth: {} {} failed: {}", q.method, q.path, e.what());
+        r.status = 503;
+        r.set_header("Retry-After", "2");
+        r.set_header("Cache-Control", "no-store");
+        r.set_content(json{{"error", "temporarily_unavailable"},
+                           {"error_description", "the authorization server's store is unreachable; try again shortly"}}
+                          .dump(),
+                      "application/json");
+      }
+    };
+  };
+  server.Get("/authorize", endpoint(&Impl::authorize));
+  server.Get("/oauth/callback", endpoint(&Impl::callback_from_upstream));
+  server.Post("/token", endpoint(&Impl::token));
+  server.Post("/revoke", endpoint(&Impl::revoke));
+  if (config_.dynamic_registration) server.Post("/register", endpoint(&Impl::register_client));
 }
 
 }  // namespace oauth

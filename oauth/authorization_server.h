@@ -31,7 +31,7 @@ struct ServerConfig {
   std::string issuer;
   std::string resource_name = "MCP server";
   std::vector<std::string> scopes_supported;  // e.g. {"halopsa:read", "halopsa:write"}
-  std::string default_scope;  // granted when /authorize names none (space-separated)
+  std::string default_scope;                  // granted when /authorize names none (space-separated)
   std::chrono::seconds code_ttl{60};
   std::chrono::seconds pending_ttl{600};  // the user's time at the upstream's sign-in page
   std::chrono::seconds access_ttl{3600};
@@ -65,6 +65,7 @@ class AuthorizationServer : public mcp::HttpAuth {
   struct Impl;
 
  private:
+  mcp::AuthOutcome check_token(std::string_view bearer_token);
   ServerConfig config_;
   std::unique_ptr<Impl> impl_;
 };

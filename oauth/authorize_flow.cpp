@@ -27,13 +27,14 @@ void redirect_error(httplib::Response& res, const std::string& issuer, const std
 
 void AuthorizationServer::Impl::authorize(const httplib::Request& req, httplib::Response& res) {
   purge_now_and_then();
-  static constexpr const char* kParams[] = {"response_type", "client_id", "redirect_uri", "state", "scope",
-                                            "code_challenge", "code_challenge_method", "resource"};
+  static constexpr const char* kParams[] = {"response_type", "client_id",      "redirect_uri",          "state",
+                                            "scope",         "code_challenge", "code_challenge_method", "resource"};
   std::map<std::string, std::string> p;
   for (const char* name : kParams) {
     auto value = single_param(req, name);
-    if (!value) return error_page(res, "Invalid authorization request", std::string("the parameter ") + name +
-                                                                            " appears more than once");
+    if (!value)
+      return error_page(res, "Invalid authorization request",
+                        std::string("the parameter ") + name + " appears more than once");
     p[name] = *value;
   }
   // Until the client and its redirect URI check out, nothing may be redirected: the page says what is wrong.
@@ -41,6 +42,8 @@ void AuthorizationServer::Impl::authorize(const httplib::Request& req, httplib::
   ClientRecord client;
   try {
     client = find_client(p["client_id"]);
+  } catch (const StoreUnavailable&) {
+    throw;  // 503 (mount): the client may well be known
   } catch (const std::exception& e) {
     return error_page(res, "Unknown application", e.what());
   }
@@ -55,8 +58,7 @@ void AuthorizationServer::Impl::authorize(const httplib::Request& req, httplib::
   auto refuse = [&](const std::string& error, const std::string& description) {
     redirect_error(res, config.issuer, redirect_uri, state, error, description);
   };
-  if (p["response_type"] != "code")
-    return refuse("unsupported_response_type", "response_type must be \"code\"");
+  if (p["response_type"] != "code") return refuse("unsupported_response_type", "response_type must be \"code\"");
   if (p["code_challenge"].empty())
     return refuse("invalid_request", "PKCE is required: send code_challenge and code_challenge_method=S256");
   if (p["code_challenge_method"] != "S256")

@@ -1,14 +1,16 @@
 // Everything the authorization server remembers, behind one interface: registered clients, authorizations waiting
 // for the upstream's callback, authorization codes, grants, our access and refresh tokens, and the upstream's
-// tokens. One-process SQLite implementation in sqlite_store.h; a shared store (Redis, issue 21) implements the same.
+// tokens. One-process SQLite implementation in sqlite_store.h; replicas share one in Redis (app/redis_oauth_store.h).
 //
 // The store never holds a secret in clear: codes and tokens are stored by their SHA-256 (callers pass the hash,
 // oauth::hash_secret), the upstream PKCE verifier and upstream tokens are sealed (AES-256-GCM, oauth::Cipher)
-// before they get here. Every method is thread-safe; the read-modify-write ones are atomic.
+// before they get here. Every method is thread-safe; the read-modify-write ones are atomic. A shared store throws
+// StoreUnavailable while it cannot be reached.
 #pragma once
 
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -67,6 +69,13 @@ struct TokenRecord {
 struct SealedUpstream {
   std::string sealed;  // Cipher::seal of the tokens
   long long expires_at = 0;
+};
+
+// A shared store that cannot be reached right now (Redis away): nothing was read or written. The OAuth endpoints
+// answer 503 temporarily_unavailable and a bearer check 503, so a client retries instead of signing in again.
+class StoreUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 class Store {

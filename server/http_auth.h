@@ -14,7 +14,9 @@
 namespace mcp {
 
 struct AuthOutcome {
-  enum class Status { ok, missing, invalid };  // invalid: unknown, expired, revoked or for another audience
+  // invalid: unknown, expired, revoked or for another audience. unavailable: the token could not be checked right now
+  // (a shared store away); the client should retry, not authorize again.
+  enum class Status { ok, missing, invalid, unavailable };
   Status status = Status::missing;
   std::shared_ptr<const CallerInfo> caller;  // set when ok
 };

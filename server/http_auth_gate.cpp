@@ -38,6 +38,13 @@ std::optional<std::shared_ptr<const CallerInfo>> authorize(HttpTransport::State&
   if (!st.options.auth) return std::shared_ptr<const CallerInfo>();
   AuthOutcome outcome = st.options.auth->authenticate(bearer_token(req.get_header_value("Authorization")));
   if (outcome.status == AuthOutcome::Status::ok && outcome.caller) return outcome.caller;
+  if (outcome.status == AuthOutcome::Status::unavailable) {
+    res.set_header("Retry-After", "2");
+    refuse(res, 503, kTransportError,
+           "Service Unavailable: the access token cannot be checked right now (the server's shared store is "
+           "unreachable); retry in a moment, the token stays valid");
+    return std::nullopt;
+  }
   res.set_header("WWW-Authenticate", st.options.auth->challenge(outcome.status));
   refuse(res, 401, kTransportError,
          outcome.status == AuthOutcome::Status::missing
@@ -53,8 +60,7 @@ bool refuse_missing_scope(HttpTransport::State& st, const json& body, const Call
   if (!caller || !st.options.auth) return false;
   auto missing = first_missing_scope(*st.server, body, caller);
   if (!missing) return false;
-  spdlog::info("http: {} may not call {} without the scope {}", caller->display_name, missing->first,
-               missing->second);
+  spdlog::info("http: {} may not call {} without the scope {}", caller->display_name, missing->first, missing->second);
   // The scopes to ask for: those held plus the one missing, so that authorizing again for it loses nothing.
   std::set<std::string> wanted = caller->scopes;
   wanted.insert(missing->second);

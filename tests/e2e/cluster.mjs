@@ -73,9 +73,10 @@ export async function startRedis(dir) {
   return redis;
 }
 
-// nginx with deploy/nginx/mcp.conf, its upstreams pointed at `replicaPorts` (replica1, replica2, ...).
-export async function startNginx(dir, replicaPorts) {
-  const port = await freePort();
+// nginx with deploy/nginx/mcp.conf, its upstreams pointed at `replicaPorts` (replica1, replica2, ...), listening on
+// `port` (a free one when not given: the team server's replicas must know the balancer's address before it starts).
+export async function startNginx(dir, replicaPorts, { port: fixedPort } = {}) {
+  const port = fixedPort ?? await freePort();
   let site = fs.readFileSync(path.join(repoRoot, "deploy", "nginx", "mcp.conf"), "utf8");
   site = site.replace(/replica(\d+):8080/g, (_, n) => `127.0.0.1:${replicaPorts[Number(n) - 1]}`);
   site = site.replace(/listen 8080;/, `listen 127.0.0.1:${port};`);
@@ -113,15 +114,15 @@ ${site}
   };
 }
 
-// `count` replicas (replica1 …) against the sandbox, sharing Redis; `stateless` as the --stateless flag.
-export async function startReplicas({ count = 3, sandbox, redisUrl, stateless = true, env = {} }) {
+// `count` replicas (replica1 …) against the sandbox, sharing Redis; `stateless` as the --stateless flag; `args` more flags.
+export async function startReplicas({ count = 3, sandbox, redisUrl, stateless = true, args = [], env = {} }) {
   const replicas = [];
   for (let i = 1; i <= count; ++i) {
     replicas.push(await startHttp({
       // Every connection comes from nginx's address: the per-client connection cap, meant for a public listener,
       // would cap the balancer (docs/deployment.md).
       args: ["--replica-id", `replica${i}`, "--expected-replicas", String(count), "--max-connections-per-client", "0",
-        ...(stateless ? ["--stateless"] : [])],
+        ...(stateless ? ["--stateless"] : []), ...args],
       env: { ...sandbox.env, HALOPSA_REDIS_URL: redisUrl, ...env },
     }));
   }

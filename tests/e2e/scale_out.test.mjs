@@ -1,13 +1,14 @@
 // Three replicas behind nginx, sharing state in one redis-server, against one standalone sandbox that counts what
 // it receives (docs/deployment.md): the rate budget holds over all replicas, the duplicate guards hold across
-// them, a replica killed under load loses only its calls in flight, and a Redis outage refuses writes until it is
-// back. Skipped, saying why, when redis-server or nginx is not installed (scripts/setup.sh --with-test-tools
-// installs both).
+// them, a replica killed under load loses only its calls in flight, a Redis outage refuses writes until it is
+// back, and a team server's sign-in on one replica serves on all. Skipped, saying why, when redis-server or nginx
+// is not installed (scripts/setup.sh --with-test-tools installs both).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { connectHttp, startHttp, startSandbox, textOf } from "./harness.mjs";
-import { health, nginxBinary, redisBinary, startNginx, startRedis, startReplicas, tempDir } from "./cluster.mjs";
+import { connectHttp, initializeBody, rawPost, startHttp, startSandbox, textOf } from "./harness.mjs";
+import { freePort, health, nginxBinary, redisBinary, startNginx, startRedis, startReplicas, tempDir } from "./cluster.mjs";
+import { AGENTS, TEST_KEY, signInClient } from "./team_helpers.mjs";
 
 const missing = [!redisBinary && "redis-server", !nginxBinary && "nginx"].filter(Boolean);
 const skip = missing.length ? `${missing.join(" and ")} not installed (scripts/setup.sh --with-test-tools installs them)` : false;
@@ -228,6 +229,95 @@ test("Redis stopped under load: writes refused with the clear error, reads go on
   }
   for (let i = 0; i < 6; ++i) assert.equal(await contactsWithEmail(replicas[0], `redis-down-${i}@load.example`), 0);
   for (const r of replicas) assert.equal((await health(r)).shared_state.redis, "up");
+});
+
+test("a sign-in finished through the balancer serves on every replica; a refresh and a revocation hold across them", { skip }, async () => {
+  // The team server on three replicas: one public address (nginx), one key, one OAuth store in Redis. The SDK's
+  // sign-in goes through nginx round robin, so its registration, /authorize, HaloPSA's return to /oauth/callback and
+  // the token exchange land on different replicas: with a store per replica the callback would find no sign-in.
+  const lbPort = await freePort();
+  const publicUrl = `http://127.0.0.1:${lbPort}`;
+  const replicas = await startReplicas({
+    sandbox, redisUrl: redis.url(7),
+    args: ["--auth", "halo", "--public-url", publicUrl],
+    // Each replica's own store would be in its memory: with --redis it must not be used at all.
+    env: { HALOPSA_AGENT_CLIENT_ID: "halopsa-sandbox-agents", HALOPSA_MCP_KEY: TEST_KEY, HALOPSA_MCP_OAUTH_DB: ":memory:" },
+  });
+  running.push(...replicas);
+  const lb = await startNginx(tempDir("scale-out-nginx-"), replicas.map((r) => new URL(r.url).port), { port: lbPort });
+  running.push(lb);
+
+  const sarah = await signInClient(lb, AGENTS.sarah);
+  const token = sarah.provider.tokens();
+  await sarah.close();
+  const asSarah = { authorization: `Bearer ${token.access_token}` };
+  // The token, issued by whichever replica answered /token, opens a session on each replica directly.
+  for (const replica of replicas) {
+    const c = await connectHttp(replica, { headers: asSarah });
+    try {
+      const status = await c.client.callTool({ name: "halopsa_status", arguments: {} });
+      assert.equal(status.structuredContent.caller.agent_name, "Sarah Jones", `${replica.url}: ${textOf(status)}`);
+    } finally {
+      await c.close();
+    }
+  }
+
+  // HaloPSA refuses Sarah's agent token everywhere at once: the replicas that see the 401 refresh it once between
+  // them (the sandbox rotates refresh tokens and revokes the family when one is used twice), and every call works.
+  await sandbox.fault({ expire_tokens: true });
+  const mark = (await sandbox.requests()).next;
+  try {
+    const results = await Promise.all(replicas.map(async (replica, i) => {
+      const c = await connectHttp(replica, { headers: asSarah });
+      try {
+        return await c.client.callTool({ name: "update_client", arguments: { client: 4, notes: `via replica ${i + 1}` } });
+      } finally {
+        await c.close();
+      }
+    }));
+    for (const r of results) assert.equal(r.isError, undefined, textOf(r));
+    const seen = (await sandbox.requests(mark)).requests;
+    const refreshes = seen.filter((q) => q.path === "/auth/token" && q.body?.grant_type === "refresh_token");
+    assert.equal(refreshes.length, 1, JSON.stringify(seen.map((q) => [q.method, q.path, q.status])));
+    const writes = seen.filter((q) => q.method === "POST" && q.path.startsWith("/api/"));
+    assert.equal(writes.length, 3);
+    for (const w of writes) assert.deepEqual(w.agent, { id: 11, name: "Sarah Jones" }, "HaloPSA saw Sarah write");
+  } finally {
+    await sandbox.clearFaults();
+  }
+
+  // Revoked through the balancer (any replica): no replica accepts the token any more.
+  const revoked = await fetch(`${publicUrl}/revoke`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token: token.refresh_token, client_id: sarah.provider.clientInformation().client_id }),
+  });
+  assert.equal(revoked.status, 200);
+  for (const replica of replicas) {
+    const res = await rawPost(replica, initializeBody(), asSarah);
+    assert.equal(res.status, 401, replica.url);
+  }
+
+  // Redis away: a token cannot be checked, which is a 503 to retry, not a 401 that would send users to sign in again.
+  const other = await signInClient(lb, AGENTS.sarah);
+  const live = { authorization: `Bearer ${other.provider.tokens().access_token}` };
+  await other.close();
+  await redis.stop();
+  try {
+    const res = await rawPost(replicas[0], initializeBody(), live);
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get("retry-after"), "2");
+    assert.match(await res.text(), /cannot be checked right now.*retry/);
+    const tokenRes = await fetch(`${replicas[1].base}/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: "anything", client_id: "anyone" }),
+    });
+    assert.equal(tokenRes.status, 503);
+    assert.equal((await tokenRes.json()).error, "temporarily_unavailable");
+  } finally {
+    await redis.start();
+  }
 });
 
 test("one process without Redis: the same client onboarded by three sessions at once is created once", async () => {
