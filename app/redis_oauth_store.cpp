@@ -20,10 +20,6 @@ using namespace oauth::record_kind;
 //   expiry                 a sorted set of the record keys that expire, scored by expires_at (purge_expired)
 //   grant-records:<grant>  a set of the token and upstream keys of a grant (revoke_grant deletes them)
 // Each read-modify-write is one Lua script, so it is atomic across replicas as SQLite's are in one process.
-struct RedisOAuthStore::Stored {
-  json doc;
-};
-
 namespace {
 
 // KEYS: record, expiry[, grant set]. ARGV: doc, expires_at, grant_id, refresh flag. A put replaces the record
@@ -121,10 +117,16 @@ void RedisOAuthStore::put(const char* kind, const std::string& id, const std::st
   run(kPut, keys, {doc, std::to_string(expires_at), grant_id, refresh_token ? "1" : "0"});
 }
 
-std::optional<RedisOAuthStore::Stored> RedisOAuthStore::get(const char* kind, const std::string& id) {
+std::optional<json> RedisOAuthStore::get(const char* kind, const std::string& id) {
   const Reply r = run(nullptr, {}, {"HMGET", key(kind, id), "doc", "used", "revoked"});
   if (r.elements.size() != 3 || r.elements[0].type != Reply::Type::string) return std::nullopt;
-  return Stored{with_flags(r.elements[0].str, str(r.elements[1]), str(r.elements[2]))};
+  return with_flags(r.elements[0].str, str(r.elements[1]), str(r.elements[2]));
+}
+
+std::optional<json> RedisOAuthStore::use(const char* kind, const std::string& id, const char* which) {
+  const Reply r = run(kUse, {key(kind, id)}, {which});
+  if (r.type != Reply::Type::array || r.elements.size() != 3) return std::nullopt;
+  return with_flags(r.elements[0].str, r.elements[1].str, r.elements[2].str);
 }
 
 void RedisOAuthStore::put_client(const oauth::ClientRecord& c) {
@@ -132,9 +134,9 @@ void RedisOAuthStore::put_client(const oauth::ClientRecord& c) {
 }
 
 std::optional<oauth::ClientRecord> RedisOAuthStore::client(const std::string& client_id) {
-  auto s = get(kClient, client_id);
-  if (!s) return std::nullopt;
-  return oauth::client_of(s->doc);
+  auto doc = get(kClient, client_id);
+  if (!doc) return std::nullopt;
+  return oauth::client_of(*doc);
 }
 
 void RedisOAuthStore::put_pending(const oauth::PendingAuthorization& p) {
@@ -152,17 +154,17 @@ void RedisOAuthStore::put_code(const oauth::AuthorizationCode& c) {
 }
 
 std::optional<oauth::AuthorizationCode> RedisOAuthStore::consume_code(const std::string& code_hash) {
-  const Reply r = run(kUse, {key(kCode, code_hash)}, {"any"});
-  if (r.type != Reply::Type::array || r.elements.size() != 3) return std::nullopt;
-  return oauth::code_of(with_flags(r.elements[0].str, r.elements[1].str, r.elements[2].str));
+  auto doc = use(kCode, code_hash, "any");
+  if (!doc) return std::nullopt;
+  return oauth::code_of(*doc);
 }
 
 void RedisOAuthStore::put_grant(const oauth::Grant& g) { put(kGrant, g.grant_id, oauth::to_doc(g).dump(), "", 0); }
 
 std::optional<oauth::Grant> RedisOAuthStore::grant(const std::string& grant_id) {
-  auto s = get(kGrant, grant_id);
-  if (!s) return std::nullopt;
-  return oauth::grant_of(s->doc);
+  auto doc = get(kGrant, grant_id);
+  if (!doc) return std::nullopt;
+  return oauth::grant_of(*doc);
 }
 
 void RedisOAuthStore::revoke_grant(const std::string& grant_id) {
@@ -175,15 +177,15 @@ void RedisOAuthStore::put_token(const oauth::TokenRecord& t) {
 }
 
 std::optional<oauth::TokenRecord> RedisOAuthStore::token(const std::string& token_hash) {
-  auto s = get(kToken, token_hash);
-  if (!s) return std::nullopt;
-  return oauth::token_of(s->doc);
+  auto doc = get(kToken, token_hash);
+  if (!doc) return std::nullopt;
+  return oauth::token_of(*doc);
 }
 
 std::optional<oauth::TokenRecord> RedisOAuthStore::use_refresh(const std::string& token_hash) {
-  const Reply r = run(kUse, {key(kToken, token_hash)}, {"refresh"});
-  if (r.type != Reply::Type::array || r.elements.size() != 3) return std::nullopt;
-  return oauth::token_of(with_flags(r.elements[0].str, r.elements[1].str, r.elements[2].str));
+  auto doc = use(kToken, token_hash, "refresh");
+  if (!doc) return std::nullopt;
+  return oauth::token_of(*doc);
 }
 
 void RedisOAuthStore::revoke_token(const std::string& token_hash) { run(kRevoke, {key(kToken, token_hash)}, {}); }
@@ -194,9 +196,9 @@ void RedisOAuthStore::put_upstream(const std::string& grant_id, const oauth::Sea
 }
 
 std::optional<oauth::SealedUpstream> RedisOAuthStore::upstream(const std::string& grant_id) {
-  auto s = get(kUpstream, grant_id);
-  if (!s) return std::nullopt;
-  return oauth::SealedUpstream{s->doc.at("sealed"), s->doc.at("expires_at")};
+  auto doc = get(kUpstream, grant_id);
+  if (!doc) return std::nullopt;
+  return oauth::SealedUpstream{doc->at("sealed"), doc->at("expires_at")};
 }
 
 void RedisOAuthStore::purge_expired(long long now) {

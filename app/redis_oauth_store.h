@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "oauth/store.h"
 #include "oauth/token_source.h"
 #include "shared_state/redis.h"
@@ -38,11 +40,13 @@ class RedisOAuthStore : public oauth::Store {
   void purge_expired(long long now) override;
 
  private:
-  struct Stored;
   std::string key(const char* kind, const std::string& id) const;
   void put(const char* kind, const std::string& id, const std::string& doc, const std::string& grant_id,
            long long expires_at, bool refresh_token = false);
-  std::optional<Stored> get(const char* kind, const std::string& id);
+  // A record's JSON with the flags set on it since it was written; nullopt when there is none.
+  std::optional<nlohmann::json> get(const char* kind, const std::string& id);
+  // kUse on it: marks it used ("any" record, or only a "refresh" token) and returns it as it was.
+  std::optional<nlohmann::json> use(const char* kind, const std::string& id, const char* which);
   // A Lua script (or, with none, one command: args is its argv); Redis away → oauth::StoreUnavailable.
   shared_state::Reply run(const char* script, const std::vector<std::string>& keys,
                           const std::vector<std::string>& args);
