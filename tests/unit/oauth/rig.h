@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "oauth/authorization_server.h"
+#include "tests/unit/free_port.h"
 #include "oauth/sqlite_store.h"
 #include "server/http_transport.h"
 #include "server/request_context.h"
@@ -22,18 +23,6 @@
 namespace test {
 
 using json = nlohmann::json;
-
-inline int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 inline oauth::Cipher::Key test_key() {
   oauth::Cipher::Key key{};

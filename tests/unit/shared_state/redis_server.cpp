@@ -12,23 +12,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/unit/free_port.h"
+
 namespace test {
-
-namespace {
-
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-}  // namespace
 
 bool RedisServer::installed() { return std::system("command -v redis-server >/dev/null 2>&1") == 0; }
 
